@@ -1,0 +1,34 @@
+"""The audit log: who changed what, when, with the values before and after.
+
+Written by the flush hook in `db.session` for every insert, update and delete,
+in the same transaction as the change. Append-only; `seq` orders the chain and
+`prev_hash`/`hash` link each event to the one before so an edited or deleted
+row is detectable.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from db.base import AppendOnly, Base, UTCDateTime, utcnow
+
+
+class AuditEvent(AppendOnly, Base):
+    """One audited write (append-only)."""
+
+    __tablename__ = "audit_events"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor_id: Mapped[str | None] = mapped_column(ForeignKey("people.id"))
+    op: Mapped[str] = mapped_column(String(8))  # insert | update | delete
+    table_name: Mapped[str] = mapped_column(String(64))
+    row_id: Mapped[str] = mapped_column(String(64), index=True)
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64))

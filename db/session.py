@@ -1,0 +1,182 @@
+"""Sessions and the one flush hook that keeps every write honest.
+
+Before each flush, for every new, changed or deleted row:
+1. new rows get an id from the session's id factory (seeded for the demo, so
+   the same input makes the same database) and their timestamps from the
+   session's clock;
+2. append-only records (decisions, evidence reviews, audit) and signed minutes
+   are refused any change — the same rule SQLite triggers enforce below us;
+3. an audit event records who, when, what, before and after.
+
+A session's context lives in `session.info`: `actor_id`, `clock`, `new_id`.
+The caller owns the session (`with db.begin(actor_id) as s:`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Session, sessionmaker
+
+from db.base import AppendOnly, IdMixin, new_id, utcnow
+from db.canonical import to_jsonable
+from db.errors import AppendOnlyError
+from db.models.audit import AuditEvent
+from db.models.minutes import MinutesStatus, MinutesVersion
+
+Clock = Callable[[], dt.datetime]
+IdFactory = Callable[[], str]
+
+_TIMESTAMP_ON_INSERT = ("created_at", "updated_at")
+_TIMESTAMP_ON_UPDATE = ("updated_at",)
+
+
+def seeded_ids(seed: int | str) -> IdFactory:
+    """A deterministic UUID4 factory: the same seed gives the same ids in the same order."""
+    rng = random.Random(seed)
+
+    def make() -> str:
+        return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+
+    return make
+
+
+def session_factory(bind: Any) -> sessionmaker[Session]:
+    """The one sessionmaker for an engine; objects stay usable after commit."""
+    return sessionmaker(bind=bind, expire_on_commit=False)
+
+
+def configure(
+    session: Session,
+    *,
+    actor_id: str | None = None,
+    clock: Clock | None = None,
+    ids: IdFactory | None = None,
+) -> Session:
+    """Attach who is acting, the clock and the id factory to a session."""
+    session.info["actor_id"] = actor_id
+    session.info["clock"] = clock or utcnow
+    session.info["new_id"] = ids or new_id
+    return session
+
+
+def _apply_scalar_defaults(obj: Any) -> None:
+    # So the audit's "after" shows what will be stored, not None for defaults.
+    for attr in inspect(obj).mapper.column_attrs:
+        column = attr.columns[0]
+        default = getattr(column, "default", None)
+        if default is not None and default.is_scalar and getattr(obj, attr.key) is None:
+            setattr(obj, attr.key, default.arg)
+
+
+def _column_values(obj: Any) -> dict[str, Any]:
+    mapper = inspect(obj).mapper
+    return {
+        attr.key: to_jsonable(getattr(obj, attr.key))
+        for attr in mapper.column_attrs
+        if not attr.deferred
+    }
+
+
+def _changed_values(obj: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    state = inspect(obj)
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    for attr in state.mapper.column_attrs:
+        hist = state.attrs[attr.key].history
+        if hist.has_changes():
+            before[attr.key] = to_jsonable(hist.deleted[0]) if hist.deleted else None
+            after[attr.key] = to_jsonable(hist.added[0]) if hist.added else None
+    return before, after
+
+
+def _row_id(obj: Any) -> str:
+    identity = inspect(obj).identity or inspect(obj).mapper.primary_key_from_instance(obj)
+    return "/".join(str(part) for part in identity)
+
+
+def _signed_before_this_flush(obj: MinutesVersion) -> bool:
+    hist = inspect(obj).attrs.status.history
+    old = hist.deleted[0] if hist.deleted else obj.status
+    return old is MinutesStatus.SIGNED
+
+
+@event.listens_for(Session, "before_flush")
+def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
+    clock: Clock = session.info.get("clock", utcnow)
+    make_id: IdFactory = session.info.get("new_id", new_id)
+    actor_id: str | None = session.info.get("actor_id")
+    now = clock()
+    events: list[AuditEvent] = []
+
+    for obj in list(session.new):
+        if isinstance(obj, AuditEvent):
+            continue
+        if isinstance(obj, IdMixin) and obj.id is None:
+            obj.id = make_id()
+        for name in _TIMESTAMP_ON_INSERT:
+            if hasattr(obj, name) and getattr(obj, name) is None:
+                setattr(obj, name, now)
+        _apply_scalar_defaults(obj)
+        events.append(
+            AuditEvent(
+                at=now,
+                actor_id=actor_id,
+                op="insert",
+                table_name=obj.__tablename__,
+                row_id=_row_id(obj),
+                before=None,
+                after=_column_values(obj),
+            )
+        )
+
+    for obj in list(session.dirty):
+        if not session.is_modified(obj, include_collections=False):
+            continue
+        if isinstance(obj, AppendOnly):
+            raise AppendOnlyError(
+                f"{obj.__tablename__}: {obj.append_only_message}; record a new one instead"
+            )
+        if isinstance(obj, MinutesVersion) and _signed_before_this_flush(obj):
+            raise AppendOnlyError(
+                "signed minutes are frozen; a correction is a new version approved and signed"
+            )
+        for name in _TIMESTAMP_ON_UPDATE:
+            if hasattr(obj, name) and not inspect(obj).attrs[name].history.has_changes():
+                setattr(obj, name, now)
+        before, after = _changed_values(obj)
+        events.append(
+            AuditEvent(
+                at=now,
+                actor_id=actor_id,
+                op="update",
+                table_name=obj.__tablename__,
+                row_id=_row_id(obj),
+                before=before,
+                after=after,
+            )
+        )
+
+    for obj in list(session.deleted):
+        if isinstance(obj, AppendOnly):
+            raise AppendOnlyError(f"{obj.__tablename__}: {obj.append_only_message}")
+        if isinstance(obj, MinutesVersion) and _signed_before_this_flush(obj):
+            raise AppendOnlyError("signed minutes are frozen and cannot be deleted")
+        events.append(
+            AuditEvent(
+                at=now,
+                actor_id=actor_id,
+                op="delete",
+                table_name=obj.__tablename__,
+                row_id=_row_id(obj),
+                before=_column_values(obj),
+                after=None,
+            )
+        )
+
+    session.add_all(events)

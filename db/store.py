@@ -1,0 +1,221 @@
+"""Opening a Boardpack database file: checks, backup, migration, engine.
+
+The order matters and each step fails with one clear sentence:
+1. the file exists (or we are asked to create it) and is an SQLite file;
+2. `PRAGMA quick_check` passes (a damaged file is refused, never "repaired");
+3. its schema revision is one this app knows — a file written by a newer
+   Boardpack is refused rather than half-understood;
+4. an older file is copied with the SQLite backup API, then migrated to head;
+5. every connection runs WAL, foreign keys and a busy timeout.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+from db.errors import (
+    CorruptDatabaseError,
+    DatabaseNotFoundError,
+    NewerSchemaError,
+    NotABoardpackDatabaseError,
+)
+from db.session import Clock, IdFactory, configure, session_factory
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 5000
+
+
+def alembic_config() -> Config:
+    """Alembic configuration pointing at the migrations shipped in this package."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    return cfg
+
+
+def head_revision() -> str:
+    """The newest schema revision this app knows."""
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def known_revisions() -> set[str]:
+    script = ScriptDirectory.from_config(alembic_config())
+    return {rev.revision for rev in script.walk_revisions()}
+
+
+@dataclass
+class Database:
+    """An open Boardpack database: its file, engine and session factory."""
+
+    path: Path
+    engine: Engine
+    sessions: sessionmaker[Session]
+    migrated_from: str | None = None
+    backup_path: Path | None = None
+
+    def session(
+        self,
+        actor_id: str | None = None,
+        *,
+        clock: Clock | None = None,
+        ids: IdFactory | None = None,
+    ) -> Session:
+        """A new session acting as `actor_id`; the caller owns it."""
+        return configure(self.sessions(), actor_id=actor_id, clock=clock, ids=ids)
+
+    @contextmanager
+    def begin(
+        self,
+        actor_id: str | None = None,
+        *,
+        clock: Clock | None = None,
+        ids: IdFactory | None = None,
+    ) -> Iterator[Session]:
+        """One unit of work: commits on success, rolls back on any error."""
+        with self.session(actor_id, clock=clock, ids=ids) as session, session.begin():
+            yield session
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+    cursor = dbapi_conn.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def make_engine(path: Path) -> Engine:
+    """An SQLAlchemy engine on a local file with Boardpack's connection settings."""
+    engine = create_engine(f"sqlite:///{path}")
+    event.listen(engine, "connect", _on_connect)
+    return engine
+
+
+def _check_file(path: Path) -> None:
+    try:
+        with path.open("rb") as fh:
+            header = fh.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise DatabaseNotFoundError(f"cannot read {path}: {exc.strerror}") from exc
+    if header != SQLITE_HEADER:
+        raise NotABoardpackDatabaseError(
+            f"{path} is not a Boardpack database (it is not an SQLite file)"
+        )
+    try:
+        conn = sqlite3.connect(path)
+        try:
+            rows = conn.execute("PRAGMA quick_check").fetchall()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise CorruptDatabaseError(
+            f"{path} is damaged and cannot be opened ({exc}); restore it from a backup"
+        ) from exc
+    if rows != [("ok",)]:
+        first = rows[0][0] if rows else "no answer"
+        raise CorruptDatabaseError(
+            f"{path} is damaged and cannot be opened (integrity check: {first}); "
+            "restore it from a backup"
+        )
+
+
+def _current_revision(path: Path) -> tuple[str | None, bool]:
+    """The file's schema revision, and whether it holds any tables at all."""
+    conn = sqlite3.connect(path)
+    try:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if "alembic_version" not in tables:
+            return None, bool(tables)
+        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        return (row[0] if row else None), True
+    finally:
+        conn.close()
+
+
+def backup_copy(path: Path, dest: Path) -> Path:
+    """Copy a live database with the SQLite online backup API (consistent under WAL)."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    src = sqlite3.connect(path)
+    try:
+        out = sqlite3.connect(dest)
+        try:
+            src.backup(out)
+        finally:
+            out.close()
+    finally:
+        src.close()
+    return dest
+
+
+def _migrate(engine: Engine) -> None:
+    cfg = alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+
+
+def open_database(
+    path: str | Path, *, create: bool = False, backup_dir: Path | None = None
+) -> Database:
+    """Open (or create) a Boardpack database file, migrating an older one after a backup.
+
+    Args:
+        path: the SQLite file.
+        create: create the file when it does not exist.
+        backup_dir: where the pre-migration copy goes (default: beside the file).
+
+    Returns:
+        The open `Database`.
+
+    Raises:
+        DatabaseFileError: missing, not SQLite, damaged, foreign or newer file.
+    """
+    path = Path(path)
+    if not path.exists():
+        if not create:
+            raise DatabaseNotFoundError(f"no database at {path}")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        engine = make_engine(path)
+        _migrate(engine)
+        return Database(path, engine, session_factory(engine))
+
+    _check_file(path)
+    revision, has_tables = _current_revision(path)
+    if revision is None and has_tables:
+        raise NotABoardpackDatabaseError(f"{path} is an SQLite file but not a Boardpack database")
+    if revision is None and not create:
+        raise NotABoardpackDatabaseError(f"{path} is an empty file, not a Boardpack database")
+    head = head_revision()
+    if revision is not None and revision not in known_revisions():
+        raise NewerSchemaError(
+            f"{path} was written by a newer version of Boardpack (schema {revision}); "
+            "update Boardpack to open it"
+        )
+    backup_path = None
+    if revision is not None and revision != head:
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+        folder = backup_dir or path.parent
+        backup_path = backup_copy(path, folder / f"{path.stem}.before-{head}.{stamp}{path.suffix}")
+    engine = make_engine(path)
+    if revision != head:
+        _migrate(engine)
+    return Database(
+        path, engine, session_factory(engine), revision if backup_path else None, backup_path
+    )
