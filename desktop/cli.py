@@ -1,0 +1,219 @@
+"""The `boardpack` command line: the GUI's twin over the same `db/` services.
+
+Every subcommand has `--help`. Expected failures (a missing or damaged file, a
+bad argument) print one line, `boardpack: <what went wrong>`, and exit 1 (2 for
+usage errors); an unexpected one prints one line pointing at the log file,
+never a traceback. Heavy modules are imported inside the command that needs
+them so `boardpack --help` and `--version` stay instant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from desktop import __version__
+from desktop.paths import AppPaths, app_paths
+
+PROG = "boardpack"
+log = logging.getLogger(__name__)
+
+
+class CliError(Exception):
+    """A user-facing failure of the command line itself (bad path, bad option)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors instead of the usage dump."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
+def _add_db(parser: argparse.ArgumentParser, *, required: bool) -> None:
+    parser.add_argument(
+        "--db", type=Path, required=required, metavar="PATH", help="the Boardpack database file"
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=PROG,
+        description="Boardpack: run improvement-board meetings, plans, risks and minutes "
+        "offline. With no command, opens the app.",
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    parser.add_argument("--db", type=Path, metavar="PATH", help="open this database in the app")
+    parser.add_argument(
+        "--demo", action="store_true", help="open the demo board (created on first use)"
+    )
+    parser.add_argument(
+        "--data-dir", type=Path, metavar="DIR", help="keep data, logs and backups under DIR"
+    )
+    parser.add_argument("--quit-when-shown", action="store_true", help=argparse.SUPPRESS)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    demo = sub.add_parser("demo", help="the demo board")
+    demo_sub = demo.add_subparsers(
+        dest="demo_command", metavar="ACTION", required=True, parser_class=_Parser
+    )
+    create = demo_sub.add_parser("create", help="build the demo board into a new file")
+    create.add_argument("path", type=Path, metavar="PATH", help="the new database file")
+    create.add_argument("--force", action="store_true", help="replace PATH if it exists")
+
+    dump = sub.add_parser("dump", help="print every record as canonical JSON")
+    _add_db(dump, required=True)
+    dump.add_argument("--out", type=Path, metavar="FILE", help="write to FILE instead of stdout")
+
+    shot = sub.add_parser("screenshot", help="render a page of the app to a PNG, offscreen")
+    shot.add_argument("page", metavar="PAGE", help="dashboard, plan, risks, performance, …")
+    _add_db(shot, required=False)
+    shot.add_argument("--out", type=Path, required=True, metavar="FILE.png")
+    shot.add_argument("--size", default="1366x768", metavar="WxH", help="window size")
+    return parser
+
+
+def _cmd_demo_create(args: argparse.Namespace, _paths: AppPaths) -> int:
+    path: Path = args.path
+    if path.exists():
+        if not args.force:
+            raise CliError(f"{path} already exists (use --force to replace it)")
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    _create_demo(path)
+    print(f"demo board written to {path}")
+    return 0
+
+
+def _create_demo(path: Path) -> None:
+    from db.demo import create_demo
+    from exports.papers import render_paper_pdf
+
+    tmp = path.with_name(path.name + ".partial")
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{tmp}{suffix}").unlink(missing_ok=True)
+    try:
+        database = create_demo(tmp, render_paper=render_paper_pdf)
+        database.close()
+        tmp.replace(path)
+    finally:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{tmp}{suffix}").unlink(missing_ok=True)
+
+
+def _cmd_dump(args: argparse.Namespace, _paths: AppPaths) -> int:
+    from db.dump import write_dump
+    from db.store import open_database
+
+    database = open_database(args.db)
+    try:
+        if args.out:
+            tmp = args.out.with_name(args.out.name + ".partial")
+            with tmp.open("w", encoding="utf-8", newline="\n") as fh:
+                write_dump(database.engine, fh)
+            tmp.replace(args.out)
+        else:
+            write_dump(database.engine, sys.stdout)
+    finally:
+        database.close()
+    return 0
+
+
+def _parse_size(text: str) -> tuple[int, int]:
+    try:
+        w, h = (int(part) for part in text.lower().split("x"))
+    except ValueError:
+        raise CliError(f"--size must look like 1366x768, not {text!r}") from None
+    if not (320 <= w <= 8000 and 240 <= h <= 8000):
+        raise CliError(f"--size {text} is out of range (320x240 to 8000x8000)")
+    return w, h
+
+
+def _resolve_db(args: argparse.Namespace, paths: AppPaths) -> Path:
+    if args.db is not None:
+        return Path(args.db)
+    if getattr(args, "demo", False) or args.command == "screenshot":
+        if not paths.demo_db.exists():
+            paths.data_dir.mkdir(parents=True, exist_ok=True)
+            _create_demo(paths.demo_db)
+        return paths.demo_db
+    raise CliError("no database given: use --db PATH or --demo")
+
+
+def _cmd_screenshot(args: argparse.Namespace, paths: AppPaths) -> int:
+    size = _parse_size(args.size)
+    if args.out.suffix.lower() != ".png":
+        raise CliError(f"--out must be a .png file, not {args.out.name}")
+    db_path = _resolve_db(args, paths)
+    from desktop.screenshot import take_screenshot
+
+    take_screenshot(args.page, db_path, args.out, size=size)
+    print(f"{args.page} written to {args.out}")
+    return 0
+
+
+def _cmd_gui(args: argparse.Namespace, paths: AppPaths) -> int:
+    if args.db is None and not args.demo:
+        args.demo = True  # a first run opens the demo board; the welcome screen comes later
+    db_path = _resolve_db(args, paths)
+    from desktop.app import run_gui
+
+    code: int = run_gui(db_path, quit_when_shown=args.quit_when_shown)
+    return code
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace, AppPaths], int]] = {
+    "demo": _cmd_demo_create,
+    "dump": _cmd_dump,
+    "screenshot": _cmd_screenshot,
+}
+
+
+def _setup_logging(paths: AppPaths) -> None:
+    from logging.handlers import RotatingFileHandler
+
+    try:
+        paths.log_dir.mkdir(parents=True, exist_ok=True)
+        handler: logging.Handler = RotatingFileHandler(
+            paths.log_file, maxBytes=1_000_000, backupCount=5, encoding="utf-8"
+        )
+    except OSError:
+        handler = logging.NullHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the process exit code."""
+    args = build_parser().parse_args(argv)
+    paths = app_paths(args.data_dir)
+    _setup_logging(paths)
+    from db.errors import BoardpackError
+
+    command = COMMANDS.get(args.command or "", _cmd_gui)
+    try:
+        return command(args, paths)
+    except (BoardpackError, CliError) as exc:
+        print(f"{PROG}: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        where = f": {exc.filename}" if exc.filename else ""
+        print(f"{PROG}: {exc.strerror or exc}{where}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        log.error("unexpected error\n%s", traceback.format_exc())
+        print(
+            f"{PROG}: internal error ({type(exc).__name__}: {exc}); details in {paths.log_file}",
+            file=sys.stderr,
+        )
+        return 70
