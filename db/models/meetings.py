@@ -141,8 +141,8 @@ class AgendaItem(IdMixin, Base):
     __table_args__ = (
         UniqueConstraint("meeting_id", "position"),
         CheckConstraint(
-            "(exempt = 0 AND exempt_paragraph IS NULL) OR "
-            "(exempt = 1 AND exempt_paragraph BETWEEN 1 AND 7)",
+            "(NOT exempt AND exempt_paragraph IS NULL) OR "
+            "(exempt AND exempt_paragraph BETWEEN 1 AND 7)",
             name="exempt_paragraph",
         ),
     )

@@ -222,7 +222,7 @@ def upgrade() -> None:
         sa.Column("chair_notes", sa.Text(), nullable=True),
         sa.Column("id", sa.String(length=36), nullable=False),
         sa.CheckConstraint(
-            "(exempt = 0 AND exempt_paragraph IS NULL) OR (exempt = 1 AND exempt_paragraph BETWEEN 1 AND 7)",
+            "(NOT exempt AND exempt_paragraph IS NULL) OR (exempt AND exempt_paragraph BETWEEN 1 AND 7)",
             name=op.f("ck_agenda_items_exempt_paragraph"),
         ),
         sa.ForeignKeyConstraint(
