@@ -125,6 +125,7 @@ def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
         _apply_scalar_defaults(obj)
         events.append(
             AuditEvent(
+                id=make_id(),
                 at=now,
                 actor_id=actor_id,
                 op="insert",
@@ -152,6 +153,7 @@ def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
         before, after = _changed_values(obj)
         events.append(
             AuditEvent(
+                id=make_id(),
                 at=now,
                 actor_id=actor_id,
                 op="update",
@@ -169,6 +171,7 @@ def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
             raise AppendOnlyError("signed minutes are frozen and cannot be deleted")
         events.append(
             AuditEvent(
+                id=make_id(),
                 at=now,
                 actor_id=actor_id,
                 op="delete",

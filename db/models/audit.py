@@ -1,9 +1,9 @@
 """The audit log: who changed what, when, with the values before and after.
 
 Written by the flush hook in `db.session` for every insert, update and delete,
-in the same transaction as the change. Append-only; `seq` orders the chain and
-`prev_hash`/`hash` link each event to the one before so an edited or deleted
-row is detectable.
+in the same transaction as the change. Append-only and synced like every other
+record, so its key is a UUID like theirs; `prev_hash`/`hash` are kept for the
+per-site hash chain that makes an edited or deleted row detectable.
 """
 
 from __future__ import annotations
@@ -11,19 +11,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String
+from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from db.base import AppendOnly, Base, UTCDateTime, utcnow
+from db.base import AppendOnly, Base, IdMixin, UTCDateTime, utcnow
 
 
-class AuditEvent(AppendOnly, Base):
+class AuditEvent(AppendOnly, IdMixin, Base):
     """One audited write (append-only)."""
 
     __tablename__ = "audit_events"
 
-    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     actor_id: Mapped[str | None] = mapped_column(ForeignKey("people.id"))
     op: Mapped[str] = mapped_column(String(8))  # insert | update | delete
     table_name: Mapped[str] = mapped_column(String(64))

@@ -111,15 +111,14 @@ def test_sqlite_triggers_refuse_raw_update_and_delete(
 
 def test_audit_log_cannot_be_edited_or_deleted(database: Database, board: dict[str, str]) -> None:
     with database.begin() as s:
-        event = s.scalars(select(AuditEvent).limit(1)).one()
-        seq = event.seq
+        event_id = s.scalars(select(AuditEvent.id).limit(1)).one()
     with pytest.raises(AppendOnlyError), database.begin() as s:
-        s.get(AuditEvent, seq).op = "insert!"  # type: ignore[union-attr]
+        s.get(AuditEvent, event_id).op = "insert!"  # type: ignore[union-attr]
     with _raw(database) as conn:
         with pytest.raises(sqlite3.DatabaseError, match="append-only"):
-            conn.execute("UPDATE audit_events SET op = 'x' WHERE seq = ?", (seq,))
+            conn.execute("UPDATE audit_events SET op = 'x' WHERE id = ?", (event_id,))
         with pytest.raises(sqlite3.DatabaseError, match="append-only"):
-            conn.execute("DELETE FROM audit_events WHERE seq = ?", (seq,))
+            conn.execute("DELETE FROM audit_events WHERE id = ?", (event_id,))
 
 
 def _sign(database: Database, minutes_id: str, chair_id: str) -> None:
@@ -173,7 +172,7 @@ def test_every_write_is_audited_with_actor_before_and_after(
         person.job_title = "Assistant Director"
     with database.begin() as s:
         events = s.scalars(
-            select(AuditEvent).where(AuditEvent.actor_id == board["chair"]).order_by(AuditEvent.seq)
+            select(AuditEvent).where(AuditEvent.actor_id == board["chair"]).order_by(AuditEvent.at)
         ).all()
     assert [(e.op, e.table_name) for e in events] == [("insert", "people"), ("update", "people")]
     inserted, updated = events

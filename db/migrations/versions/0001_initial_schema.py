@@ -80,7 +80,6 @@ def upgrade() -> None:
     )
     op.create_table(
         "audit_events",
-        sa.Column("seq", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("actor_id", sa.String(length=36), nullable=True),
         sa.Column("op", sa.String(length=8), nullable=False),
@@ -90,12 +89,14 @@ def upgrade() -> None:
         sa.Column("after", sa.JSON(), nullable=True),
         sa.Column("prev_hash", sa.String(length=64), nullable=True),
         sa.Column("hash", sa.String(length=64), nullable=True),
+        sa.Column("id", sa.String(length=36), nullable=False),
         sa.ForeignKeyConstraint(
             ["actor_id"], ["people.id"], name=op.f("fk_audit_events_actor_id_people")
         ),
-        sa.PrimaryKeyConstraint("seq", name=op.f("pk_audit_events")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_events")),
     )
     with op.batch_alter_table("audit_events", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_audit_events_at"), ["at"], unique=False)
         batch_op.create_index(batch_op.f("ix_audit_events_row_id"), ["row_id"], unique=False)
 
     op.create_table(
@@ -1346,6 +1347,7 @@ def downgrade() -> None:
     op.drop_table("meetings")
     with op.batch_alter_table("audit_events", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_audit_events_row_id"))
+        batch_op.drop_index(batch_op.f("ix_audit_events_at"))
 
     op.drop_table("audit_events")
     op.drop_table("people")
