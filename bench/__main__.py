@@ -1,0 +1,129 @@
+"""`python -m bench`: run the benchmarks, print the table, write `bench/latest.json`.
+
+Usage: `python -m bench [--only NAME]... [--quick] [--skip-generate]
+[--scale S] [--seed N] [--repeats N] [--cache-dir DIR] [--json PATH | --no-json]`.
+A full run (no `--only`, no `--quick`) writes `bench/latest.json`; partial or
+quick runs write JSON only when `--json` names a file, so a quick check never
+overwrites the committed results. The exit code is 1 when a benchmark crashed
+(an ERROR row), 0 otherwise — a missed goal is a finding, not a failure to run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+from bench.benchmarks import BENCHMARKS, REPO, Context
+from bench.generate import CACHE_DIR, DEFAULT_SEED
+from bench.runner import Goal, Report, Row, format_table, machine_info
+
+LATEST = Path(__file__).resolve().parent / "latest.json"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench",
+        description="Boardpack performance runs on a generated large board, as ratios "
+        "against floors measured in the same run.",
+    )
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=list(BENCHMARKS),
+        metavar="NAME",
+        help=f"run only this benchmark (repeatable): {', '.join(BENCHMARKS)}",
+    )
+    parser.add_argument("--quick", action="store_true", help="fewer repeats (for tests)")
+    parser.add_argument(
+        "--skip-generate",
+        action="store_true",
+        help="do not time a fresh generation when the cached large board is current",
+    )
+    parser.add_argument("--scale", type=float, default=1.0, help="large-board scale (1.0)")
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="generator seed")
+    parser.add_argument("--repeats", type=int, metavar="N", help="override every repeat count")
+    parser.add_argument(
+        "--cache-dir", type=Path, default=CACHE_DIR, metavar="DIR", help="large-board cache"
+    )
+    out = parser.add_mutually_exclusive_group()
+    out.add_argument("--json", type=Path, metavar="PATH", help="write the results here")
+    out.add_argument("--no-json", action="store_true", help="write no JSON")
+    parser.add_argument("--list", action="store_true", help="list the benchmarks and exit")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.list:
+        for name, fn in BENCHMARKS.items():
+            print(f"{name:12} {(fn.__doc__ or '').strip().splitlines()[0]}")
+        return 0
+    names = args.only or list(BENCHMARKS)
+    json_path: Path | None = args.json
+    if json_path is None and not args.no_json and not args.only and not args.quick:
+        json_path = LATEST
+
+    report = Report(
+        machine=machine_info(REPO),
+        settings={
+            "only": names,
+            "quick": args.quick,
+            "skip_generate": args.skip_generate,
+            "scale": args.scale,
+            "seed": args.seed,
+            "repeats": args.repeats,
+        },
+    )
+    m = report.machine
+    print(
+        f"Boardpack bench — Python {m['python']} on {m['platform']}, "
+        f"{m['cpu_count']} CPUs, {m['date']}",
+        flush=True,
+    )
+    with tempfile.TemporaryDirectory(prefix="boardpack-bench-") as tmp:
+        ctx = Context(
+            work_dir=Path(tmp),
+            cache_dir=args.cache_dir,
+            scale=args.scale,
+            seed=args.seed,
+            quick=args.quick,
+            skip_generate=args.skip_generate,
+            repeats_override=args.repeats,
+        )
+        for name in names:
+            print(f"… {name}", file=sys.stderr, flush=True)
+            try:
+                for row in BENCHMARKS[name](ctx):
+                    report.rows.append(row)
+            except Exception as exc:
+                traceback.print_exc()
+                report.rows.append(
+                    Row(name, None, "s", None, Goal.info(), error=f"{type(exc).__name__}: {exc}")
+                )
+        report.extra["large_board"] = ctx.info or None
+
+    print()
+    print(format_table(report.rows))
+    board = report.extra["large_board"]
+    if board:
+        how = (
+            f"generated in {board['generation_seconds']:.1f} s this run"
+            if board["generated_this_run"]
+            else "from the cache"
+        )
+        print(
+            f"\nlarge board: {board['cache_file']}, {board['rows']:,} rows, "
+            f"{board['size_mb']:.0f} MB, {how}"
+        )
+    if json_path is not None:
+        report.save(json_path)
+        print(f"results written to {json_path}")
+    return 1 if report.summary()["error"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,510 @@
+"""The benchmarks themselves: what users wait for, each beside its floor.
+
+Each benchmark is a function from the run's `Context` to result rows, listed
+in `BENCHMARKS` under the name `--only` takes. The subjects are the real entry
+points (`db.demo.create_demo`, `open_database`, `python -m desktop
+--quit-when-shown`, `db.dump.write_dump`, `db.views.load_dashboard`); the
+floors are the same work done with nothing but `sqlite3` or a bare PySide6
+window, in the same run. Modules written elsewhere are imported lazily: a
+missing one makes its rows "not available" instead of stopping the run. The
+large board is generated (or taken from the cache) once per run and copied
+into a scratch folder, so nothing a benchmark does can change the cache.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from bench.generate import (
+    CACHE_DIR,
+    DEFAULT_SEED,
+    GenerationReport,
+    cache_key,
+    ensure_large_board,
+    generate,
+)
+from bench.runner import Goal, Row, interleaved, median, time_once
+
+REPO = Path(__file__).resolve().parent.parent
+SUBPROCESS_TIMEOUT = 300.0
+
+
+@dataclass
+class Context:
+    """One run's settings, scratch folder and (lazily) the large board."""
+
+    work_dir: Path
+    cache_dir: Path = CACHE_DIR
+    scale: float = 1.0
+    seed: int = DEFAULT_SEED
+    quick: bool = False
+    skip_generate: bool = False
+    repeats_override: int | None = None
+    generation: GenerationReport | None = None
+    _board: Path | None = None
+    _counter: int = 0
+    _board_error: Exception | None = None
+    info: dict[str, Any] = field(default_factory=dict)
+
+    def repeats(self, full: int, quick: int = 1) -> int:
+        if self.repeats_override is not None:
+            return max(1, self.repeats_override)
+        return quick if self.quick else full
+
+    def scratch(self, stem: str) -> Path:
+        """A new path in the scratch folder (never reused within the run)."""
+        self._counter += 1
+        return self.work_dir / f"{stem}-{self._counter}.db"
+
+    def board(self) -> Path:
+        """A private copy of the large board, generating the cache first if needed."""
+        if self._board_error is not None:
+            raise RuntimeError(f"no large board: {self._board_error}") from self._board_error
+        if self._board is None:
+            try:
+                cached, report = ensure_large_board(
+                    self.cache_dir, scale=self.scale, seed=self.seed
+                )
+            except Exception as exc:
+                self._board_error = exc
+                raise
+            if report is not None:
+                self.generation = report
+            self._board = self.work_dir / "large-board.db"
+            shutil.copyfile(cached, self._board)
+            counts = row_counts(self._board)
+            self.info = {
+                "cache_file": cached.name,
+                "key": cache_key(self.scale, self.seed),
+                "scale": self.scale,
+                "seed": self.seed,
+                "rows": sum(counts.values()),
+                "size_mb": round(cached.stat().st_size / 1e6, 1),
+                "generated_this_run": report is not None,
+                "generation_seconds": round(report.seconds, 2) if report else None,
+                "counts": counts,
+            }
+        return self._board
+
+
+def remove_db(path: Path) -> None:
+    for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
+        p.unlink(missing_ok=True)
+
+
+def model_tables() -> dict[str, list[str]]:
+    """Every table of `db.models` with its primary-key columns."""
+    import db.models  # noqa: F401  (registers every table)
+    from db.base import Base
+
+    return {
+        name: [c.name for c in table.primary_key.columns]
+        for name, table in sorted(Base.metadata.tables.items())
+    }
+
+
+def row_counts(path: Path) -> dict[str, int]:
+    conn = sqlite3.connect(path)
+    try:
+        return {
+            name: conn.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
+            for name in model_tables()
+        }
+    finally:
+        conn.close()
+
+
+def _optional(module: str) -> tuple[ModuleType | None, str]:
+    """Import `module` if it exists yet; otherwise None and why."""
+    try:
+        return importlib.import_module(module), ""
+    except ModuleNotFoundError as exc:
+        if exc.name and module.startswith(exc.name):
+            return None, f"{module} does not exist yet"
+        raise
+
+
+# -- subprocesses --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProcessRun:
+    seconds: float
+    max_rss_mb: float | None
+    returncode: int
+    stderr: str
+
+
+def run_process(argv: list[str], env: dict[str, str], timeout: float) -> ProcessRun:
+    """Run `argv` to completion: wall seconds, its own peak RSS, exit code, stderr."""
+    with tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(
+            argv, cwd=REPO, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err
+        )
+        watchdog = threading.Timer(timeout, proc.kill)
+        watchdog.start()
+        try:
+            if hasattr(os, "wait4"):
+                # wait4 gives this child's own rusage (RUSAGE_CHILDREN is a max over all).
+                _, status, usage = os.wait4(proc.pid, 0)
+                seconds = time.perf_counter() - start
+                proc.returncode = os.waitstatus_to_exitcode(status)
+                scale = 1 if sys.platform == "darwin" else 1024  # bytes vs KiB
+                rss: float | None = usage.ru_maxrss * scale / 1e6
+            else:  # pragma: no cover (Windows)
+                proc.wait()
+                seconds = time.perf_counter() - start
+                rss = None
+        finally:
+            watchdog.cancel()
+        err.seek(0)
+        stderr = err.read().decode("utf-8", "replace")
+    return ProcessRun(seconds, rss, proc.returncode, stderr)
+
+
+def child_env(ctx: Context) -> dict[str, str]:
+    env = dict(os.environ)
+    env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    env["BOARDPACK_DATA_DIR"] = str(ctx.work_dir / "data")
+    return env
+
+
+def _last_line(text: str) -> str:
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    return lines[-1][:200] if lines else "(no output)"
+
+
+# -- benchmarks ----------------------------------------------------------------------------
+
+
+def bench_demo(ctx: Context) -> Iterator[Row]:
+    """Demo creation in-process, against creating an empty migrated database."""
+    name, unit, goal = "demo creation", "s", Goal.at_most(3, "s")
+    demo, why = _optional("db.demo")
+    create_demo = getattr(demo, "create_demo", None) if demo else None
+    if create_demo is None:
+        yield Row.unavailable(name, unit, goal, why or "db.demo has no create_demo")
+        return
+    papers, papers_why = _optional("exports.papers")
+    render = getattr(papers, "render_paper_pdf", None) if papers else None
+    from db.store import open_database
+
+    def subject() -> float:
+        path = ctx.scratch("demo")
+        try:
+            return time_once(lambda: create_demo(path, render_paper=render).close())
+        finally:
+            remove_db(path)
+
+    def floor() -> float:
+        path = ctx.scratch("empty")
+        try:
+            return time_once(lambda: open_database(path, create=True).close())
+        finally:
+            remove_db(path)
+
+    samples, floors = interleaved(subject, floor, ctx.repeats(5))
+    note = "floor: open_database(create=True) of an empty migrated file"
+    if render is None:
+        note += f"; papers not rendered ({papers_why or 'no render_paper_pdf'})"
+    yield Row(name, median(samples), unit, median(floors), goal, len(samples), len(floors), note)
+
+
+def raw_insert_seconds(path: Path, rows: int) -> float:
+    """The floor of generation: `rows` rows into one 5-column table with raw sqlite3."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=OFF")
+        conn.execute("CREATE TABLE t (id TEXT PRIMARY KEY, a TEXT, b INTEGER, c REAL, d TEXT)")
+        start = time.perf_counter()
+        conn.execute("BEGIN")
+        conn.executemany(
+            "INSERT INTO t VALUES (?, ?, ?, ?, ?)",
+            ((f"{i:032x}", "text", i, i * 0.5, "more text") for i in range(rows)),
+        )
+        conn.execute("COMMIT")
+        return time.perf_counter() - start
+    finally:
+        conn.close()
+        remove_db(path)
+
+
+def bench_generate(ctx: Context) -> Iterator[Row]:
+    """Generating the large board, against raw executemany of as many rows."""
+    name, unit, goal = "large-board generation", "s", Goal.at_most(60, "s")
+    ctx.board()
+    report = ctx.generation
+    if report is not None:
+        note = "timed while regenerating the cache"
+    elif ctx.skip_generate:
+        yield Row(name, None, unit, None, goal, note="not measured: --skip-generate, cache current")
+        return
+    else:
+        target = ctx.scratch("generated")
+        try:
+            report = generate(target, scale=ctx.scale, seed=ctx.seed)
+        finally:
+            remove_db(target)
+        note = "one generation into a scratch file"
+    rows = report.generated_rows
+    floors = [raw_insert_seconds(ctx.scratch("raw"), rows) for _ in range(ctx.repeats(3))]
+    by_triggers = report.total_rows - rows
+    note += (
+        f"; {rows:,} rows inserted (+{by_triggers:,} written by the schema's triggers), "
+        f"{report.size_bytes / 1e6:.0f} MB; floor: raw sqlite3 executemany of {rows:,} rows "
+        "into one 5-column table"
+    )
+    yield Row(name, report.seconds, unit, median(floors), goal, 1, len(floors), note)
+
+
+def bench_open(ctx: Context) -> Iterator[Row]:
+    """open_database on the large board, against raw connect + quick_check."""
+    from db.store import open_database
+
+    board = ctx.board()
+
+    def subject() -> float:
+        def run() -> None:
+            database = open_database(board)
+            with database.engine.connect() as conn:
+                conn.exec_driver_sql("SELECT 1")
+            database.close()
+
+        return time_once(run)
+
+    def floor() -> float:
+        def run() -> None:
+            conn = sqlite3.connect(board)
+            conn.execute("SELECT 1").fetchall()
+            conn.execute("PRAGMA quick_check").fetchall()
+            conn.close()
+
+        return time_once(run)
+
+    samples, floors = interleaved(subject, floor, ctx.repeats(7, 2))
+    yield Row(
+        "open database",
+        median(samples),
+        "s",
+        median(floors),
+        Goal.ratio(1.5),
+        len(samples),
+        len(floors),
+        "open_database + first connection; floor: sqlite3.connect + SELECT 1 + PRAGMA quick_check",
+    )
+
+
+def bench_dashboard(ctx: Context) -> Iterator[Row]:
+    """The window's data on the large board (db.views), against raw counts of its tables."""
+    name, unit, goal = "dashboard data load", "s", Goal.at_most(0.3, "s")
+    views, why = _optional("db.views")
+    if views is None or not hasattr(views, "load_dashboard"):
+        yield Row.unavailable(name, unit, goal, why or "db.views has no load_dashboard")
+        return
+    from db.store import open_database
+
+    board = ctx.board()
+    database = open_database(board)
+    today = dt.date(2025, 1, 1)  # the generated board's "now"
+    tables = ("boards", "plans", "actions", "risks", "kpis", "kpi_values", "meetings")
+
+    def subject() -> float:
+        def run() -> None:
+            with database.session() as session:
+                context = views.default_board_context(session)
+                if context is not None:
+                    views.load_dashboard(session, context, today)
+
+        return time_once(run)
+
+    def floor() -> float:
+        def run() -> None:
+            conn = sqlite3.connect(board)
+            for table in tables:
+                conn.execute(f"SELECT count(*) FROM {table}").fetchall()
+            conn.close()
+
+        return time_once(run)
+
+    try:
+        subject()  # warm the connection pool and the ORM's compiled statements
+        samples, floors = interleaved(subject, floor, ctx.repeats(7, 2))
+    finally:
+        database.close()
+    yield Row(
+        name,
+        median(samples),
+        unit,
+        median(floors),
+        goal,
+        len(samples),
+        len(floors),
+        "default_board_context + load_dashboard in one session (what the window reads after "
+        "its first paint); floor: sqlite3 count(*) of the tables it reads",
+    )
+
+
+def bench_cold_start(ctx: Context) -> Iterator[Row]:
+    """`python -m desktop --db LARGE --quit-when-shown` against a bare PySide6 window."""
+    name, unit, goal = "cold start to first window", "s", Goal.ratio(1.5)
+    rss_name, rss_goal = "cold start peak RSS", Goal.at_most(300, "MB")
+    board = ctx.board()
+    env = child_env(ctx)
+    app = [sys.executable, "-m", "desktop", "--db", str(board), "--quit-when-shown"]
+    bare = [sys.executable, "-m", "bench.bare_window"]
+
+    # One untimed run of each first: compiles .pyc files and warms the disk cache for both.
+    warm = run_process(app, env, SUBPROCESS_TIMEOUT)
+    if warm.returncode != 0:
+        if "--quit-when-shown" in warm.stderr or "No module named desktop" in warm.stderr:
+            reason = f"python -m desktop --quit-when-shown: {_last_line(warm.stderr)}"
+            yield Row.unavailable(name, unit, goal, reason)
+            yield Row.unavailable(rss_name, "MB", rss_goal, reason)
+            return
+        error = f"exit code {warm.returncode}: {_last_line(warm.stderr)}"
+        yield Row(name, None, unit, None, goal, error=error)
+        yield Row(rss_name, None, "MB", None, rss_goal, error=error)
+        return
+    bare_warm = run_process(bare, env, SUBPROCESS_TIMEOUT)
+    if bare_warm.returncode != 0:
+        error = f"bare window floor failed: {_last_line(bare_warm.stderr)}"
+        yield Row(name, None, unit, None, goal, error=error)
+        return
+
+    app_runs: list[ProcessRun] = []
+    bare_runs: list[ProcessRun] = []
+    for _ in range(ctx.repeats(5)):
+        bare_runs.append(run_process(bare, env, SUBPROCESS_TIMEOUT))
+        app_runs.append(run_process(app, env, SUBPROCESS_TIMEOUT))
+    failed = [r for r in app_runs + bare_runs if r.returncode != 0]
+    run_error = (
+        f"{len(failed)} run(s) failed, e.g. exit {failed[0].returncode}: "
+        f"{_last_line(failed[0].stderr)}"
+        if failed
+        else None
+    )
+    yield Row(
+        name,
+        median([r.seconds for r in app_runs]),
+        unit,
+        median([r.seconds for r in bare_runs]),
+        goal,
+        len(app_runs),
+        len(bare_runs),
+        "whole process, wall time, the app quits on its first paint (before reading the board); "
+        "floor: bench/bare_window.py (QMainWindow + QTreeView, same first-paint exit)",
+        run_error,
+    )
+    app_rss = [r.max_rss_mb for r in app_runs if r.max_rss_mb is not None]
+    bare_rss = [r.max_rss_mb for r in bare_runs if r.max_rss_mb is not None]
+    if not app_rss:
+        yield Row.unavailable(rss_name, "MB", rss_goal, "no per-process rusage on this platform")
+        return
+    yield Row(
+        rss_name,
+        median(app_rss),
+        "MB",
+        median(bare_rss),
+        rss_goal,
+        len(app_rss),
+        len(bare_rss),
+        "peak resident set of the cold-start process (wait4 rusage); floor: the bare window's",
+        run_error,
+    )
+
+
+def raw_select_all(path: Path, tables: dict[str, list[str]]) -> int:
+    """The floor of the dump: every row of every table, in key order, fetched with sqlite3."""
+    conn = sqlite3.connect(path)
+    rows = 0
+    try:
+        for table, key in tables.items():
+            order = ", ".join(f'"{c}"' for c in key)
+            cursor = conn.execute(f'SELECT * FROM "{table}" ORDER BY {order}')
+            while batch := cursor.fetchmany(5000):
+                rows += len(batch)
+    finally:
+        conn.close()
+    return rows
+
+
+def bench_dump(ctx: Context) -> Iterator[Row]:
+    """write_dump of the large board to /dev/null, against raw SELECT * of every table."""
+    name, unit, goal = "dump to /dev/null", "s", Goal.at_most(30, "s")
+    rate_name, rate_unit = "dump throughput", "rows/s"
+    rate_goal = Goal.info(higher_is_better=True)
+    dump, why = _optional("db.dump")
+    write_dump: Callable[..., None] | None = getattr(dump, "write_dump", None) if dump else None
+    if write_dump is None:
+        yield Row.unavailable(name, unit, goal, why or "db.dump has no write_dump")
+        yield Row.unavailable(rate_name, rate_unit, rate_goal, why or "no write_dump")
+        return
+    from db.store import open_database
+
+    board = ctx.board()
+    tables = model_tables()
+    rows = sum(row_counts(board).values())
+    database = open_database(board)
+
+    def subject() -> float:
+        with open(os.devnull, "w", encoding="utf-8") as out:
+            return time_once(lambda: write_dump(database.engine, out))
+
+    def floor() -> float:
+        return time_once(lambda: raw_select_all(board, tables))
+
+    try:
+        samples, floors = interleaved(subject, floor, ctx.repeats(3))
+    finally:
+        database.close()
+    seconds, floor_seconds = median(samples), median(floors)
+    yield Row(
+        name,
+        seconds,
+        unit,
+        floor_seconds,
+        goal,
+        len(samples),
+        len(floors),
+        f"db.dump.write_dump over {rows:,} rows in-process; floor: sqlite3 SELECT * of every "
+        "table ORDER BY its key, all rows fetched",
+    )
+    yield Row(
+        rate_name,
+        rows / seconds if seconds else None,
+        rate_unit,
+        rows / floor_seconds if floor_seconds else None,
+        rate_goal,
+        len(samples),
+        len(floors),
+        "higher is better; the ratio is the dump's share of raw read speed",
+    )
+
+
+Benchmark = Callable[[Context], Iterator[Row]]
+
+#: In run order; the names are what `--only` takes.
+BENCHMARKS: dict[str, Benchmark] = {
+    "demo": bench_demo,
+    "generate": bench_generate,
+    "open": bench_open,
+    "dashboard": bench_dashboard,
+    "cold-start": bench_cold_start,
+    "dump": bench_dump,
+}

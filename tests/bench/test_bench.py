@@ -1,0 +1,219 @@
+"""The bench harness: the large-board generator at a tiny scale, and the report.
+
+The generator is checked where it matters to every benchmark built on it — the
+file it writes is a real Boardpack database that `open_database` accepts, its
+row counts follow the scale exactly, the same seed writes the same rows, and
+the paper PDFs are valid. The runner is checked on made-up measurements so the
+table and `latest.json` keep their shape without timing anything real.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import sqlite3
+import sys
+from pathlib import Path
+
+import pypdf
+import pytest
+
+from bench.__main__ import main
+from bench.benchmarks import model_tables, run_process
+from bench.generate import (
+    ITEMS_PER_MEETING,
+    UPDATES_PER_ACTION,
+    Shape,
+    cached_path,
+    ensure_large_board,
+    generate,
+)
+from bench.pdf import minimal_pdf
+from bench.runner import ROW_KEYS, Goal, Report, Row, format_table, machine_info
+from db.store import open_database
+
+TINY = 0.001
+
+
+def _table_rows(path: Path, tables: list[str]) -> dict[str, list[tuple[object, ...]]]:
+    keys = model_tables()
+    conn = sqlite3.connect(path)
+    try:
+        return {
+            t: conn.execute(
+                f'SELECT * FROM "{t}" ORDER BY ' + ", ".join(f'"{c}"' for c in keys[t])
+            ).fetchall()
+            for t in tables
+        }
+    finally:
+        conn.close()
+
+
+def test_reference_scale_meets_the_brief() -> None:
+    counts = Shape.for_scale(1.0).counts()
+    assert counts["boards"] == 10
+    assert counts["actions"] >= 20_000
+    assert counts["progress_updates"] >= 200_000
+    assert counts["meetings"] >= 5_000
+    assert counts["decisions"] >= 50_000
+    assert counts["papers"] >= 2_000
+    assert counts["agenda_items"] == ITEMS_PER_MEETING * counts["meetings"]
+
+
+@pytest.mark.parametrize("scale", [TINY, 2 * TINY])
+def test_tiny_board_opens_and_counts_follow_the_scale(tmp_path: Path, scale: float) -> None:
+    path = tmp_path / "large.db"
+    report = generate(path, scale=scale)
+    planned = Shape.for_scale(scale).counts()
+    assert {t: report.counts[t] for t in planned} == planned
+    assert report.counts["actions"] == round(20_000 * scale)
+    assert report.counts["decisions"] == round(50_000 * scale)
+    assert report.counts["progress_updates"] == UPDATES_PER_ACTION * report.counts["actions"]
+    assert report.counts["audit_events"] == 0  # Core inserts bypass the ORM audit hook
+    assert report.generated_rows == sum(planned.values())
+    assert report.seconds < 30
+
+    database = open_database(path)
+    try:
+        assert database.migrated_from is None  # already at head: no backup, no migration
+        with database.engine.connect() as conn:
+            actions = conn.exec_driver_sql("SELECT count(*) FROM actions").scalar()
+            assert actions == planned["actions"]
+            # Every action's RAG is its latest progress update's.
+            mismatched = conn.exec_driver_sql(
+                "SELECT count(*) FROM actions a WHERE a.rag IS NOT (SELECT p.rag FROM "
+                "progress_updates p WHERE p.action_id = a.id ORDER BY p.recorded_at DESC LIMIT 1)"
+            ).scalar()
+            assert mismatched == 0
+    finally:
+        database.close()
+
+
+def test_same_seed_same_rows_other_seed_other_rows(tmp_path: Path) -> None:
+    tables = sorted(Shape.for_scale(TINY).counts())
+    a, b, c = (tmp_path / f"{n}.db" for n in "abc")
+    generate(a, scale=TINY, seed=7)
+    generate(b, scale=TINY, seed=7)
+    generate(c, scale=TINY, seed=8)
+    assert _table_rows(a, tables) == _table_rows(b, tables)
+    assert _table_rows(a, ["actions"]) != _table_rows(c, ["actions"])
+
+
+def test_generate_refuses_an_existing_file(tmp_path: Path) -> None:
+    path = tmp_path / "there.db"
+    path.write_bytes(b"")
+    with pytest.raises(FileExistsError):
+        generate(path, scale=TINY)
+
+
+def test_cache_is_reused_until_its_key_changes(tmp_path: Path) -> None:
+    path, report = ensure_large_board(tmp_path, scale=TINY)
+    assert report is not None and path.exists()
+    assert path == cached_path(tmp_path, TINY)
+    assert path.name.startswith("large-board-v") and "scale0.001" in path.name
+    again, second = ensure_large_board(tmp_path, scale=TINY)
+    assert again == path and second is None
+    # A stale version of the same shape is replaced, not kept beside it.
+    stale = tmp_path / path.name.replace("large-board-v", "large-board-v0")
+    path.rename(stale)
+    fresh, third = ensure_large_board(tmp_path, scale=TINY)
+    assert third is not None and fresh.exists() and not stale.exists()
+
+
+def test_paper_blobs_are_valid_pdfs_addressed_by_sha256(tmp_path: Path) -> None:
+    path = tmp_path / "large.db"
+    generate(path, scale=TINY)
+    conn = sqlite3.connect(path)
+    try:
+        blobs = conn.execute("SELECT sha256, size, data FROM blobs").fetchall()
+        papers = conn.execute("SELECT blob_sha256, text FROM papers").fetchall()
+    finally:
+        conn.close()
+    assert blobs and papers
+    for sha, size, data in blobs:
+        assert hashlib.sha256(data).hexdigest() == sha and len(data) == size
+        reader = pypdf.PdfReader(io.BytesIO(data), strict=True)
+        assert len(reader.pages) == 1
+    texts = {sha: text for sha, text in papers}
+    for sha, _, data in blobs:
+        if sha in texts:
+            page = pypdf.PdfReader(io.BytesIO(data)).pages[0]
+            assert page.extract_text().strip() == texts[sha]
+
+
+def test_minimal_pdf_escapes_and_replaces() -> None:
+    data = minimal_pdf("Item (2) \\ costs £5")
+    reader = pypdf.PdfReader(io.BytesIO(data), strict=True)
+    assert reader.pages[0].extract_text().strip() == "Item (2) \\ costs ?5"
+
+
+def _fake_rows() -> list[Row]:
+    return [
+        Row("fast", 0.12, "s", 0.1, Goal.ratio(1.5), 5, 5, "floor: nothing"),
+        Row("slow", 0.3, "s", 0.1, Goal.ratio(1.5), 5, 5),
+        Row("absolute", 2.5, "s", 0.5, Goal.at_most(3, "s"), 3, 3),
+        Row("rate", 1000.0, "rows/s", 4000.0, Goal.info(higher_is_better=True), 3, 3),
+        Row.unavailable("later", "s", Goal.at_most(0.3, "s"), "db.thing does not exist yet"),
+        Row("broken", None, "s", None, Goal.ratio(1.5), error="exit code 1: boom"),
+    ]
+
+
+def test_goals_check_what_they_say() -> None:
+    rows = {row.name: row for row in _fake_rows()}
+    assert rows["fast"].ratio == pytest.approx(1.2) and rows["fast"].passed is True
+    assert rows["slow"].passed is False
+    assert rows["absolute"].passed is True and rows["absolute"].goal.text == "≤ 3 s"
+    assert rows["rate"].passed is None
+    assert rows["later"].passed is None and rows["later"].verdict == "n/a"
+    assert rows["broken"].passed is False and rows["broken"].verdict == "ERROR"
+    assert Goal.at_most(0.3, "s").text == "≤ 300 ms"
+
+
+def test_table_shows_every_row_and_its_notes() -> None:
+    table = format_table(_fake_rows())
+    lines = table.splitlines()
+    assert lines[0].split()[:2] == ["benchmark", "median"]
+    for text in ("fast [1]", "120 ms", "1.20×", "pass", "FAIL", "n/a", "ERROR", "1,000 rows/s"):
+        assert text in table
+    assert "[1] floor: nothing" in table
+    assert any(line.startswith("[") and "error: exit code 1: boom" in line for line in lines)
+
+
+def test_json_has_machine_info_and_rows_in_a_stable_order(tmp_path: Path) -> None:
+    report = Report(machine_info(), {"quick": True}, _fake_rows())
+    out = tmp_path / "latest.json"
+    report.save(out)
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert list(data) == ["format", "machine", "settings", "large_board", "rows", "summary"]
+    for key in ("python", "platform", "cpu_count", "date"):
+        assert data["machine"][key]
+    assert [list(row) for row in data["rows"]] == [list(ROW_KEYS)] * len(_fake_rows())
+    first = data["rows"][0]
+    assert first["name"] == "fast" and first["goal"] == "≤ 1.5× floor" and first["pass"] is True
+    assert first["ratio"] == pytest.approx(1.2)
+    assert data["summary"] == {"pass": 2, "fail": 1, "unchecked": 1, "not_available": 1, "error": 1}
+    assert out.read_text(encoding="utf-8").endswith("\n")
+
+
+def test_cli_quick_run_writes_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "run.json"
+    argv = ["--quick", "--scale", str(TINY), "--cache-dir", str(tmp_path / "cache")]
+    code = main([*argv, "--only", "open", "--only", "dump", "--json", str(out)])
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert "open database" in printed
+    data = json.loads(out.read_text(encoding="utf-8"))
+    names = [row["name"] for row in data["rows"]]
+    assert names[0] == "open database" and names[1].startswith("dump")
+    assert data["rows"][0]["median"] > 0 and data["rows"][0]["floor"] > 0
+    assert data["large_board"]["generated_this_run"] is True
+
+
+def test_bare_window_floor_runs_and_reports_its_memory(tmp_path: Path) -> None:
+    env = {"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    run = run_process([sys.executable, "-m", "bench.bare_window"], env, timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert run.seconds > 0
+    if run.max_rss_mb is not None:
+        assert run.max_rss_mb > 10
