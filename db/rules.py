@@ -1,0 +1,74 @@
+"""Pure domain rules that need no database: small functions over plain values.
+
+Kept apart from the queries so each rule is stated once, unit-tested on its
+own, and shared by every face (dashboard, CLI, exports). First resident: the
+Select Committee's "sustained downward trend" for performance indicators — an
+indicator whose last three or more period-to-period moves each went the wrong
+way for its polarity. A flat move is not a wrong move, so it ends a run.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from db.models.kpis import Polarity
+
+#: How many consecutive wrong-way moves make a trend "sustained".
+SUSTAINED_DECLINE_MOVES = 3
+
+
+def is_wrong_move(previous: float, current: float, polarity: Polarity) -> bool:
+    """Whether going from `previous` to `current` is worse for an indicator of this polarity.
+
+    Args:
+        previous: the earlier period's value.
+        current: the next period's value.
+        polarity: which way is better for the indicator.
+
+    Returns:
+        True for a strict move the wrong way; False for a better or flat move.
+    """
+    if math.isclose(previous, current, rel_tol=1e-9, abs_tol=1e-12):
+        return False
+    if polarity is Polarity.HIGHER_IS_BETTER:
+        return current < previous
+    return current > previous
+
+
+def wrong_way_streak(values: Sequence[float], polarity: Polarity) -> int:
+    """How many of the latest period-to-period moves, counted back from the newest, went wrong.
+
+    Args:
+        values: the indicator's values in period order, oldest first.
+        polarity: which way is better for the indicator.
+
+    Returns:
+        The length of the unbroken run of wrong-way moves ending at the newest
+        value (0 when the newest move was better or flat, or fewer than two values).
+    """
+    streak = 0
+    for index in range(len(values) - 1, 0, -1):
+        if not is_wrong_move(values[index - 1], values[index], polarity):
+            break
+        streak += 1
+    return streak
+
+
+def in_sustained_decline(
+    values: Sequence[float],
+    polarity: Polarity,
+    *,
+    min_moves: int = SUSTAINED_DECLINE_MOVES,
+) -> bool:
+    """Whether the indicator's last `min_moves` or more moves all went the wrong way.
+
+    Args:
+        values: the indicator's values in period order, oldest first.
+        polarity: which way is better for the indicator.
+        min_moves: the run length that counts as sustained (three by default).
+
+    Returns:
+        True when the trailing run of wrong-way moves is at least `min_moves` long.
+    """
+    return wrong_way_streak(values, polarity) >= min_moves

@@ -1,0 +1,172 @@
+"""Start-up of the desktop app: window first, data second.
+
+`run_gui` creates the `QApplication`, shows an empty `MainWindow` frame, and
+only once that frame has been painted imports the data layer (SQLAlchemy,
+Alembic, the models), opens the database and fills the window — so the time
+to a first window stays close to a bare PySide6 window. Heavy modules
+(matplotlib, reportlab) are never imported here. `build_main_window` does the
+same without an event loop, for tests and screenshots. `load_window_data` is
+the one place the window's data is read: one short read-only session over
+`db.views`, returning frozen dataclasses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from desktop.main_window import APP_TITLE, MainWindow, WindowData
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from db.store import Database
+
+#: Qt platforms with no one to read a dialog (tests, bench, screenshots).
+_HEADLESS_PLATFORMS = frozenset({"offscreen", "minimal"})
+#: Window size on first start: a 1366×768 laptop, less the taskbar.
+DEFAULT_SIZE = (1366, 768)
+
+
+def load_window_data(database: Database, *, today: dt.date, demo: bool = False) -> WindowData:
+    """Read the board the window opens on and its dashboard figures.
+
+    Args:
+        database: the open database.
+        today: the date the figures are relative to (overdue actions).
+        demo: whether this is the demo database (changes the sign-in wording).
+
+    Returns:
+        The window's data; `context` is None when the database holds no board.
+    """
+    from db.views import default_board_context, load_dashboard
+
+    with database.session() as session:
+        context = default_board_context(session)
+        summary = load_dashboard(session, context, today) if context is not None else None
+    return WindowData(database.path, context, summary, demo)
+
+
+def build_main_window(
+    database: Database, *, today: dt.date | None = None, demo: bool = False
+) -> MainWindow:
+    """A main window showing the database's board, without entering the event loop.
+
+    A `QApplication` must already exist.
+
+    Args:
+        database: the open database.
+        today: the date figures are relative to (default: the real today).
+        demo: whether this is the demo database.
+    """
+    window = MainWindow()
+    window.show_data(load_window_data(database, today=today or dt.date.today(), demo=demo))
+    return window
+
+
+def is_demo_database(db_path: Path) -> bool:
+    """Whether `db_path` is a demo database: the app's own, or one named like it.
+
+    The name counts too because `--data-dir` moves the demo without telling us.
+    """
+    from desktop.paths import app_paths
+
+    demo = app_paths().demo_db
+    if db_path.name == demo.name:
+        return True
+    try:
+        return db_path.resolve() == demo.resolve()
+    except OSError:
+        return False
+
+
+class _FirstPaint(QObject):
+    """Calls `callback` once, just after the watched window first paints."""
+
+    def __init__(self, callback: Callable[[], None], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._callback: Callable[[], None] | None = callback
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and self._callback is not None:
+            callback, self._callback = self._callback, None
+            watched.removeEventFilter(self)
+            # Let this paint finish and reach the screen before doing anything else.
+            QTimer.singleShot(0, callback)
+        return False
+
+
+def _application() -> QApplication:
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    app = QApplication([sys.argv[0] if sys.argv else "boardpack"])
+    app.setApplicationName(APP_TITLE)
+    app.setOrganizationName(APP_TITLE)
+    app.setApplicationDisplayName(APP_TITLE)
+    return app
+
+
+def run_gui(db_path: Path, *, quit_when_shown: bool = False, demo: bool | None = None) -> int:
+    """Open the app on the database at `db_path` and run until the window closes.
+
+    Args:
+        db_path: the Boardpack database file (it must exist; the CLI creates the demo).
+        quit_when_shown: exit with 0 as soon as the window has first been painted,
+            before any data is loaded (used by the bench to time a cold start).
+        demo: whether this is the demo database (default: guessed from the path).
+
+    Returns:
+        The process exit code: 0, or 1 when the database could not be opened.
+    """
+    db_path = Path(db_path)
+    app = _application()
+    window = MainWindow()
+    window.show_opening(db_path)
+    screen = app.primaryScreen()
+    width, height = DEFAULT_SIZE
+    if screen is not None:
+        available = screen.availableGeometry()
+        width, height = min(width, available.width()), min(height, available.height())
+    window.resize(width, height)
+
+    opened: list[Database] = []
+
+    def load() -> None:
+        from db.errors import BoardpackError
+        from db.store import open_database
+
+        try:
+            database = open_database(db_path)
+            opened.append(database)
+            is_demo = is_demo_database(db_path) if demo is None else demo
+            data = load_window_data(database, today=dt.date.today(), demo=is_demo)
+        except BoardpackError as error:
+            window.show_error(db_path, str(error))
+            print(f"boardpack: {error}", file=sys.stderr)
+            if app.platformName() not in _HEADLESS_PLATFORMS:
+                QMessageBox.critical(window, APP_TITLE, str(error))
+            app.exit(1)
+            return
+        window.show_data(data)
+
+    def on_first_paint() -> None:
+        if quit_when_shown:
+            app.exit(0)
+        else:
+            load()
+
+    watcher = _FirstPaint(on_first_paint, window)
+    window.installEventFilter(watcher)
+    window.show()
+    try:
+        return app.exec()
+    finally:
+        window.close()
+        for database in opened:
+            database.close()

@@ -1,0 +1,74 @@
+"""Screenshots of the main window, rendered offscreen, for docs and reviews.
+
+`take_screenshot("dashboard", db, out)` opens the database, builds the window
+on that page at a laptop's 1366×768, lets Qt lay it out and paint, and saves
+what it drew as a PNG. It needs no display: with no `QApplication` yet it
+selects Qt's offscreen platform itself. The data is loaded synchronously by
+`build_main_window`, so the picture always shows the figures, never "Loading".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+from desktop.pages import PAGE_KEYS
+
+PAGES: tuple[str, ...] = PAGE_KEYS
+
+
+def take_screenshot(
+    page: str,
+    db_path: Path,
+    out: Path,
+    *,
+    size: tuple[int, int] = (1366, 768),
+    today: dt.date | None = None,
+) -> None:
+    """Render the main window on `page` over the database at `db_path` and save a PNG to `out`.
+
+    Args:
+        page: one of `PAGES`.
+        db_path: an existing Boardpack database.
+        out: the PNG to write (its folder is created).
+        size: the window's size in pixels (width, height).
+        today: the date the figures are relative to (default: the real today).
+
+    Raises:
+        BoardpackError: unknown page, unreadable database, or the PNG could not be written.
+    """
+    from db.errors import BoardpackError
+
+    if page not in PAGES:
+        raise BoardpackError(f"unknown page {page!r}; pages: {', '.join(PAGES)}")
+    from PySide6.QtCore import QCoreApplication, QEventLoop
+    from PySide6.QtWidgets import QApplication
+
+    if QCoreApplication.instance() is None:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    app = QApplication.instance() or QApplication(["boardpack-screenshot"])
+
+    from db.store import open_database
+    from desktop.app import build_main_window, is_demo_database
+
+    database = open_database(db_path)
+    try:
+        window = build_main_window(database, today=today, demo=is_demo_database(Path(db_path)))
+        try:
+            window.resize(*size)
+            window.show_page(page)
+            window.show()
+            for _ in range(5):  # layout, polish and deferred deletes settle over a few passes
+                app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+            pixmap = window.grab()
+        finally:
+            window.close()
+            window.deleteLater()
+            app.processEvents()
+    finally:
+        database.close()
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if not pixmap.save(str(out), "PNG"):
+        raise BoardpackError(f"could not write the screenshot to {out}")

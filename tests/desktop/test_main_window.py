@@ -1,0 +1,212 @@
+"""The main window over a real temporary database: pages, shortcuts, dashboard figures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
+from pytestqt.qtbot import QtBot
+
+from db.store import Database
+from desktop.app import build_main_window
+from desktop.main_window import MainWindow
+from desktop.pages import PAGE_KEYS, PAGE_SPECS
+from desktop.pages.placeholder import PlaceholderPage
+from desktop.pages.theme_rag_model import AMBER, BLUE, RED, THEME, TOTAL, UNRATED
+from tests.desktop.board_fixture import EXPECTED, TODAY
+
+
+@pytest.fixture
+def window(qtbot: QtBot, board_database: Database) -> MainWindow:
+    window = build_main_window(board_database, today=TODAY)
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def test_opens_on_the_dashboard_of_opab(window: MainWindow) -> None:
+    assert window.current_page() == "dashboard"
+    assert window.windowTitle().startswith("Ofsted Priority Action Board (OPAB)")
+    assert window.dashboard.board_label.text() == EXPECTED["board_name"]
+    assert window.dashboard.plan_label.text() == EXPECTED["plan_title"]
+    assert "1 March 2019" in window.dashboard.as_at_label.text()
+
+
+def test_navigation_lists_every_page_with_its_shortcut(window: MainWindow) -> None:
+    nav = window.navigation
+    assert nav.keys() == list(PAGE_KEYS)
+    assert PAGE_KEYS[:7] == (
+        "dashboard",
+        "plan",
+        "risks",
+        "performance",
+        "meetings",
+        "papers",
+        "minutes",
+    )
+    for row, spec in enumerate(PAGE_SPECS):
+        assert nav.item(row).text() == spec.title
+        assert f"Ctrl+{row + 1}" in nav.item(row).toolTip()
+    assert nav.accessibleName() == "Pages"
+
+
+def test_clicking_the_navigation_switches_pages(qtbot: QtBot, window: MainWindow) -> None:
+    nav = window.navigation
+    window.show_page("minutes")
+    for row, key in enumerate(PAGE_KEYS[:-1]):
+        rect = nav.visualItemRect(nav.item(row))
+        with qtbot.waitSignal(window.page_changed, timeout=1000) as signal:
+            qtbot.mouseClick(nav.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        assert window.current_page() == key
+        assert signal.args == [key]
+        assert window.stack.currentWidget() is window.page(key)
+
+
+@pytest.mark.parametrize(("number", "key"), list(enumerate(PAGE_KEYS, start=1)))
+def test_ctrl_number_switches_pages(
+    qtbot: QtBot, window: MainWindow, number: int, key: str
+) -> None:
+    window.show_page("minutes" if key != "minutes" else "dashboard")
+    window.activateWindow()
+    qtbot.waitUntil(lambda: window.isActiveWindow())
+    key_code = Qt.Key(Qt.Key.Key_0 + number)
+    qtbot.keyClick(window.navigation, key_code, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_page() == key
+    assert window.navigation.currentRow() == number - 1
+
+
+def test_placeholders_say_honestly_that_they_are_not_built(window: MainWindow) -> None:
+    for key in PAGE_KEYS[1:]:
+        page = window.page(key)
+        assert isinstance(page, PlaceholderPage)
+        text = page.status_label.text()
+        assert text.startswith("Not built yet")
+        assert page.spec.title in text
+    plan = window.page("plan")
+    assert isinstance(plan, PlaceholderPage)
+    assert "Browse issue" in plan.status_label.text()
+
+
+def test_dashboard_tiles_show_the_figures(window: MainWindow) -> None:
+    d = window.dashboard
+    assert d.overdue_tile.value_text == str(EXPECTED["overdue"])
+    assert "of 8 actions" in d.overdue_tile.detail_text
+    assert d.risks_tile.value_text == str(EXPECTED["risks_above_target"])
+    assert "of 3 open risks" in d.risks_tile.detail_text
+    assert d.kpis_tile.value_text == str(len(EXPECTED["kpis_in_decline"]))
+    assert d.meeting_tile.value_text == "12 Mar 2019"
+    assert "OPAB" in d.meeting_tile.detail_text
+    assert "10:00" in d.meeting_tile.detail_text
+    assert "passed" not in d.meeting_tile.detail_text
+    assert d.overdue_tile.accessibleName() == f"Overdue actions: {EXPECTED['overdue']}"
+    assert "Plan" in d.overdue_tile.accessibleDescription()
+
+
+def test_dashboard_lists_declining_indicators_longest_first(window: MainWindow) -> None:
+    entries = window.dashboard.kpi_entries()
+    assert [e.split()[1] for e in entries] == ["04", "01"]
+    assert "Worse 4 months running (lower is better)" in entries[0]
+    assert entries[0].endswith("Feb 2019: 9%")
+    texts = " ".join(label.text() for label in window.dashboard.findChildren(QLabel))
+    assert "PI 02" not in texts and "PI 03" not in texts
+
+
+def test_theme_table_counts_match_the_data(window: MainWindow) -> None:
+    model = window.dashboard.theme_model
+    assert model.rowCount() == 4  # three themes and the total
+    for row, number in enumerate((1, 2, 3)):
+        blue, green, amber, red, unrated = EXPECTED["themes"][number]
+        shown = [model.index(row, c).data() for c in range(1, 7)]
+        assert shown == [str(n) for n in (blue, green, amber, red, unrated)] + [
+            str(blue + green + amber + red + unrated)
+        ]
+    assert model.index(3, THEME).data() == "All themes"
+    assert model.index(3, TOTAL).data() == "8"
+    assert model.index(0, THEME).data().startswith("1  Strategic Leadership")
+    # Never colour alone: the header names the RAG, the cell and its tooltip say the count.
+    assert model.headerData(RED, Qt.Orientation.Horizontal) == "Red"
+    assert model.index(1, AMBER).data(Qt.ItemDataRole.ToolTipRole).startswith("2 actions Amber")
+    assert not window.dashboard.theme_table.isColumnHidden(UNRATED)  # 2.3 has no RAG
+
+
+def test_theme_model_passes_the_model_tester(qtmodeltester, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    qtmodeltester.check(window.dashboard.theme_model)
+
+
+@pytest.mark.parametrize(
+    ("tile", "key"),
+    [
+        ("overdue_tile", "plan"),
+        ("risks_tile", "risks"),
+        ("kpis_tile", "performance"),
+        ("meeting_tile", "meetings"),
+    ],
+)
+def test_clicking_a_figure_opens_its_page(
+    qtbot: QtBot, window: MainWindow, tile: str, key: str
+) -> None:
+    qtbot.mouseClick(getattr(window.dashboard, tile), Qt.MouseButton.LeftButton)
+    assert window.current_page() == key
+    assert window.navigation.currentRow() == PAGE_KEYS.index(key)
+
+
+def test_a_figure_opens_its_page_from_the_keyboard(qtbot: QtBot, window: MainWindow) -> None:
+    window.dashboard.risks_tile.setFocus()
+    qtbot.keyClick(window.dashboard.risks_tile, Qt.Key.Key_Space)
+    assert window.current_page() == "risks"
+
+
+def test_clicking_a_theme_count_opens_the_plan(qtbot: QtBot, window: MainWindow) -> None:
+    table = window.dashboard.theme_table
+    rect = table.visualRect(window.dashboard.theme_model.index(0, BLUE))
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert window.current_page() == "plan"
+
+
+def test_status_bar_says_only_what_is_true(window: MainWindow, board_database: Database) -> None:
+    status = window.status
+    assert status.database_label.text() == f"Database: {board_database.path}"
+    assert status.viewer_label.text() == "Viewing as Alex Morgan (Chair)"
+    assert status.counts_label.text() == (
+        "Loaded: 3 themes · 8 actions · 4 risks · 4 indicators · 3 meetings"
+    )
+    everything = " ".join(
+        label.text().lower() for label in (status.database_label, status.viewer_label)
+    )
+    assert "sync" not in everything and "pending" not in everything
+
+
+def test_demo_wording_for_the_demo_database(qtbot: QtBot, board_database: Database) -> None:
+    window = build_main_window(board_database, today=TODAY, demo=True)
+    qtbot.addWidget(window)
+    assert window.status.viewer_label.text() == (
+        "Signed in as Alex Morgan (Chair) — demo, no passphrase"
+    )
+
+
+def test_a_database_without_a_board_says_so(qtbot: QtBot, database: Database) -> None:
+    window = build_main_window(database, today=TODAY)
+    qtbot.addWidget(window)
+    assert window.dashboard.message_label.text().startswith("This database holds no board")
+    assert window.dashboard.figures.isHidden()
+    assert window.status.viewer_label.text() == "No board"
+    assert Path(window.status.database_label.toolTip()) == database.path
+
+
+def test_a_meeting_still_planned_after_its_date_is_flagged(
+    qtbot: QtBot, board_database: Database
+) -> None:
+    import datetime as dt
+
+    window = build_main_window(board_database, today=dt.date(2019, 4, 1))
+    qtbot.addWidget(window)
+    assert "date has passed" in window.dashboard.meeting_tile.detail_text
+
+
+def test_unknown_page_is_refused(window: MainWindow) -> None:
+    with pytest.raises(KeyError):
+        window.show_page("nowhere")
