@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from desktop.main_window import APP_TITLE, MainWindow, WindowData
 
@@ -65,6 +65,7 @@ def build_main_window(
         demo: whether this is the demo database.
     """
     window = MainWindow()
+    window.compose()
     window.show_data(load_window_data(database, today=today or dt.date.today(), demo=demo))
     return window
 
@@ -126,8 +127,7 @@ def run_gui(db_path: Path, *, quit_when_shown: bool = False, demo: bool | None =
     """
     db_path = Path(db_path)
     app = _application()
-    window = MainWindow()
-    window.show_opening(db_path)
+    window = MainWindow()  # the frame only: composed once it has been painted
     screen = app.primaryScreen()
     width, height = DEFAULT_SIZE
     if screen is not None:
@@ -138,6 +138,8 @@ def run_gui(db_path: Path, *, quit_when_shown: bool = False, demo: bool | None =
     opened: list[Database] = []
 
     def load() -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         from db.errors import BoardpackError
         from db.store import open_database
 
@@ -158,8 +160,11 @@ def run_gui(db_path: Path, *, quit_when_shown: bool = False, demo: bool | None =
     def on_first_paint() -> None:
         if quit_when_shown:
             app.exit(0)
-        else:
-            load()
+            return
+        window.compose()
+        window.show_opening(db_path)
+        # Let the composed window paint before the database modules load.
+        QTimer.singleShot(0, load)
 
     watcher = _FirstPaint(on_first_paint, window)
     window.installEventFilter(watcher)

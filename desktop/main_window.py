@@ -4,8 +4,13 @@ A composer, not a god class: it builds the navigation (`desktop.navigation`),
 one widget per page (`desktop.pages`), and the status bar
 (`desktop.status_bar`), wires Ctrl+1 … Ctrl+7 and the dashboard's "open this
 page" requests, and hands each part the plain data it shows. It never queries
-the database: `desktop.app` loads a `WindowData` and calls `show_data`, so the
-window can appear before any data module is even imported.
+the database: `desktop.app` loads a `WindowData` and calls `show_data`.
+
+Construction is in two steps so the first window appears as fast as a bare
+PySide6 window: `MainWindow()` is only the frame (title, size, an "Opening…"
+line) and imports nothing beyond `QtWidgets`; `compose()` — called by
+`desktop.app` just after that frame has been painted — imports and builds the
+navigation, pages and status bar. `build_main_window` does both at once.
 """
 
 from __future__ import annotations
@@ -15,17 +20,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QShortcut
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QMainWindow, QStackedWidget, QWidget
-
-from desktop.navigation import NavigationList, shortcut_for
-from desktop.pages import PAGE_KEYS, PAGE_SPECS
-from desktop.pages.dashboard import DashboardPage
-from desktop.pages.placeholder import PlaceholderPage
-from desktop.status_bar import BoardStatusBar
+from PySide6.QtWidgets import QLabel, QMainWindow, QWidget
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QShortcut
+    from PySide6.QtWidgets import QStackedWidget
+
     from db.views import BoardContext, DashboardSummary
+    from desktop.navigation import NavigationList
+    from desktop.pages.dashboard import DashboardPage
+    from desktop.status_bar import BoardStatusBar
 
 APP_TITLE = "Boardpack"
 #: Body text size: readable across a meeting-room table on a laptop screen.
@@ -60,16 +64,44 @@ def viewer_text(context: BoardContext, *, demo: bool) -> tuple[str, str]:
 
 
 class MainWindow(QMainWindow):
-    """Navigation, pages and status bar for one board."""
+    """Navigation, pages and status bar for one board (after `compose()`)."""
 
     #: The key of the page now shown.
     page_changed = Signal(str)
+
+    navigation: NavigationList
+    stack: QStackedWidget
+    dashboard: DashboardPage
+    status: BoardStatusBar
+    shortcuts: dict[str, QShortcut]
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.setWindowTitle(APP_TITLE)
         self.setMinimumSize(800, 500)
+        self._pages: dict[str, QWidget] = {}
+        self._opening = QLabel("Opening…")
+        self._opening.setContentsMargins(24, 18, 24, 18)
+        self.setCentralWidget(self._opening)
+
+    @property
+    def composed(self) -> bool:
+        return bool(self._pages)
+
+    def compose(self) -> None:
+        """Build the navigation, the pages and the status bar (once)."""
+        if self.composed:
+            return
+        from PySide6.QtGui import QShortcut
+        from PySide6.QtWidgets import QFrame, QHBoxLayout, QStackedWidget
+
+        from desktop.navigation import NavigationList, shortcut_for
+        from desktop.pages import PAGE_KEYS, PAGE_SPECS
+        from desktop.pages.dashboard import DashboardPage
+        from desktop.pages.placeholder import PlaceholderPage
+        from desktop.status_bar import BoardStatusBar
+
         font = self.font()
         font.setPointSizeF(max(font.pointSizeF(), BASE_POINT_SIZE))
         self.setFont(font)
@@ -78,7 +110,6 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.stack.setObjectName("pages")
         self.dashboard = DashboardPage()
-        self._pages: dict[str, QWidget] = {}
         for spec in PAGE_SPECS:
             page = self.dashboard if spec.key == "dashboard" else PlaceholderPage(spec)
             self._pages[spec.key] = page
@@ -95,12 +126,12 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.navigation)
         layout.addWidget(divider)
         layout.addWidget(self.stack, 1)
-        self.setCentralWidget(central)
+        self.setCentralWidget(central)  # deletes the "Opening…" line
 
         self.status = BoardStatusBar()
         self.setStatusBar(self.status)
 
-        self.shortcuts: dict[str, QShortcut] = {}
+        self.shortcuts = {}
         for position, key in enumerate(PAGE_KEYS):
             shortcut = QShortcut(shortcut_for(position), self)
             shortcut.activated.connect(lambda key=key: self.show_page(key))
@@ -137,6 +168,7 @@ class MainWindow(QMainWindow):
 
     def show_opening(self, db_path: Path) -> None:
         """The window before its data: the file being opened, nothing else."""
+        self.compose()
         self.status.show_database(db_path, "opening…")
         self.status.show_viewer("")
         self.status.show_counts(None)
@@ -144,11 +176,13 @@ class MainWindow(QMainWindow):
 
     def show_error(self, db_path: Path, message: str) -> None:
         """The database could not be opened or read: say why, in the page and the status bar."""
+        self.compose()
         self.status.show_database(db_path, "not opened")
         self.dashboard.show_message(message, "The database could not be opened")
 
     def show_data(self, data: WindowData) -> None:
         """Show a board's figures and who is looking."""
+        self.compose()
         self.status.show_database(data.db_path)
         if data.context is None or data.summary is None:
             self.setWindowTitle(f"{data.db_path.name} — {APP_TITLE}")
