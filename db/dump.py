@@ -4,7 +4,8 @@ The dump is the yardstick for sync (two replicas agree when their dumps are
 equal) and for backups (a restore is right when it dumps the same). Tables in
 name order, rows by primary key, columns by name, values in their canonical
 spelling (`db.canonical`); file bytes appear as their SHA-256 and size so the
-dump stays small but still proves the content. Rows stream table by table, so
+dump stays small but still proves the content. Sync bookkeeping (the change
+log, clocks, cursors) is per replica and left out. Rows stream table by table, so
 a large board dumps in constant memory.
 """
 
@@ -17,13 +18,19 @@ from sqlalchemy import Engine, Table, select
 import db.models  # noqa: F401  (registers every table)
 from db.base import Base
 from db.canonical import canonical_json
+from db.sync.tables import NOT_SYNCED
 
 FORMAT = "boardpack-dump/1"
 _BATCH = 5000
 
 
 def _ordered_tables() -> list[Table]:
-    return [Base.metadata.tables[name] for name in sorted(Base.metadata.tables)]
+    # Board records only: sync bookkeeping differs per replica by design.
+    return [
+        Base.metadata.tables[name]
+        for name in sorted(Base.metadata.tables)
+        if name not in NOT_SYNCED
+    ]
 
 
 def _row(table: Table, values: Any) -> str:

@@ -20,7 +20,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import event, inspect
+from sqlalchemy import event, inspect, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.base import AppendOnly, IdMixin, new_id, utcnow
@@ -183,3 +183,24 @@ def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
         )
 
     session.add_all(events)
+    if events:
+        _set_capture_actor(session, actor_id)
+
+
+def _set_capture_actor(session: Session, actor_id: str | None) -> None:
+    # The capture triggers stamp each change with `sync_state.actor_id`.
+    if session.info.get("_capture_actor", ...) == actor_id:
+        return
+    if session.get_bind().dialect.name != "sqlite":  # capture triggers live in SQLite replicas
+        return
+    session.execute(
+        text("UPDATE sync_state SET actor_id = :actor WHERE id = 1 AND actor_id IS NOT :actor"),
+        {"actor": actor_id},
+    )
+    session.info["_capture_actor"] = actor_id
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_capture_actor(session: Session, transaction: Any) -> None:
+    if transaction.parent is None:
+        session.info.pop("_capture_actor", None)

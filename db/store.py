@@ -169,6 +169,11 @@ def _migrate(engine: Engine) -> None:
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
+        # Changes captured from now on carry the schema they were written under.
+        conn.exec_driver_sql(
+            "UPDATE sync_state SET schema_version = "
+            "(SELECT version_num FROM alembic_version) WHERE id = 1"
+        )
 
 
 def open_database(

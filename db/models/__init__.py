@@ -39,6 +39,7 @@ from db.models.plan import (
     action_recommendations,
 )
 from db.models.risks import Risk, RiskReview, RiskStatus, risk_actions
+from db.sync import tables as _sync_tables  # noqa: F401  (sync bookkeeping tables)
 
 __all__ = [
     "Action",

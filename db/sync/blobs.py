@@ -1,0 +1,154 @@
+"""File bytes between laptops and the central store, by SHA-256, in verified chunks.
+
+Papers and evidence are content-addressed: the same file is stored once and
+never sent twice. Uploads happen before the rows that point at them are
+pushed, in chunks the central store keeps as they arrive, so an interrupted
+upload resumes where it stopped; the central store only calls a file present
+once the chunks' SHA-256 matches. Downloads are verified the same way before a
+laptop stores them. A laptop fetches a file when someone opens it, and the
+papers of the next meeting as part of every sync, so they are there offline.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+from sqlalchemy import Connection, delete, func, insert, select, text
+
+from db.errors import BoardpackError
+from db.models import Blob, Meeting, MeetingStatus, Paper
+from db.store import Database
+from db.sync.central import CentralStore
+from db.sync.tables import blob_chunks, central_meta, change_log
+
+CHUNK = 256 * 1024
+
+
+class BlobError(BoardpackError):
+    pass
+
+
+def _marker(sha: str) -> str:
+    return f"blob:{sha}"
+
+
+def pending_uploads(conn: Connection, site_id: str) -> list[str]:
+    """Files created here whose rows have not reached the central store yet."""
+    rows = conn.execute(
+        select(change_log.c.row_id).where(
+            change_log.c.table_name == "blobs",
+            change_log.c.op == "I",
+            change_log.c.site_id == site_id,
+            change_log.c.server_seq.is_(None),
+        )
+    ).all()
+    return sorted({r[0] for r in rows})
+
+
+def central_has(central: CentralStore, sha: str) -> bool:
+    with central.engine.connect() as conn:
+        return (
+            conn.execute(
+                select(central_meta.c.value).where(central_meta.c.key == _marker(sha))
+            ).scalar()
+            is not None
+        )
+
+
+def upload(central: CentralStore, sha: str, data: bytes) -> bool:
+    """Send one file in chunks, resuming after the chunks already there; True if sent."""
+    if hashlib.sha256(data).hexdigest() != sha:
+        raise BlobError(f"local file {sha[:12]}… does not match its checksum; not uploaded")
+    if central_has(central, sha):
+        return False
+    with central.engine.connect() as conn:
+        have = {
+            r[0] for r in conn.execute(select(blob_chunks.c.idx).where(blob_chunks.c.sha256 == sha))
+        }
+    count = max(1, -(-len(data) // CHUNK))
+    for idx in range(count):
+        if idx in have:
+            continue
+        with central.engine.begin() as conn:
+            conn.execute(
+                insert(blob_chunks).values(
+                    sha256=sha, idx=idx, data=data[idx * CHUNK : (idx + 1) * CHUNK]
+                )
+            )
+    with central.engine.begin() as conn:
+        stored = b"".join(
+            r[0]
+            for r in conn.execute(
+                select(blob_chunks.c.data)
+                .where(blob_chunks.c.sha256 == sha)
+                .order_by(blob_chunks.c.idx)
+            )
+        )
+        if hashlib.sha256(stored).hexdigest() != sha:
+            conn.execute(delete(blob_chunks).where(blob_chunks.c.sha256 == sha))
+            raise BlobError(f"file {sha[:12]}… arrived damaged; it will be sent again")
+        conn.execute(insert(central_meta).values(key=_marker(sha), value=str(len(stored))))
+    return True
+
+
+def upload_pending(database: Database, central: CentralStore, site_id: str) -> int:
+    """Upload every file new local rows need; returns how many were sent."""
+    sent = 0
+    with database.engine.connect() as conn:
+        shas = pending_uploads(conn, site_id)
+    for sha in shas:
+        with database.engine.connect() as conn:
+            data = conn.execute(select(Blob.data).where(Blob.sha256 == sha)).scalar()
+        if data is not None and upload(central, sha, data):
+            sent += 1
+    return sent
+
+
+def fetch(database: Database, central: CentralStore, sha: str) -> bytes:
+    """Download one file, verify it, and keep it locally."""
+    with central.engine.connect() as conn:
+        data = b"".join(
+            r[0]
+            for r in conn.execute(
+                select(blob_chunks.c.data)
+                .where(blob_chunks.c.sha256 == sha)
+                .order_by(blob_chunks.c.idx)
+            )
+        )
+    if not data or hashlib.sha256(data).hexdigest() != sha:
+        raise BlobError(f"file {sha[:12]}… is not available intact on the central store")
+    with database.engine.begin() as conn:  # `data` is not captured: no change record
+        conn.execute(
+            text("UPDATE blobs SET data = :d WHERE sha256 = :s AND data IS NULL"),
+            {"d": data, "s": sha},
+        )
+    return data
+
+
+def prefetch_next_meeting(database: Database, central: CentralStore) -> int:
+    """Fetch the papers of the next planned meeting(s) that are not here yet."""
+    today = dt.date.today()
+    with database.engine.connect() as conn:
+        next_date = conn.execute(
+            select(func.min(Meeting.meeting_date)).where(
+                Meeting.status == MeetingStatus.PLANNED, Meeting.meeting_date >= today
+            )
+        ).scalar()
+        if next_date is None:
+            return 0
+        missing = [
+            r[0]
+            for r in conn.execute(
+                select(Paper.blob_sha256)
+                .join(Meeting, Meeting.id == Paper.meeting_id)
+                .join(Blob, Blob.sha256 == Paper.blob_sha256)
+                .where(Meeting.meeting_date == next_date, Blob.data.is_(None))
+            )
+        ]
+    fetched = 0
+    for sha in sorted(set(missing)):
+        if central_has(central, sha):
+            fetch(database, central, sha)
+            fetched += 1
+    return fetched

@@ -1,0 +1,424 @@
+"""The central store: any SQLAlchemy URL holding the same tables and the shared log.
+
+No server of our own: PostgreSQL in production, or a plain SQLite file on a
+shared drive (rollback journal — WAL does not work on network shares — with a
+lock file so two laptops never sync into it at once). The central store is a
+replica like any laptop: pushed changes are merged into its tables by the same
+rules (`merge.Replica`), which is what lets a new laptop start from a snapshot
+of current rows instead of replaying years of log.
+
+Ordering: pushes are serialised (PostgreSQL advisory lock / SQLite write lock),
+so `server_seq` is assigned in commit order without gaps — a puller that has
+seen N has seen everything up to N. Per site, pushes must be contiguous in
+`site_seq`; a batch that would leave a gap is refused and the laptop resends
+from what the central store says it has.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import socket
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from sqlalchemy import (
+    Connection,
+    Engine,
+    create_engine,
+    event,
+    func,
+    insert,
+    inspect,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
+import db.models  # noqa: F401
+from db.base import Base
+from db.errors import BoardpackError
+from db.store import alembic_config, known_revisions
+from db.sync.merge import Change, Replica
+from db.sync.tables import (
+    NOT_SYNCED,
+    central_meta,
+    change_log,
+    row_clock,
+    sync_conflicts,
+    sync_sites,
+)
+
+PG_PUSH_LOCK = 72_010_001
+LOCK_STALE_SECONDS = 600
+
+
+class CentralError(BoardpackError):
+    """The central store cannot be reached or used."""
+
+
+class UpdateRequiredError(CentralError):
+    """This app is older than the central store accepts."""
+
+
+@dataclass(frozen=True)
+class PushResult:
+    accepted: int
+    duplicates: int
+    next_site_seq: int  # what the central store expects next from this site
+
+
+@dataclass(frozen=True)
+class PullBatch:
+    changes: list[Change]
+    last_seq: int  # the highest server_seq in the store when read
+    purge_horizon: int  # every registered site has pulled at least this far
+
+
+def _sqlite_central_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=DELETE")  # never WAL on a shared drive
+    cur.execute("PRAGMA busy_timeout=15000")
+    cur.execute("PRAGMA foreign_keys=OFF")  # integrity is each laptop's; see drop_foreign_keys
+    cur.close()
+
+
+def central_engine(url: str) -> Engine:
+    """An engine on a central store URL with the settings its backend needs."""
+    try:
+        parsed = make_url(url)
+    except Exception as exc:
+        raise CentralError(f"not a database URL: {url!r}") from exc
+    if parsed.get_backend_name() == "sqlite":
+        engine = create_engine(parsed)
+        event.listen(engine, "connect", _sqlite_central_pragmas)
+        return engine
+    if parsed.get_backend_name() == "postgresql":
+        connect_args: dict[str, Any] = {"connect_timeout": 10}
+        return create_engine(parsed, connect_args=connect_args, pool_pre_ping=True)
+    raise CentralError(f"unsupported central store {parsed.get_backend_name()!r}")
+
+
+def _drop_foreign_keys(conn: Connection) -> None:
+    """The central store merges changes from many laptops in arrival order; a child
+    written on one laptop may meet a parent deleted on another. Each laptop keeps its
+    own foreign keys; the central store keeps the log and the rows, not the checks."""
+    if conn.dialect.name != "postgresql":
+        return
+    insp = inspect(conn)
+    for table in insp.get_table_names():
+        for fk in insp.get_foreign_keys(table):
+            if fk.get("name"):
+                conn.execute(text(f'ALTER TABLE "{table}" DROP CONSTRAINT "{fk["name"]}"'))
+
+
+def init_central(url: str) -> str:
+    """Create (or bring up to date) the central schema at `url`; returns its revision."""
+    engine = central_engine(url)
+    try:
+        cfg = alembic_config()
+        with engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PG_PUSH_LOCK})
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+            _drop_foreign_keys(conn)
+            head = conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one()
+            existing = conn.execute(
+                select(central_meta.c.value).where(central_meta.c.key == "min_client_schema")
+            ).scalar()
+            if existing is None:
+                conn.execute(insert(central_meta).values(key="min_client_schema", value=head))
+            if conn.dialect.name == "postgresql":
+                _revoke_append_only(conn)
+        return str(head)
+    except SQLAlchemyError as exc:
+        raise CentralError(f"cannot initialise the central store: {_reason(exc)}") from exc
+    finally:
+        engine.dispose()
+
+
+def _revoke_append_only(conn: Connection) -> None:
+    """Append-only tables: no UPDATE or DELETE for the application role(s)."""
+    role = conn.execute(text("SELECT current_setting('boardpack.app_role', true)")).scalar()
+    if role:
+        for table in ("decisions", "evidence_reviews", "audit_events", "change_log"):
+            conn.execute(text(f'REVOKE UPDATE, DELETE ON "{table}" FROM "{role}"'))
+
+
+def _reason(exc: BaseException) -> str:
+    orig = getattr(exc, "orig", None) or exc
+    return str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
+
+
+class SqliteFileLock:
+    """A lock file beside a shared-drive central store, so one laptop syncs at a time."""
+
+    def __init__(self, db_path: Path) -> None:
+        self.path = db_path.with_name(db_path.name + ".lock")
+
+    def acquire(self, timeout: float = 30.0) -> None:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+            except FileExistsError:
+                if self._stale():
+                    self.path.unlink(missing_ok=True)
+                    continue
+                if time.monotonic() > deadline:
+                    raise CentralError(
+                        f"the central store is busy (locked by {self._owner()}); try again"
+                    ) from None
+                time.sleep(0.2)
+                continue
+            with os.fdopen(fd, "w") as fh:
+                fh.write(
+                    json.dumps(
+                        {"host": socket.gethostname(), "pid": os.getpid(), "at": time.time()}
+                    )
+                )
+            return
+
+    def _owner(self) -> str:
+        try:
+            info = json.loads(self.path.read_text())
+            return f"{info['host']} pid {info['pid']}"
+        except (OSError, ValueError, KeyError):
+            return "another laptop"
+
+    def _stale(self) -> bool:
+        try:
+            return time.time() - self.path.stat().st_mtime > LOCK_STALE_SECONDS
+        except OSError:
+            return False
+
+    def release(self) -> None:
+        self.path.unlink(missing_ok=True)
+
+
+class CentralStore:
+    """Push, pull, snapshot and blob chunks against one central store."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = central_engine(url)
+        self._lock: SqliteFileLock | None = None
+        if self.engine.dialect.name == "sqlite":
+            database = make_url(url).database
+            if database and database != ":memory:":
+                self._lock = SqliteFileLock(Path(database))
+
+    # -- session ----------------------------------------------------------------------
+
+    @contextmanager
+    def session(self) -> Iterator[CentralStore]:
+        """Hold the shared-drive lock (if any) for one sync run."""
+        if self._lock:
+            if not Path(str(make_url(self.url).database)).exists():
+                raise CentralError(f"no central store at {self.url} (run `boardpack central init`)")
+            self._lock.acquire()
+        try:
+            yield self
+        finally:
+            if self._lock:
+                self._lock.release()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def _begin(self) -> Iterator[Connection]:
+        try:
+            with self.engine.begin() as conn:
+                yield conn
+        except OperationalError as exc:
+            raise CentralError(f"central store unreachable: {_reason(exc)}") from exc
+
+    def check_schema(self, local_revision: str) -> None:
+        """Refuse to sync an app older than the central store's minimum (it still works offline)."""
+        with self._begin() as conn:
+            try:
+                minimum = conn.execute(
+                    select(central_meta.c.value).where(central_meta.c.key == "min_client_schema")
+                ).scalar()
+            except SQLAlchemyError as exc:
+                raise CentralError(
+                    f"{self.url} is not a Boardpack central store (run `boardpack central init`)"
+                ) from exc
+        if minimum is None:
+            raise CentralError(f"{self.url} is not initialised (run `boardpack central init`)")
+        if minimum not in known_revisions() or _rev_key(local_revision) < _rev_key(minimum):
+            raise UpdateRequiredError(
+                f"update required: the central store needs schema {minimum} or newer, "
+                f"this app has {local_revision}; you can keep working offline"
+            )
+
+    # -- push / pull ------------------------------------------------------------------
+
+    def site_state(self, site_id: str) -> tuple[int, int]:
+        """(last site_seq accepted from this site, last server_seq it acknowledged)."""
+        with self._begin() as conn:
+            row = conn.execute(
+                select(sync_sites.c.pushed_seq, sync_sites.c.pulled_to).where(
+                    sync_sites.c.site_id == site_id
+                )
+            ).first()
+        return (int(row[0]), int(row[1])) if row else (0, 0)
+
+    def push(
+        self, site_id: str, user_id: str | None, schema: str, changes: Sequence[Change]
+    ) -> PushResult:
+        """Append one batch of a site's changes, atomically, in site order."""
+        with self._begin() as conn:
+            self._lock_push(conn)
+            pushed = self._register(conn, site_id, user_id, schema)
+            fresh = [c for c in changes if c.site_seq > pushed]
+            duplicates = len(changes) - len(fresh)
+            if not fresh:
+                return PushResult(0, duplicates, pushed + 1)
+            fresh.sort(key=lambda c: c.site_seq)
+            expected = pushed + 1
+            contiguous = []
+            for c in fresh:
+                if c.site_seq != expected:
+                    break
+                contiguous.append(c)
+                expected += 1
+            if not contiguous:
+                return PushResult(0, duplicates, pushed + 1)
+            top = conn.execute(select(func.max(change_log.c.server_seq))).scalar() or 0
+            numbered = [
+                Change(
+                    c.change_id,
+                    c.site_id,
+                    c.site_seq,
+                    c.hlc,
+                    c.table_name,
+                    c.row_id,
+                    c.op,
+                    c.fields,
+                    c.base,
+                    c.schema_version,
+                    c.user_id,
+                    top + i + 1,
+                )
+                for i, c in enumerate(contiguous)
+            ]
+            Replica(conn, None).apply(numbered)
+            conn.execute(
+                update(sync_sites)
+                .where(sync_sites.c.site_id == site_id)
+                .values(pushed_seq=contiguous[-1].site_seq)
+            )
+            return PushResult(len(contiguous), duplicates, contiguous[-1].site_seq + 1)
+
+    def _lock_push(self, conn: Connection) -> None:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PG_PUSH_LOCK})
+        else:  # take SQLite's write lock now, not at the first write
+            conn.execute(update(central_meta).where(central_meta.c.key == "").values(value=""))
+
+    def _register(self, conn: Connection, site_id: str, user_id: str | None, schema: str) -> int:
+        now = dt.datetime.now(dt.UTC)
+        pushed = conn.execute(
+            select(sync_sites.c.pushed_seq).where(sync_sites.c.site_id == site_id)
+        ).scalar()
+        if pushed is None:
+            conn.execute(
+                insert(sync_sites).values(
+                    site_id=site_id,
+                    user_id=user_id,
+                    pushed_seq=0,
+                    pulled_to=0,
+                    schema_version=schema,
+                    last_seen_at=now,
+                )
+            )
+            return 0
+        conn.execute(
+            update(sync_sites)
+            .where(sync_sites.c.site_id == site_id)
+            .values(schema_version=schema, last_seen_at=now, user_id=user_id)
+        )
+        return int(pushed)
+
+    def pull(self, site_id: str, after: int, limit: int) -> PullBatch:
+        """The next changes after `after` (which the site thereby acknowledges)."""
+        with self._begin() as conn:
+            conn.execute(
+                update(sync_sites)
+                .where(sync_sites.c.site_id == site_id, sync_sites.c.pulled_to < after)
+                .values(pulled_to=after)
+            )
+            rows = conn.execute(
+                select(change_log)
+                .where(change_log.c.server_seq > after)
+                .order_by(change_log.c.server_seq)
+                .limit(limit)
+            ).all()
+            last = conn.execute(select(func.max(change_log.c.server_seq))).scalar() or 0
+            horizon = conn.execute(select(func.min(sync_sites.c.pulled_to))).scalar() or 0
+        return PullBatch([Change.from_row(r) for r in rows], int(last), int(horizon))
+
+    # -- first sync -------------------------------------------------------------------
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Snapshot]:
+        """A consistent view of current rows and the log position they correspond to."""
+        try:
+            with self.engine.connect() as conn:
+                if conn.dialect.name == "postgresql":
+                    conn.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"))
+                else:
+                    conn.exec_driver_sql("BEGIN")
+                seq = conn.execute(select(func.max(change_log.c.server_seq))).scalar() or 0
+                hlc = conn.execute(select(func.max(change_log.c.hlc))).scalar() or 0
+                yield Snapshot(conn, int(seq), int(hlc))
+                conn.rollback()
+        except OperationalError as exc:
+            raise CentralError(f"central store unreachable: {_reason(exc)}") from exc
+
+
+@dataclass
+class Snapshot:
+    conn: Connection
+    seq: int
+    hlc: int
+
+    def tables(self) -> list[str]:
+        return [name for name in sorted(Base.metadata.tables) if name not in NOT_SYNCED]
+
+    def columns(self, table_name: str) -> list[str]:
+        table = Base.metadata.tables[table_name]
+        return [c.name for c in table.columns if not (table_name == "blobs" and c.name == "data")]
+
+    def rows(self, table_name: str, page: int = 5000) -> Iterator[Sequence[Any]]:
+        table = Base.metadata.tables[table_name]
+        cols = [table.c[name] for name in self.columns(table_name)]
+        result = self.conn.execution_options(stream_results=True, yield_per=page).execute(
+            select(*cols)
+        )
+        yield from result.partitions(page)
+
+    def clock_rows(self, page: int = 5000) -> Iterator[Sequence[Any]]:
+        result = self.conn.execution_options(stream_results=True, yield_per=page).execute(
+            select(row_clock)
+        )
+        yield from result.partitions(page)
+
+    def conflict_rows(self) -> list[Any]:
+        return list(self.conn.execute(select(sync_conflicts)).all())
+
+
+def _rev_key(revision: str) -> tuple[int, str]:
+    head = revision.split("_", 1)[0]
+    return (int(head), revision) if head.isdigit() else (0, revision)

@@ -1,0 +1,363 @@
+"""One sync run of a laptop against the central store, and the laptop's sync status.
+
+Order of a run (each step its own atomic transaction, so a crash anywhere
+leaves a state the next run simply continues from):
+1. check the central store's minimum schema (an older app keeps working
+   offline and says "update required");
+2. a laptop that has never synced and holds nothing starts from a snapshot of
+   the central store's current rows, then tails the log from that point;
+3. upload the files new rows need (before the rows that point at them);
+4. push local changes in site order, in batches; the central store ignores
+   what it already has, so a retry after a lost reply is harmless;
+5. pull by `server_seq`: each batch is folded-then-applied and the cursor
+   advanced in one local transaction; a batch that does not start right after
+   the cursor (reordered, or repeated) is skipped, not applied;
+6. purge tombstones every registered site has passed; fetch the papers of the
+   next meeting so they are there offline.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, func, select, update
+
+from db.store import Database
+from db.sync import blobs
+from db.sync.central import CentralError, CentralStore, PullBatch
+from db.sync.merge import TOMB, Change, Replica
+from db.sync.tables import change_log, row_clock, sync_conflicts, sync_overrides, sync_state
+
+Progress = Callable[[str, int, int], None]
+DEFAULT_BATCH = 1000
+
+
+@dataclass
+class SyncResult:
+    pushed: int = 0
+    pulled: int = 0
+    conflicts: int = 0
+    overrides: int = 0
+    files_up: int = 0
+    files_down: int = 0
+    first_sync: bool = False
+    snapshot_rows: int = 0
+    seconds: float = 0.0
+    skipped_batches: int = 0
+
+    def summary(self) -> str:
+        parts = [f"pushed {self.pushed}", f"pulled {self.pulled}"]
+        if self.first_sync:
+            parts.insert(0, f"first sync: {self.snapshot_rows} rows")
+        if self.files_up or self.files_down:
+            parts.append(f"files {self.files_up} up, {self.files_down} down")
+        if self.conflicts:
+            parts.append(f"{self.conflicts} new conflicts to resolve")
+        if self.overrides:
+            parts.append(f"{self.overrides} of your changes overridden")
+        return ", ".join(parts) + f" in {self.seconds:.1f} s"
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    """What the status bar shows."""
+
+    site_id: str
+    pending_changes: int
+    pending_files: int
+    open_conflicts: int
+    unseen_overrides: int
+    last_sync_at: dt.datetime | None
+    last_error: str | None
+    remote: str | None
+
+
+@dataclass
+class _State:
+    site_id: str
+    hlc: int
+    pull_cursor: int
+    schema_version: str
+    actor_id: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _state(conn: Connection) -> _State:
+    row = conn.execute(select(sync_state).where(sync_state.c.id == 1)).one()._mapping
+    return _State(
+        row["site_id"],
+        int(row["hlc"]),
+        int(row["pull_cursor"]),
+        row["schema_version"],
+        row["actor_id"],
+    )
+
+
+def status(database: Database) -> SyncStatus:
+    """Pending changes and files, open conflicts, last sync: for the status bar and CLI."""
+    with database.engine.connect() as conn:
+        row = conn.execute(select(sync_state).where(sync_state.c.id == 1)).one()._mapping
+        pending = conn.execute(
+            select(func.count())
+            .select_from(change_log)
+            .where(change_log.c.site_id == row["site_id"], change_log.c.server_seq.is_(None))
+        ).scalar_one()
+        conflicts = conn.execute(select(func.count()).select_from(sync_conflicts)).scalar_one()
+        overrides = conn.execute(
+            select(func.count()).select_from(sync_overrides).where(sync_overrides.c.seen == 0)
+        ).scalar_one()
+        files = blobs.pending_uploads(conn, row["site_id"])
+    return SyncStatus(
+        row["site_id"],
+        int(pending),
+        len(files),
+        int(conflicts),
+        int(overrides),
+        row["last_sync_at"],
+        row["last_sync_error"],
+        row["remote"],
+    )
+
+
+@contextmanager
+def _apply_transaction(database: Database) -> Iterator[Connection]:
+    """A write transaction with foreign keys and capture off (replayed changes only)."""
+    with database.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA foreign_keys=OFF")  # only outside a transaction
+        conn.commit()
+        try:
+            with conn.begin():
+                conn.exec_driver_sql("UPDATE sync_state SET capture = 0 WHERE id = 1")
+                yield conn
+                conn.exec_driver_sql("UPDATE sync_state SET capture = 1 WHERE id = 1")
+        finally:
+            conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+            conn.commit()
+
+
+def fold_local(conn: Connection, site_id: str) -> int:
+    """Fold every unfolded local change (records what each writer had seen)."""
+    rows = conn.execute(
+        select(change_log)
+        .where(change_log.c.folded == 0, change_log.c.site_id == site_id)
+        .order_by(change_log.c.site_seq)
+    ).all()
+    if rows:
+        Replica(conn, site_id).fold([Change.from_row(r) for r in rows])
+    return len(rows)
+
+
+def apply_pulled(database: Database, batch: PullBatch) -> tuple[int, int, int] | None:
+    """Apply one pulled batch atomically; None when it does not follow the cursor."""
+    with _apply_transaction(database) as conn:
+        state = _state(conn)
+        fresh = [c for c in batch.changes if c.server_seq and c.server_seq > state.pull_cursor]
+        if not fresh:
+            return (0, 0, 0)
+        if fresh[0].server_seq != state.pull_cursor + 1:
+            return None  # out of order: a batch went missing; pull again from the cursor
+        fold_local(conn, state.site_id)
+        known = {
+            r[0]
+            for r in conn.execute(
+                select(change_log.c.change_id).where(
+                    change_log.c.change_id.in_(bindparam("ids", expanding=True))
+                ),
+                {"ids": [c.change_id for c in fresh]},
+            )
+        }
+        mine = [c for c in fresh if c.change_id in known]
+        others = [c for c in fresh if c.change_id not in known]
+        if mine:
+            conn.execute(
+                update(change_log)
+                .where(change_log.c.change_id == bindparam("cid"))
+                .values(server_seq=bindparam("seq")),
+                [{"cid": c.change_id, "seq": c.server_seq} for c in mine],
+            )
+            _stamp_own_tombstones(conn, [c for c in mine if c.op == "D"])
+        stats = Replica(conn, state.site_id).apply(others)
+        top = fresh[-1].server_seq
+        conn.execute(
+            update(sync_state)
+            .where(sync_state.c.id == 1)
+            .values(pull_cursor=top, hlc=func.max(sync_state.c.hlc, stats.max_hlc))
+        )
+        return (len(others), stats.conflicts, stats.overrides)
+
+
+def _stamp_own_tombstones(conn: Connection, deletes: list[Change]) -> None:
+    import json
+
+    for c in deletes:
+        clocks_text = conn.execute(
+            select(row_clock.c.clocks).where(
+                row_clock.c.table_name == c.table_name, row_clock.c.row_id == c.row_id
+            )
+        ).scalar()
+        if clocks_text is None:
+            continue
+        clocks = json.loads(clocks_text)
+        tomb = clocks.get(TOMB)
+        if tomb and tomb[0] == c.hlc and tomb[1] == c.site_id:
+            tomb[3] = c.server_seq
+            conn.execute(
+                update(row_clock)
+                .where(row_clock.c.table_name == c.table_name, row_clock.c.row_id == c.row_id)
+                .values(clocks=json.dumps(clocks, sort_keys=True))
+            )
+
+
+def _is_new(conn: Connection, state: _State) -> bool:
+    if state.pull_cursor:
+        return False
+    return conn.execute(select(func.count()).select_from(change_log)).scalar_one() == 0
+
+
+def _first_sync(
+    database: Database, central: CentralStore, result: SyncResult, progress: Progress | None
+) -> None:
+    from db.sync.snapshot import copy_snapshot
+
+    with central.snapshot() as snap, _apply_transaction(database) as conn:
+        result.snapshot_rows = copy_snapshot(snap, conn, progress)
+        conn.execute(
+            update(sync_state)
+            .where(sync_state.c.id == 1)
+            .values(pull_cursor=snap.seq, hlc=func.max(sync_state.c.hlc, snap.hlc))
+        )
+    result.first_sync = True
+
+
+def _purge_tombstones(database: Database, horizon: int) -> None:
+    import json
+
+    with database.engine.begin() as conn:
+        rows = conn.execute(select(row_clock).where(row_clock.c.clocks.like('%"~"%'))).all()
+        purge = []
+        for r in rows:
+            tomb = json.loads(r.clocks).get(TOMB)
+            if tomb and tomb[3] is not None and int(tomb[3]) <= horizon:
+                purge.append({"t": r.table_name, "r": r.row_id})
+        if purge:
+            conn.execute(
+                row_clock.delete().where(
+                    row_clock.c.table_name == bindparam("t"), row_clock.c.row_id == bindparam("r")
+                ),
+                purge,
+            )
+
+
+def sync(
+    database: Database,
+    remote: CentralStore | str,
+    *,
+    batch: int = DEFAULT_BATCH,
+    progress: Progress | None = None,
+) -> SyncResult:
+    """Sync this laptop both ways with the central store. Raises CentralError on failure."""
+    started = time.perf_counter()
+    central = CentralStore(remote) if isinstance(remote, str) else remote
+    result = SyncResult()
+    try:
+        with database.engine.connect() as conn:
+            state = _state(conn)
+            new = _is_new(conn, state)
+        central.check_schema(state.schema_version)
+        with central.session():
+            if new:
+                _first_sync(database, central, result, progress)
+            with database.engine.begin() as conn:
+                fold_local(conn, state.site_id)
+            result.files_up = blobs.upload_pending(database, central, state.site_id)
+            result.pushed = _push(database, central, state, batch, progress)
+            _pull(database, central, state, batch, result, progress)
+            result.files_down = blobs.prefetch_next_meeting(database, central)
+        _record(database, remote if isinstance(remote, str) else central.url, None)
+    except Exception as exc:
+        _record(database, remote if isinstance(remote, str) else central.url, str(exc))
+        raise
+    finally:
+        if isinstance(remote, str):
+            central.close()
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _push(
+    database: Database, central: CentralStore, state: _State, batch: int, progress: Progress | None
+) -> int:
+    accepted_seq, _ = central.site_state(state.site_id)
+    pushed = 0
+    while True:
+        with database.engine.connect() as conn:
+            rows = conn.execute(
+                select(change_log)
+                .where(
+                    change_log.c.site_id == state.site_id,
+                    change_log.c.site_seq > accepted_seq,
+                    change_log.c.folded == 1,
+                )
+                .order_by(change_log.c.site_seq)
+                .limit(batch)
+            ).all()
+        if not rows:
+            return pushed
+        res = central.push(
+            state.site_id, state.actor_id, state.schema_version, [Change.from_row(r) for r in rows]
+        )
+        if res.next_site_seq - 1 <= accepted_seq and res.accepted == 0:
+            if rows[0].site_seq == accepted_seq + 1:
+                raise CentralError("the central store refused this laptop's changes")
+            accepted_seq = res.next_site_seq - 1  # resend from where the store stands
+            continue
+        pushed += res.accepted
+        accepted_seq = res.next_site_seq - 1
+        if progress:
+            progress("push", pushed, pushed + len(rows) - res.accepted)
+
+
+def _pull(
+    database: Database,
+    central: CentralStore,
+    state: _State,
+    batch: int,
+    result: SyncResult,
+    progress: Progress | None,
+) -> None:
+    horizon = 0
+    while True:
+        with database.engine.connect() as conn:
+            cursor = _state(conn).pull_cursor
+        got = central.pull(state.site_id, cursor, batch)
+        horizon = got.purge_horizon
+        if not got.changes:
+            break
+        outcome = apply_pulled(database, got)
+        if outcome is None:
+            result.skipped_batches += 1
+            continue
+        applied, conflicts, overrides = outcome
+        result.pulled += applied
+        result.conflicts += conflicts
+        result.overrides += overrides
+        if progress:
+            progress("pull", got.changes[-1].server_seq or 0, got.last_seq)
+    with database.engine.connect() as conn:
+        cursor = _state(conn).pull_cursor
+    central.pull(state.site_id, cursor, 0)  # acknowledge how far we got
+    if horizon:
+        _purge_tombstones(database, min(horizon, cursor))
+
+
+def _record(database: Database, remote: str, error: str | None) -> None:
+    values: dict[str, Any] = {"remote": remote, "last_sync_error": error}
+    if error is None:
+        values["last_sync_at"] = dt.datetime.now(dt.UTC)
+    with database.engine.begin() as conn:
+        conn.execute(update(sync_state).where(sync_state.c.id == 1).values(**values))

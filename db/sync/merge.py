@@ -1,0 +1,606 @@
+"""Folding local changes and applying remote ones: the merge rules, in one place.
+
+Every replica — each laptop and the central store — keeps, per row, the clock
+(HLC, site) of each field's current value in `row_clock`. Applying a change is
+then a pure function of the row's clocks and the change, so replicas that have
+applied the same set of changes in any causal order hold the same rows:
+
+- insert: the row appears (or, if it exists, fields merge as below);
+- plain field: the value with the greater (HLC, site) wins; on a laptop, when
+  the loser was written here, it is kept in `sync_overrides` to show the user;
+- free-text field: each edit names the versions it was made from (its *base*,
+  recorded when the local change is folded). Versions not superseded by a later
+  edit are the field's *heads*; two or more distinct heads are a conflict, all
+  kept in `sync_conflicts` until a person resolves it (an edit whose base names
+  every head). The row shows the head with the greatest stamp meanwhile;
+  identical edits are one head, not a conflict;
+- delete: the row goes and a tombstone stays in its clock; an update the
+  deleter had not seen (clock after the delete's base) is a conflict, kept;
+- freeze (signed minutes): the freezing change carries the whole row and wins
+  over anything made without seeing it; those changes become a conflict.
+
+Local changes are *folded* (their base recorded, their clocks entered) before
+anything remote is applied, so a base is exactly what the writer saw.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, Table, and_, bindparam, delete, insert, select, tuple_, update
+
+import db.models  # noqa: F401  (registers every table)
+from db.base import Base
+from db.sync import codec
+from db.sync.policy import FREEZE_RULES, is_text
+from db.sync.tables import NOT_SYNCED, change_log, row_clock, sync_conflicts, sync_overrides
+
+TOMB = "~"
+BOOKKEEPING = frozenset({"updated_at", "created_at"})
+FROZEN = "!"
+Stamp = tuple[int, str]
+
+
+@dataclass(frozen=True)
+class Change:
+    """One captured change, as logged and as sent over the wire."""
+
+    change_id: str
+    site_id: str
+    site_seq: int
+    hlc: int
+    table_name: str
+    row_id: str
+    op: str
+    fields: dict[str, Any] | None
+    base: dict[str, Any] | None
+    schema_version: str
+    user_id: str | None
+    server_seq: int | None = None
+
+    @property
+    def stamp(self) -> Stamp:
+        return (self.hlc, self.site_id)
+
+    def log_row(self) -> dict[str, Any]:
+        return {
+            "change_id": self.change_id,
+            "site_id": self.site_id,
+            "site_seq": self.site_seq,
+            "hlc": self.hlc,
+            "table_name": self.table_name,
+            "row_id": self.row_id,
+            "op": self.op,
+            "fields": _dumps(self.fields),
+            "base": _dumps(self.base),
+            "schema_version": self.schema_version,
+            "user_id": self.user_id,
+            "server_seq": self.server_seq,
+            "folded": 1,
+        }
+
+    @classmethod
+    def from_row(cls, row: Any) -> Change:
+        m = row._mapping
+        return cls(
+            m["change_id"],
+            m["site_id"],
+            m["site_seq"],
+            m["hlc"],
+            m["table_name"],
+            m["row_id"],
+            m["op"],
+            _loads(m["fields"]),
+            _loads(m["base"]),
+            m["schema_version"],
+            m["user_id"],
+            m["server_seq"],
+        )
+
+
+def _dumps(value: Any) -> str | None:
+    return None if value is None else json.dumps(value, sort_keys=True, separators=(",", ":"))
+
+
+def _loads(text: str | None) -> Any:
+    return None if text is None else json.loads(text)
+
+
+def _stamp(clock: Sequence[Any]) -> Stamp:
+    return (int(clock[0]), str(clock[1]))
+
+
+@dataclass
+class ApplyStats:
+    applied: int = 0
+    duplicates: int = 0
+    conflicts: int = 0
+    overrides: int = 0
+    max_hlc: int = 0
+
+
+@dataclass
+class _Row:
+    clocks: dict[str, Any]
+    dirty: bool = False
+    known: bool = True  # a row_clock entry existed or was created
+
+
+@dataclass
+class Replica:
+    """Merge operations on one replica's connection (a laptop's SQLite or the central store).
+
+    `my_site` is the laptop's own site id (None on the central store, which has
+    no user of its own to show overrides to).
+    """
+
+    conn: Connection
+    my_site: str | None
+    _rows: dict[tuple[str, str], _Row] = field(default_factory=dict)
+    _tables: dict[str, Table] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        dialect = self.conn.dialect.name
+        self._dialect = dialect
+        self._codecs = {
+            name: codec.table_codecs(table, dialect)[0]
+            for name, table in Base.metadata.tables.items()
+            if name not in NOT_SYNCED
+        }
+
+    # -- row clocks -----------------------------------------------------------------------
+
+    def _preload(self, keys: Iterable[tuple[str, str]]) -> None:
+        missing = list({k for k in keys if k not in self._rows})
+        for start in range(0, len(missing), 400):
+            chunk = missing[start : start + 400]
+            found = {
+                (r.table_name, r.row_id): json.loads(r.clocks)
+                for r in self.conn.execute(
+                    select(row_clock).where(
+                        tuple_(row_clock.c.table_name, row_clock.c.row_id).in_(chunk)
+                    )
+                )
+            }
+            for key in chunk:
+                clocks = found.get(key)
+                self._rows[key] = _Row(clocks or {}, known=clocks is not None)
+
+    def _row(self, table: str, row_id: str) -> _Row:
+        key = (table, row_id)
+        if key not in self._rows:
+            self._preload([key])
+        return self._rows[key]
+
+    def _flush_clocks(self) -> None:
+        dirty = [(k, r) for k, r in self._rows.items() if r.dirty]
+        if not dirty:
+            return
+        old = [
+            {"t": k[0], "r": k[1], "c": json.dumps(r.clocks, sort_keys=True)}
+            for k, r in dirty
+            if r.known
+        ]
+        new = [
+            {"table_name": k[0], "row_id": k[1], "clocks": json.dumps(r.clocks, sort_keys=True)}
+            for k, r in dirty
+            if not r.known
+        ]
+        if old:
+            self.conn.execute(
+                update(row_clock)
+                .where(
+                    and_(
+                        row_clock.c.table_name == bindparam("t"),
+                        row_clock.c.row_id == bindparam("r"),
+                    )
+                )
+                .values(clocks=bindparam("c")),
+                old,
+            )
+        if new:
+            self.conn.execute(insert(row_clock), new)
+        for _, r in dirty:
+            r.dirty = False
+            r.known = True
+
+    # -- conflicts ------------------------------------------------------------------------
+
+    def _conflict(self, table: str, row_id: str, fld: str) -> list[dict[str, Any]] | None:
+        text = self.conn.execute(
+            select(sync_conflicts.c.versions).where(
+                sync_conflicts.c.table_name == table,
+                sync_conflicts.c.row_id == row_id,
+                sync_conflicts.c.field == fld,
+            )
+        ).scalar()
+        return None if text is None else list(json.loads(text))
+
+    def _set_conflict(
+        self, table: str, row_id: str, fld: str, versions: list[dict[str, Any]] | None
+    ) -> None:
+        where = and_(
+            sync_conflicts.c.table_name == table,
+            sync_conflicts.c.row_id == row_id,
+            sync_conflicts.c.field == fld,
+        )
+        self.conn.execute(delete(sync_conflicts).where(where))
+        if versions:
+            versions = sorted(versions, key=lambda v: (v["hlc"], v["site"]))
+            self.conn.execute(
+                insert(sync_conflicts).values(
+                    table_name=table, row_id=row_id, field=fld, versions=_dumps(versions)
+                )
+            )
+
+    def _add_conflict_versions(
+        self, table: str, row_id: str, fld: str, versions: list[dict[str, Any]]
+    ) -> None:
+        current = self._conflict(table, row_id, fld) or []
+        seen = {(v["hlc"], v["site"]) for v in current}
+        merged = current + [v for v in versions if (v["hlc"], v["site"]) not in seen]
+        self._set_conflict(table, row_id, fld, merged)
+
+    # -- rows -----------------------------------------------------------------------------
+
+    def _table(self, name: str) -> Table | None:
+        return Base.metadata.tables.get(name) if name not in NOT_SYNCED else None
+
+    def _key_where(self, table: Table, row_id: str) -> Any:
+        parts = row_id.split("/")
+        cols = list(table.primary_key.columns)
+        decode = self._codecs[table.name]
+        return and_(*(c == decode[c.name](p) for c, p in zip(cols, parts, strict=True)))
+
+    def _read(self, table: Table, row_id: str, names: Iterable[str]) -> dict[str, Any] | None:
+        """Current values (wire form) of some columns of a row, or None if it is absent."""
+        wanted = [n for n in names if n in table.c] or [c.name for c in table.primary_key]
+        if self._dialect == "sqlite":  # raw stored values are wire values
+            pk = [c.name for c in table.primary_key]
+            sql = (
+                f"SELECT {', '.join(_q(n) for n in wanted)} FROM {_q(table.name)} WHERE "
+                + " AND ".join(f"{_q(c)} = ?" for c in pk)
+            )
+            raw = self.conn.exec_driver_sql(sql, tuple(row_id.split("/"))).first()
+            return None if raw is None else dict(zip(wanted, raw, strict=True))
+        cols = [table.c[n] for n in wanted]
+        row = self.conn.execute(select(*cols).where(self._key_where(table, row_id))).first()
+        if row is None:
+            return None
+        to_wire = codec.table_codecs(table, self._dialect)[1]
+        return {n: to_wire[n](row._mapping[n]) for n in wanted}
+
+    def _write(self, table: Table, row_id: str, values: dict[str, Any], *, new: bool) -> None:
+        decode = self._codecs[table.name]
+        known = {k: decode[k](v) for k, v in values.items() if k in table.c}
+        if self._dialect == "sqlite":
+            names = list(known)
+            if new:
+                sql = (
+                    f"INSERT INTO {_q(table.name)} ({', '.join(_q(n) for n in names)}) "
+                    f"VALUES ({', '.join('?' for _ in names)})"
+                )
+                self.conn.exec_driver_sql(sql, tuple(known.values()))
+            elif names:
+                pk = [c.name for c in table.primary_key]
+                sql = (
+                    f"UPDATE {_q(table.name)} SET {', '.join(f'{_q(n)} = ?' for n in names)}"
+                    " WHERE " + " AND ".join(f"{_q(c)} = ?" for c in pk)
+                )
+                self.conn.exec_driver_sql(sql, (*known.values(), *row_id.split("/")))
+            return
+        if new:
+            self.conn.execute(insert(table).values(**known))
+        elif known:
+            self.conn.execute(update(table).where(self._key_where(table, row_id)).values(**known))
+
+    def _delete_row(self, table: Table, row_id: str) -> None:
+        if self._dialect == "sqlite":
+            pk = [c.name for c in table.primary_key]
+            sql = f"DELETE FROM {_q(table.name)} WHERE " + " AND ".join(f"{_q(c)} = ?" for c in pk)
+            self.conn.exec_driver_sql(sql, tuple(row_id.split("/")))
+        else:
+            self.conn.execute(delete(table).where(self._key_where(table, row_id)))
+
+    # -- folding local changes (laptop) --------------------------------------------------
+
+    def fold(self, changes: Sequence[Change]) -> list[Change]:
+        """Record each local change's base and enter its clocks; returns the folded changes."""
+        self._preload((c.table_name, c.row_id) for c in changes)
+        folded: list[Change] = []
+        for change in changes:
+            folded.append(self._fold_one(change))
+        self._flush_clocks()
+        if folded:
+            self.conn.execute(
+                update(change_log)
+                .where(change_log.c.change_id == bindparam("cid"))
+                .values(base=bindparam("b"), fields=bindparam("f"), folded=1),
+                [{"cid": c.change_id, "b": _dumps(c.base), "f": _dumps(c.fields)} for c in folded],
+            )
+        return folded
+
+    def _fold_one(self, c: Change) -> Change:
+        row = self._row(c.table_name, c.row_id)
+        clocks = row.clocks
+        stamp = [c.hlc, c.site_id]
+        base: dict[str, Any] = {}
+        fields = dict(c.fields or {})
+        if c.op == "D":
+            base["row"] = max(
+                (int(v[0]) for k, v in clocks.items() if k not in (TOMB, FROZEN)), default=0
+            )
+            clocks[TOMB] = [c.hlc, c.site_id, base["row"], None]
+        else:
+            if c.op == "I":
+                clocks.pop(TOMB, None)
+            rule = FREEZE_RULES.get(c.table_name)
+            if c.op == "U" and rule and fields.get(rule[0]) == rule[1]:
+                table = self._table(c.table_name)
+                if table is not None:
+                    current = self._read(table, c.row_id, [col.name for col in table.columns])
+                    fields = {**(current or {}), **fields}
+                base[FROZEN] = max(
+                    (int(v[0]) for k, v in clocks.items() if k not in (TOMB, FROZEN)), default=0
+                )
+                clocks[FROZEN] = [c.hlc, c.site_id, base[FROZEN]]
+            for name in fields:
+                if c.op == "U":  # what the writer saw: the version(s) this edit replaces
+                    heads = (
+                        self._conflict(c.table_name, c.row_id, name)
+                        if is_text(c.table_name, name)
+                        else None
+                    )
+                    if heads is not None:
+                        base[name] = [[v["hlc"], v["site"]] for v in heads]
+                        self._set_conflict(c.table_name, c.row_id, name, None)
+                    elif name in clocks:
+                        base[name] = [clocks[name][:2]]
+                    else:
+                        base[name] = []
+                clocks[name] = stamp
+        row.dirty = True
+        return Change(
+            c.change_id,
+            c.site_id,
+            c.site_seq,
+            c.hlc,
+            c.table_name,
+            c.row_id,
+            c.op,
+            fields if c.op != "D" else None,
+            base or None,
+            c.schema_version,
+            c.user_id,
+            c.server_seq,
+        )
+
+    # -- applying remote changes ----------------------------------------------------------
+
+    def apply(self, changes: Sequence[Change], *, log: bool = True) -> ApplyStats:
+        """Apply remote changes in order (already de-duplicated by the caller when `log`)."""
+        stats = ApplyStats()
+        self._preload((c.table_name, c.row_id) for c in changes)
+        for change in changes:
+            stats.max_hlc = max(stats.max_hlc, change.hlc)
+            table = self._table(change.table_name)
+            if table is not None:
+                self._apply_one(table, change, stats)
+            stats.applied += 1
+        self._flush_clocks()
+        if log and changes:
+            self.conn.execute(insert(change_log), [c.log_row() for c in changes])
+        return stats
+
+    def _apply_one(self, table: Table, c: Change, stats: ApplyStats) -> None:
+        row = self._row(c.table_name, c.row_id)
+        clocks = row.clocks
+        tomb = clocks.get(TOMB)
+        live = bool(clocks) and tomb is None
+        if c.op == "D":
+            self._apply_delete(table, c, row, stats)
+            return
+        if tomb is not None:
+            if c.op == "I" and c.stamp > _stamp(tomb):  # restored after a delete
+                self._insert(table, c, row)
+            elif c.op == "U" and c.hlc > int(tomb[2]):
+                self._add_conflict_versions(c.table_name, c.row_id, TOMB, [_version(c)])
+                stats.conflicts += 1
+            return
+        if c.op == "I" and not live:
+            self._insert(table, c, row)
+            return
+        if not live:
+            return  # an update to a row this replica never had (e.g. filtered out)
+        rule = FREEZE_RULES.get(c.table_name)
+        freezing = rule is not None and (c.fields or {}).get(rule[0]) == rule[1] and c.op == "U"
+        frozen = clocks.get(FROZEN)
+        if freezing:
+            self._apply_freeze(table, c, row, stats)
+            return
+        if frozen is not None and c.hlc > int(frozen[2]) and c.stamp != _stamp(frozen):
+            self._add_conflict_versions(c.table_name, c.row_id, FROZEN, [_version(c)])
+            stats.conflicts += 1
+            return
+        self._merge_fields(table, c, row, stats)
+
+    def _insert(self, table: Table, c: Change, row: _Row) -> None:
+        fields = c.fields or {}
+        self._write(table, c.row_id, fields, new=True)
+        stamp = [c.hlc, c.site_id]
+        row.clocks = {name: stamp for name in fields}
+        row.dirty = True
+
+    def _merge_fields(self, table: Table, c: Change, row: _Row, stats: ApplyStats) -> None:
+        clocks = row.clocks
+        writes: dict[str, Any] = {}
+        lost: list[tuple[str, Any, Any]] = []
+        for name, value in (c.fields or {}).items():
+            if name not in table.c:
+                continue  # a newer schema's field: kept in the change log
+            current = clocks.get(name)
+            if c.op == "U" and is_text(c.table_name, name):
+                winner = self._merge_text(table, c, row, name, value, stats)
+                if winner is not None:
+                    writes[name] = winner
+                continue
+            if current is None or c.stamp > _stamp(current):
+                if (
+                    current is not None
+                    and self.my_site is not None
+                    and current[1] == self.my_site
+                    and name not in BOOKKEEPING
+                    and list(current[:2]) not in ((c.base or {}).get(name) or [])
+                ):  # the writer never saw this laptop's value: show its owner it lost
+                    lost.append((name, None, value))
+                writes[name] = value
+                clocks[name] = [c.hlc, c.site_id]
+                row.dirty = True
+        if lost:
+            before = self._read(table, c.row_id, [n for n, _, _ in lost]) or {}
+            for name, _, won in lost:
+                if before.get(name) != won:
+                    self.conn.execute(
+                        insert(sync_overrides).values(
+                            table_name=c.table_name,
+                            row_id=c.row_id,
+                            field=name,
+                            lost_value=_dumps(before.get(name)),
+                            won_value=_dumps(won),
+                            won_by_user=c.user_id,
+                            won_by_site=c.site_id,
+                        )
+                    )
+                    stats.overrides += 1
+        if writes:
+            self._write(table, c.row_id, writes, new=False)
+
+    def _merge_text(
+        self, table: Table, c: Change, row: _Row, name: str, value: Any, stats: ApplyStats
+    ) -> Any:
+        """Merge one free-text edit; returns the value the row should now show (or None)."""
+        clocks = row.clocks
+        versions = self._conflict(c.table_name, c.row_id, name)
+        if versions is None:
+            current = clocks.get(name)
+            if current is None:
+                versions = []
+            else:
+                shown = self._read(table, c.row_id, [name]) or {}
+                versions = [
+                    {
+                        "hlc": int(current[0]),
+                        "site": current[1],
+                        "user": None,
+                        "value": shown.get(name),
+                        "also": current[2] if len(current) > 2 else [],
+                    }
+                ]
+        base = {tuple(b[:2]) for b in ((c.base or {}).get(name) or [])}
+        heads = [v for v in versions if not _superseded(v, base)]
+        heads.append(_version(c, value))
+        heads = _distinct_values(heads)
+        top = heads[-1]
+        self._set_conflict(c.table_name, c.row_id, name, heads if len(heads) > 1 else None)
+        if len(heads) > 1:
+            stats.conflicts += 1
+        clocks[name] = [top["hlc"], top["site"]] + ([top["also"]] if top.get("also") else [])
+        row.dirty = True
+        return top["value"]
+
+    def _apply_delete(self, table: Table, c: Change, row: _Row, stats: ApplyStats) -> None:
+        clocks = row.clocks
+        tomb = clocks.get(TOMB)
+        if tomb is not None and _stamp(tomb) >= c.stamp:
+            return
+        base_row = int((c.base or {}).get("row", 0))
+        if clocks and tomb is None:
+            unseen = self.conn.execute(
+                select(change_log).where(
+                    change_log.c.table_name == c.table_name,
+                    change_log.c.row_id == c.row_id,
+                    change_log.c.op == "U",
+                    change_log.c.hlc > base_row,
+                    change_log.c.site_id != c.site_id,
+                )
+            ).all()
+            if unseen:
+                versions = [_version(Change.from_row(r)) for r in unseen]
+                versions.append({"hlc": c.hlc, "site": c.site_id, "user": c.user_id, "value": None})
+                self._add_conflict_versions(c.table_name, c.row_id, TOMB, versions)
+                stats.conflicts += 1
+            self._delete_row(table, c.row_id)
+        elif tomb is not None:
+            pass  # a later delete of an already deleted row: keep the newest tombstone
+        clocks[TOMB] = [c.hlc, c.site_id, base_row, c.server_seq]
+        row.dirty = True
+
+    def _apply_freeze(self, table: Table, c: Change, row: _Row, stats: ApplyStats) -> None:
+        clocks = row.clocks
+        frozen = clocks.get(FROZEN)
+        if frozen is not None and _stamp(frozen) >= c.stamp:
+            return
+        base = int((c.base or {}).get(FROZEN, 0))
+        unseen = self.conn.execute(
+            select(change_log).where(
+                change_log.c.table_name == c.table_name,
+                change_log.c.row_id == c.row_id,
+                change_log.c.op == "U",
+                change_log.c.hlc > base,
+                change_log.c.change_id != c.change_id,
+            )
+        ).all()
+        if unseen:
+            self._add_conflict_versions(
+                c.table_name, c.row_id, FROZEN, [_version(Change.from_row(r)) for r in unseen]
+            )
+            stats.conflicts += 1
+        fields = c.fields or {}
+        self._write(table, c.row_id, fields, new=False)
+        stamp = [c.hlc, c.site_id]
+        for name in fields:
+            clocks[name] = stamp
+            self._set_conflict(c.table_name, c.row_id, name, None)
+        clocks[FROZEN] = [c.hlc, c.site_id, base]
+        row.dirty = True
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _version(c: Change, value: Any = ...) -> dict[str, Any]:
+    return {
+        "hlc": c.hlc,
+        "site": c.site_id,
+        "user": c.user_id,
+        "value": c.fields if value is ... else value,
+    }
+
+
+def _superseded(version: dict[str, Any], base: set[tuple[Any, ...]]) -> bool:
+    stamps = [(version["hlc"], version["site"])]
+    stamps += [tuple(a) for a in version.get("also") or []]
+    return any(s in base for s in stamps)
+
+
+def _distinct_values(heads: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Identical edits are one version: the greatest stamp stands for the others ("also")."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for v in heads:
+        groups.setdefault(json.dumps(v["value"], sort_keys=True), []).append(v)
+    result = []
+    for group in groups.values():
+        group.sort(key=lambda v: (v["hlc"], v["site"]))
+        top = dict(group[-1])
+        also = {tuple(a) for v in group for a in v.get("also") or []}
+        also |= {(v["hlc"], v["site"]) for v in group[:-1]}
+        if also:
+            top["also"] = sorted([list(a) for a in also])
+        else:
+            top.pop("also", None)
+        result.append(top)
+    return sorted(result, key=lambda v: (v["hlc"], v["site"]))
