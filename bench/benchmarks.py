@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import json
 import os
 import shutil
+import signal
 import sqlite3
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -150,31 +151,32 @@ class ProcessRun:
 
 
 def run_process(argv: list[str], env: dict[str, str], timeout: float) -> ProcessRun:
-    """Run `argv` to completion: wall seconds, its own peak RSS, exit code, stderr."""
-    with tempfile.TemporaryFile() as err:
-        start = time.perf_counter()
-        proc = subprocess.Popen(
-            argv, cwd=REPO, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err
-        )
-        watchdog = threading.Timer(timeout, proc.kill)
-        watchdog.start()
-        try:
-            if hasattr(os, "wait4"):
-                # wait4 gives this child's own rusage (RUSAGE_CHILDREN is a max over all).
-                _, status, usage = os.wait4(proc.pid, 0)
-                seconds = time.perf_counter() - start
-                proc.returncode = os.waitstatus_to_exitcode(status)
-                scale = 1 if sys.platform == "darwin" else 1024  # bytes vs KiB
-                rss: float | None = usage.ru_maxrss * scale / 1e6
-            else:  # pragma: no cover (Windows)
+    """Run `argv` to completion through `bench.launch`: its wall time, peak RSS, exit, stderr."""
+    with tempfile.TemporaryDirectory(prefix="boardpack-launch-") as tmp:
+        result = Path(tmp) / "result.json"
+        err_path = Path(tmp) / "stderr.txt"
+        launcher = [sys.executable, "-m", "bench.launch", str(result), "--", *argv]
+        with err_path.open("wb") as err:
+            proc = subprocess.Popen(
+                launcher,
+                cwd=REPO,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=err,
+                start_new_session=True,  # so a timeout kills the whole group
+            )
+            try:
+                proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()
-                seconds = time.perf_counter() - start
-                rss = None
-        finally:
-            watchdog.cancel()
-        err.seek(0)
-        stderr = err.read().decode("utf-8", "replace")
-    return ProcessRun(seconds, rss, proc.returncode, stderr)
+        stderr = err_path.read_text(encoding="utf-8", errors="replace")
+        if proc.returncode != 0 or not result.exists():
+            reason = "timed out" if proc.returncode == -signal.SIGKILL else "launcher failed"
+            return ProcessRun(0.0, None, proc.returncode or 1, f"{stderr}\n{reason}")
+        data = json.loads(result.read_text(encoding="utf-8"))
+    return ProcessRun(data["seconds"], data["max_rss_mb"], data["returncode"], stderr)
 
 
 def child_env(ctx: Context) -> dict[str, str]:
@@ -407,7 +409,8 @@ def bench_cold_start(ctx: Context) -> Iterator[Row]:
         goal,
         len(app_runs),
         len(bare_runs),
-        "whole process, wall time, the app quits on its first paint (before reading the board); "
+        "whole process, wall time (python start to exit), the app quits on its first paint, "
+        "before it reads the board; "
         "floor: bench/bare_window.py (QMainWindow + QTreeView, same first-paint exit)",
         run_error,
     )
@@ -424,7 +427,8 @@ def bench_cold_start(ctx: Context) -> Iterator[Row]:
         rss_goal,
         len(app_rss),
         len(bare_rss),
-        "peak resident set of the cold-start process (wait4 rusage); floor: the bare window's",
+        "peak resident set of the cold-start process (wait4 rusage, started from bench/launch.py "
+        "so it does not inherit the bench's own peak); floor: the bare window's",
         run_error,
     )
 

@@ -2,18 +2,21 @@
 
 Benchmarks need a board far bigger than the demo (20,000 actions, 200,000
 progress updates, 5,000 meetings, 50,000 decisions, 2,000 papers at scale 1)
-and they need the same one every time, so everything here comes from one seeded
-`random.Random` and one seeded id factory, with fixed dates (2015–2024). Speed
-matters as much: rows go in through SQLAlchemy Core `insert()` executemany on
-the real tables of `db.models`, in one transaction, into a file created by
-`open_database(create=True)` so it has the real schema, triggers and revision.
-That bypasses the ORM flush hook on purpose, so **the audit log of a generated
-board is empty**; foreign keys are switched off while rows go in (parents and
-children are written in batches, not in dependency order) and the whole file
-is then checked with `PRAGMA foreign_key_check`, which must come back empty.
-The result is cached as `bench/.cache/large-board-v<N>-<schema head>.db` and
-rebuilt only when that name changes (generator version, schema head, scale or
-seed).
+and they need the same one every time, so every row of the generated tables
+comes from one seeded `random.Random` and one seeded id factory, with fixed
+dates (2015–2024). Speed matters as much: rows go in through SQLAlchemy Core
+`insert()` executemany on the real tables of `db.models`, in one transaction,
+into a file created by `open_database(create=True)` so it has the real schema,
+triggers and revision. That bypasses the ORM flush hook on purpose, so **the
+audit log of a generated board is empty**; the database's own triggers still
+fire (sync change capture logs every inserted row, stamped with the wall
+clock, so that bookkeeping is the one part not reproducible byte for byte).
+Foreign keys are switched off while rows go in (parents and children are
+written in batches, not in dependency order) and the whole file is then
+checked with `PRAGMA foreign_key_check`, which must come back empty, and its
+row counts against the plan. The result is cached as
+`bench/.cache/large-board-v<N>-<schema head>-<schema fingerprint>.db` and
+rebuilt only when that name changes (generator version, schema, scale, seed).
 """
 
 from __future__ import annotations
