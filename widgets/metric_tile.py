@@ -47,6 +47,7 @@ class MetricTile(QPushButton):
             label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
             label.setTextFormat(Qt.TextFormat.PlainText)
         self._detail_label.setWordWrap(True)
+        self._caption_label.setWordWrap(True)
 
         caption_font = self.font()
         caption_font.setBold(True)

@@ -18,9 +18,9 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QBoxLayout,
     QFrame,
     QGridLayout,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -46,6 +46,13 @@ ACCENT_OK = "#00703c"
 ACCENT_INFO = "#1d70b8"
 
 MAX_KPIS_LISTED = 5
+#: Page widths (px) from which the tiles sit four in a row, and the side panels
+#: beside the theme table; below them the page stacks (narrow or zoomed screens).
+TILES_IN_A_ROW_FROM = 950
+SIDE_BY_SIDE_FROM = 1060
+#: Width of each count column of the theme table, and the least the titles get.
+COUNT_COLUMN_WIDTH = 72
+THEME_TITLE_MIN_WIDTH = 230
 
 
 def long_date(day: dt.date) -> str:
@@ -139,11 +146,10 @@ class DashboardPage(QWidget):
             "performance": self.kpis_tile,
             "meetings": self.meeting_tile,
         }
-        tiles = QHBoxLayout()
-        tiles.setSpacing(12)
+        self.tile_grid = QGridLayout()
+        self.tile_grid.setSpacing(12)
         for key, tile in self.tiles.items():
             tile.clicked.connect(lambda _=False, key=key: self.navigate_requested.emit(key))
-            tiles.addWidget(tile, 1)
 
         # Progress by theme ---------------------------------------------
         self.theme_model = ThemeRagModel(self)
@@ -174,7 +180,10 @@ class DashboardPage(QWidget):
         header_view.setFont(header_font)
         for column in range(1, self.theme_model.columnCount()):
             header_view.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
-            header_view.resizeSection(column, 76)
+            header_view.resizeSection(column, COUNT_COLUMN_WIDTH)
+        self.theme_table.setMinimumWidth(
+            THEME_TITLE_MIN_WIDTH + COUNT_COLUMN_WIDTH * (self.theme_model.columnCount() - 1)
+        )
         self.theme_table.clicked.connect(self._on_cell_activated)
         self.theme_table.activated.connect(self._on_cell_activated)
         self.themes_empty_label = _muted(QLabel(""))
@@ -218,10 +227,10 @@ class DashboardPage(QWidget):
         side.addWidget(key_panel)
         side.addStretch(1)
 
-        body = QHBoxLayout()
-        body.setSpacing(12)
-        body.addWidget(themes_panel, 2, Qt.AlignmentFlag.AlignTop)
-        body.addLayout(side, 1)
+        self.body = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.body.setSpacing(12)
+        self.body.addWidget(themes_panel, 2, Qt.AlignmentFlag.AlignTop)
+        self.body.addLayout(side, 1)
 
         self.content = QWidget()
         self.content.setObjectName("dashboardContent")
@@ -234,12 +243,13 @@ class DashboardPage(QWidget):
         figures_layout = QVBoxLayout(self.figures)
         figures_layout.setContentsMargins(0, 0, 0, 0)
         figures_layout.setSpacing(14)
-        figures_layout.addLayout(tiles)
-        figures_layout.addLayout(body)
+        figures_layout.addLayout(self.tile_grid)
+        figures_layout.addLayout(self.body)
         figures_layout.addStretch(1)
         content_layout.addWidget(self.figures, 1)
 
         scroll = QScrollArea()
+        scroll.setAccessibleName("Dashboard")
         scroll.setWidget(self.content)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -247,6 +257,8 @@ class DashboardPage(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
 
+        self._tile_columns = 0
+        self._arrange(TILES_IN_A_ROW_FROM + 1)
         self.show_message("Loading the board…")
 
     # Public API ---------------------------------------------------------
@@ -347,8 +359,28 @@ class DashboardPage(QWidget):
         height += sum(table.rowHeight(r) for r in range(self.theme_model.rowCount()))
         table.setFixedHeight(height)
 
+    def _arrange(self, width: int) -> None:
+        """Four tiles in a row and the side panels beside the table when there is room."""
+        columns = 4 if width >= TILES_IN_A_ROW_FROM else 2
+        if columns != self._tile_columns:
+            self._tile_columns = columns
+            for tile in self.tiles.values():
+                self.tile_grid.removeWidget(tile)
+            for i, tile in enumerate(self.tiles.values()):
+                self.tile_grid.addWidget(tile, i // columns, i % columns)
+            for column in range(4):
+                self.tile_grid.setColumnStretch(column, 1 if column < columns else 0)
+        direction = (
+            QBoxLayout.Direction.LeftToRight
+            if width >= SIDE_BY_SIDE_FROM
+            else QBoxLayout.Direction.TopToBottom
+        )
+        if self.body.direction() != direction:
+            self.body.setDirection(direction)
+
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
+        self._arrange(event.size().width())
         # Wrapped theme titles change height with the width.
         if self._summary is not None:
             self._fit_table()

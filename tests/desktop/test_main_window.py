@@ -210,3 +210,28 @@ def test_a_meeting_still_planned_after_its_date_is_flagged(
 def test_unknown_page_is_refused(window: MainWindow) -> None:
     with pytest.raises(KeyError):
         window.show_page("nowhere")
+
+
+def test_every_control_a_keyboard_reaches_has_an_accessible_name(window: MainWindow) -> None:
+    from PySide6.QtWidgets import QWidget
+
+    unnamed = [
+        f"{type(w).__name__} {w.objectName()!r}"
+        for w in window.findChildren(QWidget)
+        if w.focusPolicy() & Qt.FocusPolicy.TabFocus
+        and w.isVisibleTo(window)
+        and not w.accessibleName()
+    ]
+    assert unnamed == []
+
+
+def test_narrow_windows_stack_the_dashboard(qtbot: QtBot, window: MainWindow) -> None:
+    from PySide6.QtWidgets import QBoxLayout
+
+    d = window.dashboard
+    assert d.tile_grid.columnCount() >= 4
+    assert d.body.direction() == QBoxLayout.Direction.LeftToRight
+    window.resize(1024, 640)
+    qtbot.waitUntil(lambda: d.body.direction() == QBoxLayout.Direction.TopToBottom)
+    positions = [d.tile_grid.getItemPosition(d.tile_grid.indexOf(t))[:2] for t in d.tiles.values()]
+    assert positions == [(0, 0), (0, 1), (1, 0), (1, 1)]
