@@ -70,6 +70,21 @@ def build_parser() -> argparse.ArgumentParser:
     _add_db(dump, required=True)
     dump.add_argument("--out", type=Path, metavar="FILE", help="write to FILE instead of stdout")
 
+    central = sub.add_parser("central", help="the central store laptops sync with")
+    central_sub = central.add_subparsers(
+        dest="central_command", metavar="ACTION", required=True, parser_class=_Parser
+    )
+    init = central_sub.add_parser("init", help="create or upgrade the central schema at URL")
+    init.add_argument(
+        "url", metavar="URL", help="postgresql+psycopg://user@host/db, or sqlite:////share/board.db"
+    )
+
+    sync = sub.add_parser("sync", help="sync a laptop's database with the central store")
+    _add_db(sync, required=True)
+    sync.add_argument("--remote", required=True, metavar="URL", help="the central store URL")
+    sync.add_argument("--batch", type=int, default=1000, metavar="N", help=argparse.SUPPRESS)
+    sync.add_argument("--quiet", action="store_true", help="print only the summary line")
+
     shot = sub.add_parser("screenshot", help="render a page of the app to a PNG, offscreen")
     shot.add_argument("page", metavar="PAGE", help="dashboard, plan, risks, performance, …")
     _add_db(shot, required=False)
@@ -167,7 +182,52 @@ def _cmd_gui(args: argparse.Namespace, paths: AppPaths) -> int:
     return code
 
 
+def _cmd_central(args: argparse.Namespace, _paths: AppPaths) -> int:
+    from db.sync.central import init_central
+
+    revision = init_central(args.url)
+    print(f"central store ready at {_redact(args.url)} (schema {revision})")
+    return 0
+
+
+def _redact(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return url
+
+
+def _cmd_sync(args: argparse.Namespace, _paths: AppPaths) -> int:
+    from db.store import open_database
+    from db.sync.engine import sync
+
+    if args.batch < 1:
+        raise CliError("--batch must be at least 1")
+    # A new laptop joins by syncing into a file that does not exist yet.
+    database = open_database(args.db, create=not Path(args.db).exists())
+    last = [""]
+
+    def progress(stage: str, done: int, total: int) -> None:
+        line = f"{stage}: {done}" + (f"/{total}" if total else "")
+        if not args.quiet and sys.stderr.isatty():
+            print("\r" + line.ljust(len(last[0])), end="", file=sys.stderr, flush=True)
+        last[0] = line
+
+    try:
+        result = sync(database, args.remote, batch=args.batch, progress=progress)
+    finally:
+        database.close()
+        if last[0] and not args.quiet and sys.stderr.isatty():
+            print(file=sys.stderr)
+    print(f"synced with {_redact(args.remote)}: {result.summary()}")
+    return 0
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, AppPaths], int]] = {
+    "central": _cmd_central,
+    "sync": _cmd_sync,
     "demo": _cmd_demo_create,
     "dump": _cmd_dump,
     "screenshot": _cmd_screenshot,

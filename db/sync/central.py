@@ -215,6 +215,10 @@ class CentralStore:
         if self.engine.dialect.name == "sqlite":
             database = make_url(url).database
             if database and database != ":memory:":
+                if not Path(database).exists():  # connecting would create an empty file
+                    raise CentralError(
+                        f"no central store at {database} (run `boardpack central init URL`)"
+                    )
                 self._lock = SqliteFileLock(Path(database))
 
     # -- session ----------------------------------------------------------------------
@@ -223,8 +227,6 @@ class CentralStore:
     def session(self) -> Iterator[CentralStore]:
         """Hold the shared-drive lock (if any) for one sync run."""
         if self._lock:
-            if not Path(str(make_url(self.url).database)).exists():
-                raise CentralError(f"no central store at {self.url} (run `boardpack central init`)")
             self._lock.acquire()
         try:
             yield self
@@ -264,15 +266,11 @@ class CentralStore:
 
     # -- push / pull ------------------------------------------------------------------
 
-    def site_state(self, site_id: str) -> tuple[int, int]:
-        """(last site_seq accepted from this site, last server_seq it acknowledged)."""
+    def site_state(self, site_id: str, user_id: str | None, schema: str) -> int:
+        """Register the site (every sync, so tombstones wait for it); returns the last
+        site_seq the central store holds from it."""
         with self._begin() as conn:
-            row = conn.execute(
-                select(sync_sites.c.pushed_seq, sync_sites.c.pulled_to).where(
-                    sync_sites.c.site_id == site_id
-                )
-            ).first()
-        return (int(row[0]), int(row[1])) if row else (0, 0)
+            return self._register(conn, site_id, user_id, schema)
 
     def push(
         self, site_id: str, user_id: str | None, schema: str, changes: Sequence[Change]

@@ -292,7 +292,7 @@ def sync(
 def _push(
     database: Database, central: CentralStore, state: _State, batch: int, progress: Progress | None
 ) -> int:
-    accepted_seq, _ = central.site_state(state.site_id)
+    accepted_seq = central.site_state(state.site_id, state.actor_id, state.schema_version)
     pushed = 0
     while True:
         with database.engine.connect() as conn:

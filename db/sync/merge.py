@@ -333,7 +333,7 @@ class Replica:
             base["row"] = max(
                 (int(v[0]) for k, v in clocks.items() if k not in (TOMB, FROZEN)), default=0
             )
-            clocks[TOMB] = [c.hlc, c.site_id, base["row"], None]
+            clocks[TOMB] = [c.hlc, c.site_id, base["row"], None, c.user_id]
         else:
             if c.op == "I":
                 clocks.pop(TOMB, None)
@@ -407,7 +407,13 @@ class Replica:
             if c.op == "I" and c.stamp > _stamp(tomb):  # restored after a delete
                 self._insert(table, c, row)
             elif c.op == "U" and c.hlc > int(tomb[2]):
-                self._add_conflict_versions(c.table_name, c.row_id, TOMB, [_version(c)])
+                deleter = {
+                    "hlc": int(tomb[0]),
+                    "site": tomb[1],
+                    "user": tomb[4] if len(tomb) > 4 else None,
+                    "value": None,
+                }
+                self._add_conflict_versions(c.table_name, c.row_id, TOMB, [deleter, _version(c)])
                 stats.conflicts += 1
             return
         if c.op == "I" and not live:
@@ -535,7 +541,7 @@ class Replica:
             self._delete_row(table, c.row_id)
         elif tomb is not None:
             pass  # a later delete of an already deleted row: keep the newest tombstone
-        clocks[TOMB] = [c.hlc, c.site_id, base_row, c.server_seq]
+        clocks[TOMB] = [c.hlc, c.site_id, base_row, c.server_seq, c.user_id]
         row.dirty = True
 
     def _apply_freeze(self, table: Table, c: Change, row: _Row, stats: ApplyStats) -> None:

@@ -79,7 +79,7 @@ row_clock = Table(
     metadata,
     Column("table_name", String(64), nullable=False),
     Column("row_id", String(160), nullable=False),
-    # {"field": [hlc, site], ...}; "~" holds a tombstone [hlc, site, base_hlc, server_seq]
+    # {"field": [hlc, site], ...}; "~" a tombstone [hlc, site, base_hlc, server_seq, user]
     Column("clocks", Text, nullable=False),
     PrimaryKeyConstraint("table_name", "row_id"),
 )
