@@ -322,20 +322,30 @@ class DashboardPage(QWidget):
         if meeting is None:
             self.meeting_tile.set_value("None planned", f"No {board_code} meeting is planned")
             return
-        parts = [f"{meeting.board_code}", f"{meeting.meeting_date:%A}"]
+        when = f"{meeting.meeting_date:%A}"
         if meeting.start_time is not None:
-            parts.append(f"{meeting.start_time:%H:%M}")
+            when += f" {meeting.start_time:%H:%M}"
+        parts = [meeting.board_code, when]
         if meeting.venue:
-            parts.append(meeting.venue + (" (hybrid)" if meeting.hybrid else ""))
-        elif meeting.hybrid:
+            # The room is enough on the tile; the full address is in the tooltip.
+            parts.append(meeting.venue.split(",")[0].strip())
+        if meeting.hybrid:
             parts.append("hybrid")
         detail = " · ".join(parts)
         if meeting.meeting_date < today:
-            detail += " — date has passed; still marked planned"
+            detail += "\nDate has passed; still marked planned"
             accent = ACCENT_WARN
         else:
             accent = ACCENT_INFO
         self.meeting_tile.set_value(short_date(meeting.meeting_date), detail, accent=accent)
+        lines = [long_date(meeting.meeting_date)]
+        if meeting.start_time is not None:
+            lines[0] += f" at {meeting.start_time:%H:%M}"
+        if meeting.venue:
+            lines.append(meeting.venue)
+        if meeting.hybrid:
+            lines.append("In the room and online")
+        self.meeting_tile.setToolTip("\n".join([*lines, "Click to open Meetings"]))
 
     def _show_themes(self, s: DashboardSummary) -> None:
         total = s.all_themes if s.themes else None

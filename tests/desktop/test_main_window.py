@@ -99,8 +99,8 @@ def test_dashboard_tiles_show_the_figures(window: MainWindow) -> None:
     assert "of 3 open risks" in d.risks_tile.detail_text
     assert d.kpis_tile.value_text == str(len(EXPECTED["kpis_in_decline"]))
     assert d.meeting_tile.value_text == "12 Mar 2019"
-    assert "OPAB" in d.meeting_tile.detail_text
-    assert "10:00" in d.meeting_tile.detail_text
+    assert d.meeting_tile.detail_text == "OPAB · Tuesday 10:00 · County Hall"
+    assert "County Hall, Kingston" in d.meeting_tile.toolTip()
     assert "passed" not in d.meeting_tile.detail_text
     assert d.overdue_tile.accessibleName() == f"Overdue actions: {EXPECTED['overdue']}"
     assert "Plan" in d.overdue_tile.accessibleDescription()
@@ -204,7 +204,7 @@ def test_a_meeting_still_planned_after_its_date_is_flagged(
 
     window = build_main_window(board_database, today=dt.date(2019, 4, 1))
     qtbot.addWidget(window)
-    assert "date has passed" in window.dashboard.meeting_tile.detail_text
+    assert "Date has passed; still marked planned" in window.dashboard.meeting_tile.detail_text
 
 
 def test_unknown_page_is_refused(window: MainWindow) -> None:
