@@ -11,10 +11,11 @@ triggers and revision. That bypasses the ORM flush hook on purpose, so **the
 audit log of a generated board is empty**; the database's own triggers still
 fire (sync change capture logs every inserted row, stamped with the wall
 clock, so that bookkeeping is the one part not reproducible byte for byte).
-Foreign keys are switched off while rows go in (parents and children are
-written in batches, not in dependency order) and the whole file is then
-checked with `PRAGMA foreign_key_check`, which must come back empty, and its
-row counts against the plan. The result is cached as
+Foreign keys and the journal are switched off while rows go in (parents and
+children are written in batches, not in dependency order; a failure deletes
+the file rather than rolling back); then the whole file is checked with
+`PRAGMA foreign_key_check`, which must come back empty, and its row counts
+against the plan. The result is cached as
 `bench/.cache/large-board-v<N>-<schema head>-<schema fingerprint>.db` and
 rebuilt only when that name changes (generator version, schema, scale, seed).
 """
@@ -1146,7 +1147,7 @@ def generate(
 
     Raises:
         FileExistsError: `path` exists.
-        GenerationError: a foreign key or a count check failed.
+        GenerationError: a foreign key or a count check failed (the file is deleted).
     """
     path = Path(path)
     if path.exists():
@@ -1156,8 +1157,11 @@ def generate(
     database = open_database(path, create=True)
     try:
         with database.engine.connect() as conn:
-            # Outside any transaction, so these take effect for this connection.
+            # Outside any transaction, so these take effect for this connection. No
+            # journal while the rows go in (WAL would write them all twice); a failed
+            # generation deletes the file instead of rolling back.
             conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            conn.exec_driver_sql("PRAGMA journal_mode=OFF")
             conn.exec_driver_sql("PRAGMA synchronous=OFF")
             conn.exec_driver_sql("PRAGMA cache_size=-262144")
             writer = _Writer(conn, batch)
@@ -1173,9 +1177,15 @@ def generate(
             if any(counts.get(t) != n for t, n in expected.items()):
                 diff = {t: (counts.get(t), n) for t, n in expected.items() if counts.get(t) != n}
                 raise GenerationError(f"row counts differ from the plan (got, want): {diff}")
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    finally:
+            mode = conn.exec_driver_sql("PRAGMA journal_mode=WAL").scalar()
+            if mode != "wal":
+                raise GenerationError(f"could not switch the new file back to WAL ({mode})")
+    except BaseException:
         database.close()
+        for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            leftover.unlink(missing_ok=True)
+        raise
+    database.close()
     seconds = time.perf_counter() - started
     generated = sum(expected.values())
     return GenerationReport(path, seconds, counts, path.stat().st_size, generated)

@@ -236,6 +236,13 @@ def _memory_mb() -> int | None:
     return None
 
 
+def _load_average() -> list[float] | None:
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except (AttributeError, OSError):
+        return None
+
+
 def _git_commit(repo: Path) -> str | None:
     try:
         out = subprocess.run(
@@ -262,6 +269,8 @@ def machine_info(repo: Path | None = None) -> dict[str, Any]:
         "cpu_count": os.cpu_count(),
         "cpus_usable": len(affinity(0)) if affinity else os.cpu_count(),
         "memory_mb": _memory_mb(),
+        # Other work on the machine inflates every absolute number (ratios less so).
+        "load_average": _load_average(),
         "sqlite": sqlite3.sqlite_version,
         "sqlalchemy": _version("SQLAlchemy"),
         "pyside6": _version("PySide6"),

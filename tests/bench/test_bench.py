@@ -24,6 +24,7 @@ from bench.benchmarks import model_tables, run_process
 from bench.generate import (
     ITEMS_PER_MEETING,
     UPDATES_PER_ACTION,
+    GenerationError,
     Shape,
     cached_path,
     ensure_large_board,
@@ -73,6 +74,11 @@ def test_tiny_board_opens_and_counts_follow_the_scale(tmp_path: Path, scale: flo
     assert report.counts["audit_events"] == 0  # Core inserts bypass the ORM audit hook
     assert report.generated_rows == sum(planned.values())
     assert report.seconds < 30
+    conn = sqlite3.connect(path)
+    try:  # written without a journal, handed over in WAL like every Boardpack file
+        assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    finally:
+        conn.close()
 
     database = open_database(path)
     try:
@@ -105,6 +111,17 @@ def test_generate_refuses_an_existing_file(tmp_path: Path) -> None:
     path.write_bytes(b"")
     with pytest.raises(FileExistsError):
         generate(path, scale=TINY)
+
+
+def test_a_failed_generation_leaves_no_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    wrong = dict(Shape.for_scale(TINY).counts(), actions=1)
+    monkeypatch.setattr(Shape, "counts", lambda self: wrong)
+    path = tmp_path / "broken.db"
+    with pytest.raises(GenerationError, match="actions"):
+        generate(path, scale=TINY)
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_cache_is_reused_until_its_key_changes(tmp_path: Path) -> None:
