@@ -1,29 +1,20 @@
-"""The deterministic demo board: a year of an invented council's children's services improvement.
+"""The deterministic demo board: sixteen months of an invented council's improvement journey.
 
-Wealdshire County Council is invented; so is everyone in it. The story follows
-the two source documents (a Cabinet report on the Children's Improvement Plan
-and an Ofsted monitoring-visit letter, scrubbed of real names and kept in
-`db/demo_data/`): the Ofsted Priority Action Board (OPAB) first meets on
-19 September 2018, the Corporate Parenting Board and the Improvement Plan
-Delivery Group sit beside it, and the record runs to the snapshot date
-`DEMO_AS_OF` (10 January 2020). Everything before it has happened — eight OPAB
-and four CPB meetings closed, minutes signed, sixteen months of RAG history,
-risk reviews and monthly KPIs with benchmarks; the next meetings are planned:
-OPAB on 14 January 2020 (pack issued, members' annotations made) and CPB on
-28 January 2020 (questions prepared). The GUI's "next meeting" is the earliest
-planned one, OPAB 14 January 2020.
-
-The build is deterministic: ids come from `seeded_ids(DEMO_SEED)`, the session
-clock ticks one second per flush from 2018-09-01 09:00 UTC, every meaningful
-timestamp is set explicitly, and papers are rendered by a caller-supplied
-`render_paper` (reportlab with `invariant=1` in `exports.papers`), so two
-builds give byte-identical databases. `db` never imports reportlab: without a
-renderer the demo has no papers, blobs or annotations (fast, for GUI tests).
-Paper bodies use the renderer's light markup: blank-line paragraphs, `# `
-headings, `- ` bullets; the first paragraph of a `demo_data` file is its title
-and a "Report of:" paragraph, when present, fills `Paper.report_of`.
-Annotation positions are fractions of the page (0..1, origin top left).
-All figures are illustrative.
+Wealdshire County Council and everyone in it are invented; the story follows
+the two source documents (a Cabinet report and an Ofsted monitoring-visit
+letter, scrubbed of real names and kept as papers in `db/demo_data/`). OPAB
+first meets on 19 September 2018 beside the Corporate Parenting Board and the
+Improvement Plan Delivery Group, and the record runs to `DEMO_AS_OF`
+(10 January 2020): eight OPAB and four CPB meetings closed with decisions and
+signed minutes, RAG histories, risk reviews and monthly KPIs with benchmarks
+(all figures illustrative); the next meetings, OPAB on 14 January 2020 (pack
+issued and annotated) and CPB on 28 January 2020 (questions prepared), are
+planned, so the GUI's "next meeting" is OPAB 14 January 2020. The build is
+deterministic so demos, screenshots and dumps can be compared byte for byte:
+ids come from `seeded_ids(DEMO_SEED)`, the session clock ticks one second per
+flush from 2018-09-01 09:00 UTC, every meaningful timestamp is set from the
+story, and PDFs come from a caller-supplied `render_paper` (`db` never imports
+reportlab; without a renderer there are no papers, blobs or annotations).
 """
 
 from __future__ import annotations
@@ -639,11 +630,13 @@ class _ActionSpec:
     start: dt.date  # first month of the RAG history
     path: str  # RAG letters month by month; the last letter repeats to the end
     issue: str  # what holds it back (used in commentary)
-    progress: str  # what has been achieved (used in commentary)
+    progress: str  # what has been achieved (commentary while Green)
     blue_at: dt.date | None = None  # the meeting that accepted the evidence
     moves: tuple[tuple[int, dt.date, str], ...] = ()  # (month index, new due date, reason)
     evidence: tuple[_Ev, ...] = ()
     status: ActionStatus | None = None
+    recovery: str = ""  # what is in hand (commentary while Red or Amber)
+    notes: dict[int, str] = field(default_factory=dict)  # month index: extra commentary
 
 
 def _d(text: str) -> dt.date:
@@ -672,8 +665,9 @@ ACTIONS: list[_ActionSpec] = [
         ("C1", "C10"),
         SEP18,
         "AGG",
-        "partner attendance at the Delivery Group was uneven in its first months",
-        "both groups meet to schedule and partner attendance is above 80%",
+        "partners have still to nominate members of the Delivery Group",
+        "both groups meet to schedule and partners attend",
+        recovery="the programme office is chasing nominations",
         blue_at=_d("2019-05-14"),
         evidence=(
             _Ev(
@@ -718,8 +712,9 @@ ACTIONS: list[_ActionSpec] = [
         ("C10", "C1"),
         SEP18,
         "AAAAAGG",
-        "milestones needed re-sequencing around the practice model go-live",
+        "the milestones need re-sequencing around the practice model go-live",
         "milestones agreed with partners and published on the intranet",
+        recovery="a draft milestone plan is with partners for comment",
         moves=(
             (
                 4,
@@ -750,6 +745,7 @@ ACTIONS: list[_ActionSpec] = [
         "RAAGGGGG",
         "the case management system cannot yet produce several indicators",
         "the scorecard is produced monthly and shared with the Select Committee",
+        recovery="missing indicators are built by hand until the system release",
         moves=(
             (
                 6,
@@ -789,7 +785,8 @@ ACTIONS: list[_ActionSpec] = [
         OCT18,
         "AAAGGGG",
         "two partners have not yet nominated a reporting lead",
-        "quarterly partner reports received from police, health, schools and the third sector",
+        "quarterly partner reports are received from police, health, schools and the third sector",
+        recovery="a reporting template has been agreed with all partners",
     ),
     _ActionSpec(
         "1.5",
@@ -803,8 +800,9 @@ ACTIONS: list[_ActionSpec] = [
         ("C7",),
         OCT18,
         "AAG",
-        "the options appraisal took longer than planned",
-        "Downland County Council agreed as improvement partner and the programme has begun",
+        "the options appraisal is taking longer than planned",
+        "a preferred improvement partner has been identified and the programme is being agreed",
+        recovery="the options appraisal is under way with the DfE adviser",
         blue_at=_d("2019-05-14"),
         evidence=(
             _Ev(
@@ -828,8 +826,9 @@ ACTIONS: list[_ActionSpec] = [
         ("C1",),
         OCT18,
         "AAAGGG",
-        "response rates to the first staff survey were low",
-        "roadshows held in every quadrant and the survey response rate has doubled",
+        "response rates to the staff survey are low",
+        "roadshows have been held in every quadrant and survey responses are rising",
+        recovery="roadshows are scheduled in every quadrant",
     ),
     # Theme 2 ------------------------------------------------------------------------------
     _ActionSpec(
@@ -844,8 +843,9 @@ ACTIONS: list[_ActionSpec] = [
         ("C4", "O3", "M1"),
         SEP18,
         "RRRAAAAGGGGGGGGA",
-        "repeat plans are still above the 18% target",
-        "the step-down panel reviews every plan proposed to end",
+        "repeat child protection plans are still above the 18% target",
+        "repeat plans are falling month on month",
+        recovery="the step-down panel reviews every plan proposed to end",
         moves=(
             (
                 7,
@@ -876,6 +876,7 @@ ACTIONS: list[_ActionSpec] = [
         "AAAAAAGG",
         "case transfer planning depends on the new structure being fully staffed",
         "the locality structure went live on 1 April and case transfers are complete",
+        recovery="the case transfer plan for the April go-live is agreed",
         blue_at=_d("2019-11-05"),
         evidence=(
             _Ev(
@@ -908,6 +909,7 @@ ACTIONS: list[_ActionSpec] = [
         "AAAGGG",
         "early permanence is not yet recorded in every care plan",
         "the permanence tracker is in use in every locality",
+        recovery="the permanence tracker is being piloted in two localities",
     ),
     _ActionSpec(
         "2.4",
@@ -922,7 +924,8 @@ ACTIONS: list[_ActionSpec] = [
         FEB19,
         "RRAAAAAAAA",
         "the chronology template is not yet available in the case management system",
-        "assessment updates are now scheduled before every review",
+        "assessment updates are scheduled before every review",
+        recovery="assessment updates are now scheduled before every review",
         moves=(
             (
                 8,
@@ -943,8 +946,9 @@ ACTIONS: list[_ActionSpec] = [
         ("C4", "O4"),
         SEP18,
         "AAGG",
-        "moderation capacity was limited in the first months",
-        "the audit programme runs monthly and Ofsted agreed with our audit judgements",
+        "moderation capacity is limited",
+        "the audit programme runs monthly with moderation",
+        recovery="moderators are being trained in every quadrant",
         blue_at=_d("2019-05-14"),
         evidence=(
             _Ev(
@@ -976,6 +980,7 @@ ACTIONS: list[_ActionSpec] = [
         "AAAGGG",
         "visit records are not always up to date",
         "toolkits are in use and audits show improving direct work",
+        recovery="direct work toolkits have been issued to every team",
     ),
     _ActionSpec(
         "2.7",
@@ -990,7 +995,9 @@ ACTIONS: list[_ActionSpec] = [
         FEB19,
         "RRAAAAARRR",
         "PEP quality audits still rate fewer than half of plans good",
-        "the PEP template has been revised with schools",
+        "PEP quality is improving",
+        recovery="the PEP template has been revised with schools",
+        notes={6: "The summer term audit rated 44% of PEPs good or better."},
     ),
     _ActionSpec(
         "2.8",
@@ -1004,8 +1011,9 @@ ACTIONS: list[_ActionSpec] = [
         ("M7", "O9"),
         MAR19,
         "AAGG",
-        "primary schools' take-up of training was slow",
-        "designated teachers trained in 92% of schools",
+        "primary schools' take-up of designated teacher training has been slow",
+        "designated teachers have been trained in most schools",
+        recovery="extra twilight sessions have been arranged for primary schools",
     ),
     _ActionSpec(
         "2.9",
@@ -1019,8 +1027,9 @@ ACTIONS: list[_ActionSpec] = [
         ("O11",),
         OCT18,
         "RRAAAGGG",
-        "personal adviser vacancies",
+        "personal adviser vacancies leave some care leavers without regular contact",
         "personal advisers are allocated at 16 and contact is tracked monthly",
+        recovery="agency personal advisers are covering vacancies",
     ),
     # Theme 3 ------------------------------------------------------------------------------
     _ActionSpec(
@@ -1036,8 +1045,9 @@ ACTIONS: list[_ActionSpec] = [
         ("C3", "O1"),
         SEP18,
         "RRRAAAAGG",
-        "police and health staff are not yet co-located",
+        "police and health staff are not yet co-located in the MASH",
         "police and health triage staff are co-located and working to the 24-hour standard",
+        recovery="co-location has been agreed in principle with police and health",
         blue_at=_d("2019-09-10"),
         moves=(
             (
@@ -1076,7 +1086,8 @@ ACTIONS: list[_ActionSpec] = [
         SEP18,
         "AAAGGG",
         "some referrers still send contacts that need no social care response",
-        "threshold training delivered to 1,400 partner staff",
+        "threshold training is being delivered to partner staff as planned",
+        recovery="threshold training is booked for schools, health and police",
     ),
     _ActionSpec(
         "3.3",
@@ -1092,7 +1103,9 @@ ACTIONS: list[_ActionSpec] = [
         OCT18,
         "AAGGGGARAAGG",
         "adult practitioners from health partners are not yet in post",
-        "hubs are open in all four quadrants",
+        "the hubs are opening to the agreed timetable",
+        recovery="recruitment of adult practitioners is under way with the CCG",
+        notes={7: "Two hubs opened on 1 April; the other two wait for adult practitioners."},
         moves=(
             (
                 8,
@@ -1114,8 +1127,9 @@ ACTIONS: list[_ActionSpec] = [
         ("M3", "O2"),
         OCT18,
         "AAGGGGGG",
-        "places for partner agencies' staff were oversubscribed",
-        "all social workers, managers and conference chairs have been trained",
+        "places for partner agencies' staff are oversubscribed",
+        "training is running to plan for social workers, managers and conference chairs",
+        recovery="extra courses have been commissioned",
         moves=(
             (
                 8,
@@ -1148,7 +1162,10 @@ ACTIONS: list[_ActionSpec] = [
         FEB19,
         "RRRRAARAAA",
         "the police exploitation team is not fully staffed",
-        "the weekly panel reviews a disruption plan for every high-risk child",
+        "disruption plans are in place for every high-risk child",
+        recovery="the weekly exploitation panel reviews a disruption plan for every "
+        "high-risk child",
+        notes={9: "The new police exploitation team is fully staffed from November."},
         moves=(
             (4, _d("2020-03-31"), "New police exploitation team not fully staffed until November."),
         ),
@@ -1167,6 +1184,7 @@ ACTIONS: list[_ActionSpec] = [
         "RRAAAGGG",
         "notifications of missing episodes reach the service late",
         "notifications are automated and interviews are offered within 72 hours",
+        recovery="automated notifications are being tested with the police",
     ),
     _ActionSpec(
         "3.7",
@@ -1180,8 +1198,14 @@ ACTIONS: list[_ActionSpec] = [
         ("C5", "O13"),
         OCT18,
         "AAAAAAAARRRR",
-        "the consultation was extended and a decision deferred",
-        "the review is complete and options have been consulted on",
+        "the review has taken longer than planned and schools want more time to respond",
+        "the review is on track",
+        recovery="consultation with schools and partners is under way",
+        notes={
+            11: "The Board deferred its decision on the offer to November.",
+            13: "The Board approved the reconfigured offer on 5 November; the implementation "
+            "plan and a revised due date go to the January meeting.",
+        },
     ),
     _ActionSpec(
         "3.8",
@@ -1196,7 +1220,8 @@ ACTIONS: list[_ActionSpec] = [
         SEP18,
         "RRRRRAAAAAGGG",
         "notifications of children entering care reach health late",
-        "extra clinics run weekly and notifications are sent daily",
+        "timeliness is rising month on month towards the 90% trajectory",
+        recovery="extra clinics run weekly and notifications are now sent daily",
         moves=(
             (10, _d("2020-03-31"), "The Board agreed a revised trajectory to 90% by March 2020."),
         ),
@@ -1213,8 +1238,14 @@ ACTIONS: list[_ActionSpec] = [
         ("C6", "O10", "M11"),
         SEP18,
         "AAAAGGGGGAAAAAR",
-        "local foster carers have left faster than new carers are approved",
-        "the sufficiency strategy is agreed and twelve children have returned to local placements",
+        "local foster carers are leaving faster than new carers are approved",
+        "the sufficiency strategy is agreed and more children are returning to local placements",
+        recovery="a recruitment campaign for foster carers is under way",
+        notes={
+            9: "Placements more than 20 miles from home rose in June for the first time this year.",
+            14: "OPAB agreed the Red rating on 5 November and asked for a recovery plan in "
+            "January.",
+        },
     ),
     # Theme 4 ------------------------------------------------------------------------------
     _ActionSpec(
@@ -1230,7 +1261,8 @@ ACTIONS: list[_ActionSpec] = [
         SEP18,
         "AAAGGG",
         "training places had to be rescheduled around the restructure",
-        "all 412 social workers and managers have completed the training",
+        "the training programme is on schedule and practice leads are in every team",
+        recovery="training has been rescheduled so all teams finish before April",
     ),
     _ActionSpec(
         "4.2",
@@ -1244,8 +1276,10 @@ ACTIONS: list[_ActionSpec] = [
         ("O4", "M8"),
         FEB19,
         "RRAAAARRRR",
-        "supervision compliance dipped to 61% over the summer",
-        "the supervision dashboard is in use in every team",
+        "supervision is not recorded on many children's files",
+        "supervision compliance is rising",
+        recovery="the supervision dashboard is in use in every team",
+        notes={6: "Compliance dipped to 61% over the summer."},
     ),
     _ActionSpec(
         "4.3",
@@ -1259,8 +1293,10 @@ ACTIONS: list[_ActionSpec] = [
         ("C9", "O5"),
         SEP18,
         "RRRRRAAAAAAAAAAR",
-        "agency social workers remain above 20% and the December target has been missed",
-        "58 permanent social workers have joined since October 2018",
+        "agency use remains well above the 15% target",
+        "agency use is falling",
+        recovery="permanent and international recruitment is under way",
+        notes={15: "The December target has been missed: 20.6% in November."},
     ),
     _ActionSpec(
         "4.4",
@@ -1274,8 +1310,9 @@ ACTIONS: list[_ActionSpec] = [
         ("C9",),
         OCT18,
         "AAGGG",
-        "the market supplement needed agreement from the trade unions",
-        "the offer is in place and turnover has fallen",
+        "the market supplement needs agreement from the trade unions",
+        "the offer is agreed and turnover is falling",
+        recovery="negotiations with the trade unions are under way",
         blue_at=_d("2019-07-09"),
         evidence=(
             _Ev(
@@ -1299,8 +1336,9 @@ ACTIONS: list[_ActionSpec] = [
         ("O5", "M12"),
         OCT18,
         "RRRAAAAGGGAAAA",
-        "vacancies in the south east quadrant push caseloads up",
-        "the average caseload has fallen from 24 to under 20",
+        "vacancies in the south east quadrant keep caseloads high",
+        "the average caseload is falling towards 18",
+        recovery="agency cover and a caseload weighting tool are being introduced",
         moves=(
             (
                 11,
@@ -1323,8 +1361,9 @@ ACTIONS: list[_ActionSpec] = [
         ("O4", "C4", "M8"),
         OCT18,
         "AAAGGG",
-        "managers struggled to release time for the programme",
-        "three cohorts of managers have completed the programme",
+        "managers struggle to release time for the programme",
+        "cohorts of managers are completing the programme",
+        recovery="sessions have moved to quadrant offices",
     ),
     # Theme 5 ------------------------------------------------------------------------------
     _ActionSpec(
@@ -1339,8 +1378,9 @@ ACTIONS: list[_ActionSpec] = [
         ("C2", "O12"),
         SEP18,
         "AGG",
-        "the first cards were answered late",
-        "every card since December has been answered within 28 days",
+        "the action card process is still being designed with the children in care council",
+        "every card is answered within 28 days",
+        recovery="the first cards are due at the December Corporate Parenting Board",
         blue_at=_d("2019-07-09"),
         evidence=(
             _Ev(
@@ -1364,8 +1404,9 @@ ACTIONS: list[_ActionSpec] = [
         ("C2", "O12"),
         OCT18,
         "AAAAGGGG",
-        "recruiting young inspectors took longer than planned",
-        "eight young inspectors trained and the local offer drafted with care leavers",
+        "recruiting young inspectors is taking longer than planned",
+        "young inspectors are trained and the local offer is being drafted with care leavers",
+        recovery="young inspectors are being recruited through the children in care council",
     ),
     _ActionSpec(
         "5.3",
@@ -1380,7 +1421,8 @@ ACTIONS: list[_ActionSpec] = [
         FEB19,
         "AAGGGGGGGA",
         "the extension to all quadrants needs more supporting carers",
-        "two networks are running and carers in them report feeling better supported",
+        "two networks are running and carers in them feel better supported",
+        recovery="supporting carers are being recruited",
         moves=(
             (
                 8,
@@ -1404,6 +1446,7 @@ ACTIONS: list[_ActionSpec] = [
         "GGGGGGG",
         "fieldwork depends on the survey platform being procured",
         "the questions have been co-designed with the children in care council",
+        recovery="the platform is being procured",
         status=ActionStatus.NOT_STARTED,
     ),
     _ActionSpec(
@@ -1419,6 +1462,7 @@ ACTIONS: list[_ActionSpec] = [
         "AGGGG",
         "two workstreams lack a school representative",
         "every workstream now has third sector and school members",
+        recovery="schools' phase councils have been asked to nominate",
     ),
 ]
 
@@ -3282,7 +3326,7 @@ MEETINGS: list[_MeetingSpec] = [
     ),
 ]
 
-# (paper key, author, kind, quote, comment, shared, rect)
+# (paper key, author, kind, quote, comment, shared)
 ANNOTATIONS: list[tuple[str, str, AnnotationKind, str | None, str, bool]] = [
     (
         "performance@2020-01-14",
@@ -3321,8 +3365,8 @@ ANNOTATIONS: list[tuple[str, str, AnnotationKind, str | None, str, bool]] = [
         "monitoring_visit_letter_2019-01-25",
         "ruth",
         AnnotationKind.HIGHLIGHT,
-        "The model and approach of the corporate parenting board has been revised",
-        "Quote this in the CPB annual report.",
+        "the recently implemented reforms of the corporate parenting board",
+        "Inspectors looked at the reformed CPB: quote their findings in our annual report.",
         False,
     ),
 ]
@@ -3415,15 +3459,15 @@ class _History:
 
 _TEMPLATES: dict[tuple[str, str], tuple[str, ...]] = {
     ("R", "R"): (
-        "Still off track: {issue}. Recovery plan being revised with partners.",
+        "Still off track: {issue}. {Recovery}, but delivery is not yet assured.",
         "No change: {issue}. Escalated to the Board.",
         "Remains Red: {issue}; the owner has asked the Board for support.",
     ),
-    ("R", "A"): ("Improving: {progress}. Recovery in hand but not yet assured.",),
+    ("R", "A"): ("Improving: {recovery}. Recovery in hand but not yet assured.",),
     ("A", "A"): (
-        "At risk: {issue}. Recovery actions on track.",
-        "Some progress ({progress}), but {issue}.",
-        "No change this month; recovery plan reviewed at the Delivery Group.",
+        "At risk: {issue}. {Recovery}.",
+        "Still at risk: {issue}; the Delivery Group reviews the recovery plan monthly.",
+        "No change this month; {recovery}.",
     ),
     ("A", "G"): ("Back on track: {progress}.",),
     ("R", "G"): ("Back on track: {progress}.",),
@@ -3433,13 +3477,13 @@ _TEMPLATES: dict[tuple[str, str], tuple[str, ...]] = {
         "On track. This month's audit sample is consistent with the success measure.",
         "On track; nothing to escalate.",
     ),
-    ("G", "A"): ("Slipping: {issue}. Recovery plan agreed at the Delivery Group.",),
+    ("G", "A"): ("Slipping: {issue}. {Recovery}.",),
     ("A", "R"): ("Off track: {issue}. The Board's intervention is needed.",),
     ("G", "R"): ("Off track: {issue}. The Board's intervention is needed.",),
 }
 _BASELINE = {
-    "R": "Baseline: off track, {issue}.",
-    "A": "Baseline: at risk, {issue}; recovery plan agreed by the Delivery Group.",
+    "R": "Baseline: off track, {issue}. {Recovery}.",
+    "A": "Baseline: at risk, {issue}. {Recovery}.",
     "G": "Baseline: on track; milestones agreed with the Delivery Group.",
 }
 
@@ -3466,7 +3510,13 @@ def _histories() -> dict[str, _History]:
         previous: str | None = None
         for i, when in enumerate(months):
             letter = spec.path[min(i, len(spec.path) - 1)]
-            words = {"issue": spec.issue, "progress": spec.progress}
+            recovery = spec.recovery or "recovery plan agreed by the Delivery Group"
+            words = {
+                "issue": spec.issue,
+                "progress": spec.progress,
+                "recovery": recovery,
+                "Recovery": recovery[0].upper() + recovery[1:],
+            }
             if spec.status is ActionStatus.NOT_STARTED:
                 text = f"Not yet started: {spec.issue}; on track to begin in January 2020."
             elif previous is None:
@@ -3476,6 +3526,8 @@ def _histories() -> dict[str, _History]:
             else:
                 options = _TEMPLATES[(previous, letter)]
                 text = options[(i + index) % len(options)].format(**words)
+            if i in spec.notes:
+                text += " " + spec.notes[i]
             move = None
             if i in moves:
                 new_due, reason = moves[i]
@@ -3516,7 +3568,12 @@ def _histories() -> dict[str, _History]:
 
 
 def _read_data(name: str) -> tuple[str, str | None, str]:
-    """A demo_data paper: (title, report of, body without its title)."""
+    """A demo_data paper: (title, report of, body without its title).
+
+    The files use `exports.papers`' light markup (blank-line paragraphs, `# `
+    headings, `- ` bullets); their first paragraph is the title and a
+    "Report of:" paragraph, when present, fills `Paper.report_of`.
+    """
     text = (DATA_DIR / f"{name}.txt").read_text(encoding="utf-8")
     title, _, body = text.strip().partition("\n\n")
     match = re.match(r"Report of: (.+)", body)
@@ -4493,6 +4550,8 @@ class _Builder:
         for paper, _ in pending:
             self.add(paper)
         self.s.flush()
+        # Positions are fractions of the page (0..1, origin top left); every quote sits on
+        # the first page of its paper, so page 0 is right.
         for n, (key, author, note_kind, quote, comment, shared) in enumerate(ANNOTATIONS):
             paper = self.papers[key]
             if quote is not None and quote not in (paper.text or ""):

@@ -152,6 +152,10 @@ def test_demo_pack_has_annotations_and_an_exempt_paper(demo_with_papers: Databas
             "SELECT n.kind, n.quote, n.comment, n.shared, p.text FROM annotations n "
             "JOIN papers p ON p.id = n.paper_id"
         ).fetchall()
+        anchors = conn.execute(
+            "SELECT n.quote, n.page, b.data FROM annotations n JOIN papers p ON p.id = n.paper_id "
+            "JOIN blobs b ON b.sha256 = p.blob_sha256 WHERE n.quote IS NOT NULL"
+        ).fetchall()
     finally:
         conn.close()
     assert exempt and all(flag == 1 and paragraph in (1, 2) for flag, paragraph in exempt)
@@ -161,3 +165,6 @@ def test_demo_pack_has_annotations_and_an_exempt_paper(demo_with_papers: Databas
         assert comment
         if kind == "highlight":
             assert quote and quote in text
+    for quote, page, data in anchors:  # the quote really is on the page it is anchored to
+        page_text = PdfReader(io.BytesIO(data)).pages[page].extract_text()
+        assert " ".join(quote.split()) in " ".join(page_text.split())
