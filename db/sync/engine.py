@@ -107,7 +107,9 @@ def status(database: Database) -> SyncStatus:
             .select_from(change_log)
             .where(change_log.c.site_id == row["site_id"], change_log.c.server_seq.is_(None))
         ).scalar_one()
-        conflicts = conn.execute(select(func.count()).select_from(sync_conflicts)).scalar_one()
+        conflicts = conn.execute(
+            select(func.count()).select_from(sync_conflicts).where(sync_conflicts.c.open == 1)
+        ).scalar_one()
         overrides = conn.execute(
             select(func.count()).select_from(sync_overrides).where(sync_overrides.c.seen == 0)
         ).scalar_one()

@@ -13,7 +13,7 @@ applied the same set of changes in any causal order hold the same rows:
   edit are the field's *heads*; two or more distinct heads are a conflict, all
   kept in `sync_conflicts` until a person resolves it (an edit whose base names
   every head). The row shows the head with the greatest stamp meanwhile;
-  identical edits are one head, not a conflict;
+  heads that all say the same thing (identical edits) are not a conflict;
 - delete: the row goes and a tombstone stays in its clock; an update the
   deleter had not seen (clock after the delete's base) is a conflict, kept;
 - freeze (signed minutes): the freezing change carries the whole row and wins
@@ -230,9 +230,15 @@ class Replica:
         self.conn.execute(delete(sync_conflicts).where(where))
         if versions:
             versions = sorted(versions, key=lambda v: (v["hlc"], v["site"]))
+            distinct = {json.dumps(v["value"], sort_keys=True) for v in versions}
+            is_open = fld in (TOMB, FROZEN) or len(distinct) > 1
             self.conn.execute(
                 insert(sync_conflicts).values(
-                    table_name=table, row_id=row_id, field=fld, versions=_dumps(versions)
+                    table_name=table,
+                    row_id=row_id,
+                    field=fld,
+                    versions=_dumps(versions),
+                    open=int(is_open),
                 )
             )
 
@@ -502,18 +508,19 @@ class Replica:
                         "site": current[1],
                         "user": None,
                         "value": shown.get(name),
-                        "also": current[2] if len(current) > 2 else [],
                     }
                 ]
+        # Heads are the versions no later edit was made from: a pure function of the
+        # set of versions, so every replica reaches the same heads in any order.
         base = {tuple(b[:2]) for b in ((c.base or {}).get(name) or [])}
-        heads = [v for v in versions if not _superseded(v, base)]
+        heads = [v for v in versions if (v["hlc"], v["site"]) not in base]
         heads.append(_version(c, value))
-        heads = _distinct_values(heads)
+        heads.sort(key=lambda v: (v["hlc"], v["site"]))
         top = heads[-1]
         self._set_conflict(c.table_name, c.row_id, name, heads if len(heads) > 1 else None)
-        if len(heads) > 1:
+        if len({json.dumps(v["value"], sort_keys=True) for v in heads}) > 1:
             stats.conflicts += 1
-        clocks[name] = [top["hlc"], top["site"]] + ([top["also"]] if top.get("also") else [])
+        clocks[name] = [top["hlc"], top["site"]]
         row.dirty = True
         return top["value"]
 
@@ -585,28 +592,3 @@ def _version(c: Change, value: Any = ...) -> dict[str, Any]:
         "user": c.user_id,
         "value": c.fields if value is ... else value,
     }
-
-
-def _superseded(version: dict[str, Any], base: set[tuple[Any, ...]]) -> bool:
-    stamps = [(version["hlc"], version["site"])]
-    stamps += [tuple(a) for a in version.get("also") or []]
-    return any(s in base for s in stamps)
-
-
-def _distinct_values(heads: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Identical edits are one version: the greatest stamp stands for the others ("also")."""
-    groups: dict[str, list[dict[str, Any]]] = {}
-    for v in heads:
-        groups.setdefault(json.dumps(v["value"], sort_keys=True), []).append(v)
-    result = []
-    for group in groups.values():
-        group.sort(key=lambda v: (v["hlc"], v["site"]))
-        top = dict(group[-1])
-        also = {tuple(a) for v in group for a in v.get("also") or []}
-        also |= {(v["hlc"], v["site"]) for v in group[:-1]}
-        if also:
-            top["also"] = sorted([list(a) for a in also])
-        else:
-            top.pop("also", None)
-        result.append(top)
-    return sorted(result, key=lambda v: (v["hlc"], v["site"]))

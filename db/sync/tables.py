@@ -8,8 +8,8 @@
   pull cursor.
 - `row_clock`: per row, the clock of each field's current value (and a
   tombstone for deleted rows), the memory that makes merges commutative.
-- `sync_conflicts`: free-text fields edited on both sides, and updates that met
-  a delete: every version kept until a person resolves it.
+- `sync_conflicts`: a free-text field's concurrent versions (its heads), and
+  updates that met a delete: every version kept until a person resolves it.
 - `sync_overrides`: this laptop's values that lost a last-writer-wins race,
   kept to show the person whose change was overridden (local only).
 - `sync_sites`, `central_meta`, `blob_chunks`: central-only bookkeeping (the
@@ -92,6 +92,9 @@ sync_conflicts = Table(
     Column("field", String(64), nullable=False),  # "~" for update-vs-delete
     # [{"hlc":..., "site":..., "user":..., "value":...}, ...] every version kept
     Column("versions", Text, nullable=False),
+    # 1 when a person must choose (the versions differ); identical concurrent edits
+    # are remembered (so later edits know what they replace) but are not a conflict.
+    Column("open", Integer, nullable=False, server_default="1"),
     PrimaryKeyConstraint("table_name", "row_id", "field"),
 )
 

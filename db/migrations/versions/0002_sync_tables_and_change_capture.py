@@ -73,6 +73,7 @@ def upgrade() -> None:
         sa.Column("row_id", sa.String(length=160), nullable=False),
         sa.Column("field", sa.String(length=64), nullable=False),
         sa.Column("versions", sa.Text(), nullable=False),
+        sa.Column("open", sa.Integer(), server_default="1", nullable=False),
         sa.PrimaryKeyConstraint("table_name", "row_id", "field", name=op.f("pk_sync_conflicts")),
     )
     op.create_table(
