@@ -40,7 +40,8 @@ def conflicts(db: Database) -> list[tuple[str, str, list[object]]]:
     with db.engine.connect() as conn:
         rows = conn.execute(
             text(
-                "SELECT table_name, field, versions FROM sync_conflicts WHERE open = 1 ORDER BY 1, 2"
+                "SELECT table_name, field, versions FROM sync_conflicts "
+                "WHERE open = 1 ORDER BY 1, 2"
             )
         ).all()
     return [(r[0], r[1], [v["value"] for v in json.loads(r[2])]) for r in rows]

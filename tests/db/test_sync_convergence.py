@@ -178,7 +178,8 @@ class SyncMachine(RuleBasedStateMachine):
                 tuple(r)
                 for r in conn.execute(
                     text(
-                        "SELECT table_name, row_id, field, versions FROM sync_conflicts ORDER BY 1,2,3"
+                        "SELECT table_name, row_id, field, versions, open "
+                        "FROM sync_conflicts ORDER BY 1, 2, 3"
                     )
                 )
             ]
