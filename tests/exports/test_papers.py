@@ -21,7 +21,7 @@ from pypdf import PdfReader
 
 from db.demo import create_demo
 from db.store import Database
-from exports.papers import render_paper_pdf
+from exports.papers import font_folder, render_paper_pdf
 
 BODY = """Report of: Clerk to the Board
 
@@ -98,6 +98,12 @@ def test_fonts_are_embedded_and_metadata_set() -> None:
     assert str(reader.root_object["/Lang"]) == "en-GB"
     titles = [str(entry["/Title"]) for entry in reader.outline if isinstance(entry, dict)]
     assert titles == ["Metadata check"]
+
+
+def test_fonts_come_from_matplotlib_without_importing_it() -> None:
+    import matplotlib
+
+    assert font_folder() == Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 
 
 def test_same_input_same_bytes() -> None:
