@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import event, inspect, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from db.base import AppendOnly, IdMixin, new_id, utcnow
+from db.base import AppendOnly, IdMixin, UTCDateTime, new_id, utcnow
 from db.canonical import to_jsonable
 from db.errors import AppendOnlyError
 from db.models.audit import AuditEvent
@@ -32,7 +32,6 @@ from db.models.minutes import MinutesStatus, MinutesVersion
 Clock = Callable[[], dt.datetime]
 IdFactory = Callable[[], str]
 
-_TIMESTAMP_ON_INSERT = ("created_at", "updated_at")
 _TIMESTAMP_ON_UPDATE = ("updated_at",)
 
 
@@ -65,13 +64,19 @@ def configure(
     return session
 
 
-def _apply_scalar_defaults(obj: Any) -> None:
-    # So the audit's "after" shows what will be stored, not None for defaults.
+def _apply_defaults(obj: Any, now: dt.datetime) -> None:
+    # Defaults applied here, not at INSERT, so the audit's "after" shows what is
+    # stored, and every "when" default reads the session's clock (the demo's story
+    # dates, a test's fixed time), never the wall clock behind its back.
     for attr in inspect(obj).mapper.column_attrs:
         column = attr.columns[0]
         default = getattr(column, "default", None)
-        if default is not None and default.is_scalar and getattr(obj, attr.key) is None:
+        if default is None or getattr(obj, attr.key) is not None:
+            continue
+        if default.is_scalar:
             setattr(obj, attr.key, default.arg)
+        elif default.is_callable and isinstance(column.type, UTCDateTime):
+            setattr(obj, attr.key, now)
 
 
 def _column_values(obj: Any) -> dict[str, Any]:
@@ -119,10 +124,7 @@ def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
             continue
         if isinstance(obj, IdMixin) and obj.id is None:
             obj.id = make_id()
-        for name in _TIMESTAMP_ON_INSERT:
-            if hasattr(obj, name) and getattr(obj, name) is None:
-                setattr(obj, name, now)
-        _apply_scalar_defaults(obj)
+        _apply_defaults(obj, now)
         events.append(
             AuditEvent(
                 id=make_id(),

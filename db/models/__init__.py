@@ -39,6 +39,7 @@ from db.models.plan import (
     action_recommendations,
 )
 from db.models.risks import Risk, RiskReview, RiskStatus, risk_actions
+from db.models.sync_records import ConflictResolution, ResolutionChoice
 from db.sync import tables as _sync_tables  # noqa: F401  (sync bookkeeping tables)
 
 __all__ = [
@@ -57,6 +58,7 @@ __all__ = [
     "Blob",
     "Board",
     "Capacity",
+    "ConflictResolution",
     "Decision",
     "DecisionKind",
     "Declaration",
@@ -84,6 +86,7 @@ __all__ = [
     "RagDefinition",
     "Recommendation",
     "RecommendationSource",
+    "ResolutionChoice",
     "ReviewOutcome",
     "Risk",
     "RiskReview",

@@ -2,8 +2,9 @@
 
 Written by the flush hook in `db.session` for every insert, update and delete,
 in the same transaction as the change. Append-only and synced like every other
-record, so its key is a UUID like theirs; `prev_hash`/`hash` are kept for the
-per-site hash chain that makes an edited or deleted row detectable.
+record, so its key is a UUID like theirs. `prev_hash`/`hash` are reserved for
+the per-site hash chain (the security issue fills them) that will make an
+edited or deleted row detectable.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import JSON, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import AppendOnly, Base, IdMixin, UTCDateTime, utcnow
@@ -23,11 +24,13 @@ class AuditEvent(AppendOnly, IdMixin, Base):
     __tablename__ = "audit_events"
 
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
-    actor_id: Mapped[str | None] = mapped_column(ForeignKey("people.id"))
+    # Not a foreign key: the audit log outlives the people in it, and must never be
+    # refused (or ordered after) the write it records.
+    actor_id: Mapped[str | None] = mapped_column(String(36))
     op: Mapped[str] = mapped_column(String(8))  # insert | update | delete
     table_name: Mapped[str] = mapped_column(String(64))
     row_id: Mapped[str] = mapped_column(String(64), index=True)
-    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
     prev_hash: Mapped[str | None] = mapped_column(String(64))
     hash: Mapped[str | None] = mapped_column(String(64))

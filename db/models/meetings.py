@@ -220,7 +220,7 @@ class Decision(AppendOnly, IdMixin, Base):
     votes_against: Mapped[int | None] = mapped_column(Integer)
     votes_abstain: Mapped[int | None] = mapped_column(Integer)
     # Named votes on request: [{"person_id": ..., "vote": "for"|"against"|"abstain"}]
-    named_votes: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    named_votes: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON(none_as_null=True))
     recorded_by_id: Mapped[str | None] = mapped_column(ForeignKey("people.id"))
     recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     supersedes_id: Mapped[str | None] = mapped_column(ForeignKey("decisions.id"))

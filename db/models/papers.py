@@ -66,14 +66,14 @@ class Annotation(IdMixin, Base):
     page: Mapped[int] = mapped_column(Integer)  # 0-based
     x: Mapped[float | None] = mapped_column(Float)
     y: Mapped[float | None] = mapped_column(Float)
-    rects: Mapped[list[list[float]] | None] = mapped_column(JSON)
+    rects: Mapped[list[list[float]] | None] = mapped_column(JSON(none_as_null=True))
     quote: Mapped[str | None] = mapped_column(Text)
     comment: Mapped[str | None] = mapped_column(Text)
     shared: Mapped[bool] = mapped_column(Boolean, default=False)
     anchor: Mapped[AnchorState] = mapped_column(
         str_enum(AnchorState, "anchor_state"), default=AnchorState.ANCHORED
     )
-    extra: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    extra: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 

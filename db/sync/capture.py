@@ -20,9 +20,11 @@ significant digits, which would make a replica differ from its origin.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, text
 
 from db.sync.tables import NOT_SYNCED
 
@@ -124,6 +126,24 @@ def install(conn: Connection) -> int:
         for statement in trigger_sql(shape):
             conn.exec_driver_sql(statement)
     return len(shapes)
+
+
+def record_update(
+    conn: Connection, table: str, row_id: str, fields: dict[str, Any], actor_id: str | None
+) -> None:
+    """Log an update whose values equal what the row already holds (the triggers only
+    see real changes): a person confirming one version of a conflicting text."""
+    conn.execute(text("UPDATE sync_state SET actor_id = :a WHERE id = 1"), {"a": actor_id})
+    conn.exec_driver_sql(HLC_STEP)
+    conn.execute(
+        text(
+            "INSERT INTO change_log (change_id, site_id, site_seq, hlc, table_name, row_id, op, "
+            "fields, schema_version, user_id, folded) SELECT site_id || ':' || site_seq, "
+            "site_id, site_seq, hlc, :t, :r, 'U', :f, schema_version, actor_id, 0 "
+            "FROM sync_state WHERE id = 1"
+        ),
+        {"t": table, "r": row_id, "f": json.dumps(fields, sort_keys=True)},
+    )
 
 
 def uninstall(conn: Connection) -> None:

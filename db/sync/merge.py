@@ -30,7 +30,18 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, Table, and_, bindparam, delete, insert, select, tuple_, update
+from sqlalchemy import (
+    Connection,
+    Table,
+    and_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+    tuple_,
+    update,
+)
 
 import db.models  # noqa: F401  (registers every table)
 from db.base import Base
@@ -242,9 +253,33 @@ class Replica:
                 )
             )
 
+    def _settled_up_to(self, table: str, row_id: str, fld: str) -> int:
+        """The clock up to which a person has already settled this conflict (0: never)."""
+        res = Base.metadata.tables["conflict_resolutions"]
+        found = self.conn.execute(
+            select(func.max(res.c.up_to_hlc)).where(
+                res.c.table_name == table, res.c.row_id == row_id, res.c.field == fld
+            )
+        ).scalar()
+        return int(found or 0)
+
+    def _settle(self, fields: dict[str, Any]) -> None:
+        """A conflict resolution arrived (or was made here): drop what it settled."""
+        key = (fields["table_name"], fields["row_id"], fields["field"])
+        versions = self._conflict(*key) or []
+        up_to = int(fields["up_to_hlc"])
+        left = [v for v in versions if int(v["hlc"]) > up_to]
+        if not any(v.get("value") is not None for v in left):
+            left = []
+        self._set_conflict(*key, left or None)
+
     def _add_conflict_versions(
         self, table: str, row_id: str, fld: str, versions: list[dict[str, Any]]
     ) -> None:
+        settled = self._settled_up_to(table, row_id, fld)
+        versions = [v for v in versions if int(v["hlc"]) > settled]
+        if not any(v.get("value") is not None for v in versions):
+            return
         current = self._conflict(table, row_id, fld) or []
         seen = {(v["hlc"], v["site"]) for v in current}
         merged = current + [v for v in versions if (v["hlc"], v["site"]) not in seen]
@@ -369,6 +404,8 @@ class Replica:
                         base[name] = []
                 clocks[name] = stamp
         row.dirty = True
+        if c.op == "I" and c.table_name == "conflict_resolutions":
+            self._settle(fields)
         return Change(
             c.change_id,
             c.site_id,
@@ -424,6 +461,8 @@ class Replica:
             return
         if c.op == "I" and not live:
             self._insert(table, c, row)
+            if c.table_name == "conflict_resolutions":
+                self._settle(c.fields or {})
             return
         if not live:
             return  # an update to a row this replica never had (e.g. filtered out)

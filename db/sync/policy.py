@@ -12,7 +12,9 @@
 
 from __future__ import annotations
 
-APPEND_ONLY_TABLES = frozenset({"decisions", "evidence_reviews", "audit_events"})
+APPEND_ONLY_TABLES = frozenset(
+    {"decisions", "evidence_reviews", "audit_events", "conflict_resolutions"}
+)
 
 TEXT_FIELDS: dict[str, frozenset[str]] = {
     "actions": frozenset({"description", "success_measure"}),
