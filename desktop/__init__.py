@@ -4,9 +4,15 @@ Thin faces over `db/`: the GUI and the CLI call the same services and never
 hold rules of their own.
 """
 
-from importlib.metadata import PackageNotFoundError, version
+from functools import cache
 
-try:
-    __version__ = version("boardpack")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0+unknown"
+
+@cache
+def app_version() -> str:
+    """The installed version (read on demand: package metadata costs ~30 ms at start-up)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("boardpack")
+    except PackageNotFoundError:  # running from a source tree that was never installed
+        return "0+unknown"

@@ -147,7 +147,12 @@ def run_gui(db_path: Path, *, quit_when_shown: bool = False, demo: bool | None =
             database = open_database(db_path)
             opened.append(database)
             is_demo = is_demo_database(db_path) if demo is None else demo
-            data = load_window_data(database, today=dt.date.today(), demo=is_demo)
+            today = dt.date.today()
+            if is_demo:  # the demo's story stops at its snapshot date: show it as of then
+                from db.demo import DEMO_AS_OF
+
+                today = DEMO_AS_OF
+            data = load_window_data(database, today=today, demo=is_demo)
         except BoardpackError as error:
             window.show_error(db_path, str(error))
             print(f"boardpack: {error}", file=sys.stderr)

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from desktop import __version__
+from desktop import app_version
 from desktop.paths import AppPaths, app_paths
 
 PROG = "boardpack"
@@ -35,6 +35,16 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
 
 
+class _VersionAction(argparse.Action):
+    """--version, reading the package metadata only when asked."""
+
+    def __init__(self, option_strings: list[str], dest: str, **kwargs: object) -> None:
+        super().__init__(option_strings, dest, nargs=0, help=str(kwargs.get("help", "")))
+
+    def __call__(self, parser: argparse.ArgumentParser, *_args: object, **_kw: object) -> None:
+        parser.exit(0, f"{PROG} {app_version()}\n")
+
+
 def _add_db(parser: argparse.ArgumentParser, *, required: bool) -> None:
     parser.add_argument(
         "--db", type=Path, required=required, metavar="PATH", help="the Boardpack database file"
@@ -47,7 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Boardpack: run improvement-board meetings, plans, risks and minutes "
         "offline. With no command, opens the app.",
     )
-    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    parser.add_argument("--version", action=_VersionAction, help="print the version and exit")
     parser.add_argument("--db", type=Path, metavar="PATH", help="open this database in the app")
     parser.add_argument(
         "--demo", action="store_true", help="open the demo board (created on first use)"
@@ -178,7 +188,9 @@ def _cmd_gui(args: argparse.Namespace, paths: AppPaths) -> int:
     db_path = _resolve_db(args, paths)
     from desktop.app import run_gui
 
-    code: int = run_gui(db_path, quit_when_shown=args.quit_when_shown)
+    code: int = run_gui(
+        db_path, quit_when_shown=args.quit_when_shown, demo=True if args.demo else None
+    )
     return code
 
 
