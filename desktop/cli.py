@@ -42,7 +42,8 @@ class _VersionAction(argparse.Action):
         super().__init__(option_strings, dest, nargs=0, help=str(kwargs.get("help", "")))
 
     def __call__(self, parser: argparse.ArgumentParser, *_args: object, **_kw: object) -> None:
-        parser.exit(0, f"{PROG} {app_version()}\n")
+        print(f"{PROG} {app_version()}")
+        parser.exit(0)
 
 
 def _add_db(parser: argparse.ArgumentParser, *, required: bool) -> None:
