@@ -3,7 +3,7 @@
 The wire form of a value is the way SQLite stores it (that is what the capture
 triggers see): timestamps as `YYYY-MM-DD HH:MM:SS.ffffff` in UTC, dates and
 times in ISO form, booleans as 0/1, JSON columns as their text, floats as
-17-significant-digit text. A SQLite replica writes wire values as they are
+text that reads back exactly. A SQLite replica writes wire values as they are
 (floats parsed); other backends (PostgreSQL) get them converted through the
 column's type, and their values are converted back when a new laptop pages
 rows out of the central store.

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select, text
 
 from db.dump import dump_text
-from db.models import Action, Decision, DecisionKind, Meeting, Person, Rag
+from db.models import Action, Board, Decision, DecisionKind, Meeting, Person, Rag
 from db.store import Database
 from db.sync import capture
 from db.sync.central import CentralStore, UpdateRequiredError
@@ -316,3 +316,29 @@ def test_no_write_path_escapes_capture(database: Database) -> None:
         ]
     assert ("people", "p-raw", "D") not in logged
     assert {"lead_agency": "Police"} in fields and {"title": "Edited outside the app"} in fields
+
+
+def test_floats_travel_exactly(database: Database) -> None:
+    """Every double survives the trip through the change log bit for bit."""
+    import random
+    import struct
+
+    rng = random.Random(7)
+    values = [rng.uniform(-1e6, 1e6) for _ in range(2000)]
+    values += [
+        struct.unpack("d", rng.getrandbits(64).to_bytes(8, "little"))[0] for _ in range(2000)
+    ]
+    values += [1 / 3, 0.1, 21.9 - 1e-14, 5e-324, 1.7976931348623157e308]
+    finite = [v for v in values if v == v and abs(v) != float("inf")]
+    with database.engine.connect() as conn:
+        for v in finite:
+            wire = conn.execute(text("SELECT printf('%!.18g', :v)"), {"v": v}).scalar_one()
+            assert float(wire) == v, (v, wire)
+    ids = seed_board(database, actions=1)
+    with database.begin() as s:
+        s.get(Board, ids["board"]).quorum_fraction = 2 / 3  # type: ignore[union-attr]
+    with database.engine.connect() as conn:
+        logged = conn.execute(
+            text("SELECT fields FROM change_log WHERE table_name = 'boards' AND op = 'U'")
+        ).scalar_one()
+    assert float(json.loads(logged)["quorum_fraction"]) == 2 / 3
