@@ -20,17 +20,13 @@ from db.errors import BoardpackError
 from db.models import Blob, Meeting, MeetingStatus, Paper
 from db.store import Database
 from db.sync.central import CentralStore
-from db.sync.tables import blob_chunks, central_meta, change_log
+from db.sync.tables import blob_chunks, central_blobs, change_log
 
 CHUNK = 256 * 1024
 
 
 class BlobError(BoardpackError):
     pass
-
-
-def _marker(sha: str) -> str:
-    return f"blob:{sha}"
 
 
 def pending_uploads(conn: Connection, site_id: str) -> list[str]:
@@ -48,12 +44,10 @@ def pending_uploads(conn: Connection, site_id: str) -> list[str]:
 
 def central_has(central: CentralStore, sha: str) -> bool:
     with central.engine.connect() as conn:
-        return (
-            conn.execute(
-                select(central_meta.c.value).where(central_meta.c.key == _marker(sha))
-            ).scalar()
-            is not None
-        )
+        found = conn.execute(
+            select(central_blobs.c.size).where(central_blobs.c.sha256 == sha)
+        ).scalar()
+        return found is not None
 
 
 def upload(central: CentralStore, sha: str, data: bytes) -> bool:
@@ -88,7 +82,7 @@ def upload(central: CentralStore, sha: str, data: bytes) -> bool:
         if hashlib.sha256(stored).hexdigest() != sha:
             conn.execute(delete(blob_chunks).where(blob_chunks.c.sha256 == sha))
             raise BlobError(f"file {sha[:12]}… arrived damaged; it will be sent again")
-        conn.execute(insert(central_meta).values(key=_marker(sha), value=str(len(stored))))
+        conn.execute(insert(central_blobs).values(sha256=sha, size=len(stored)))
     return True
 
 

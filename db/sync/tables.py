@@ -12,9 +12,10 @@
   updates that met a delete: every version kept until a person resolves it.
 - `sync_overrides`: this laptop's values that lost a last-writer-wins race,
   kept to show the person whose change was overridden (local only).
-- `sync_sites`, `central_meta`, `blob_chunks`: central-only bookkeeping (the
-  registered sites and how far each has pulled, the minimum client schema,
-  uploaded file chunks); created on laptops too so one migration serves both.
+- `sync_sites`, `central_meta`, `central_blobs`, `blob_chunks`: central-only
+  bookkeeping (the registered sites and how far each has pulled, the minimum
+  client schema, verified files and their uploaded chunks); created on laptops
+  too so one migration serves both.
 
 None of these are board records: `boardpack dump` leaves them out.
 """
@@ -129,6 +130,13 @@ central_meta = Table(
     metadata,
     Column("key", String(64), primary_key=True),
     Column("value", Text, nullable=False),
+)
+
+central_blobs = Table(
+    "central_blobs",
+    metadata,
+    Column("sha256", String(64), primary_key=True),  # present: every chunk in, verified
+    Column("size", BigInteger, nullable=False),
 )
 
 blob_chunks = Table(

@@ -33,6 +33,12 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("sha256", "idx", name=op.f("pk_blob_chunks")),
     )
     op.create_table(
+        "central_blobs",
+        sa.Column("sha256", sa.String(length=64), nullable=False),
+        sa.Column("size", sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint("sha256", name=op.f("pk_central_blobs")),
+    )
+    op.create_table(
         "central_meta",
         sa.Column("key", sa.String(length=64), nullable=False),
         sa.Column("value", sa.Text(), nullable=False),
@@ -164,5 +170,6 @@ def downgrade() -> None:
 
     op.drop_table("change_log")
     op.drop_table("central_meta")
+    op.drop_table("central_blobs")
     op.drop_table("blob_chunks")
     # ### end Alembic commands ###
