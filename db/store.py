@@ -220,7 +220,18 @@ def open_database(
         backup_path = backup_copy(path, folder / f"{path.stem}.before-{head}.{stamp}{path.suffix}")
     engine = make_engine(path)
     if revision != head:
+        from db.sync.upgrade import replay_unknown_fields, table_columns
+
+        with engine.connect() as conn:
+            before = table_columns(conn)
         _migrate(engine)
+        with engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            conn.commit()
+            with conn.begin():
+                replay_unknown_fields(conn, before)
+            conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+            conn.commit()
     return Database(
         path, engine, session_factory(engine), revision if backup_path else None, backup_path
     )

@@ -151,16 +151,11 @@ class Replica:
     conn: Connection
     my_site: str | None
     _rows: dict[tuple[str, str], _Row] = field(default_factory=dict)
-    _tables: dict[str, Table] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         dialect = self.conn.dialect.name
         self._dialect = dialect
-        self._codecs = {
-            name: codec.table_codecs(table, dialect)[0]
-            for name, table in Base.metadata.tables.items()
-            if name not in NOT_SYNCED
-        }
+        self._shapes = _shapes(self.conn)
 
     # -- row clocks -----------------------------------------------------------------------
 
@@ -287,37 +282,36 @@ class Replica:
 
     # -- rows -----------------------------------------------------------------------------
 
-    def _table(self, name: str) -> Table | None:
-        return Base.metadata.tables.get(name) if name not in NOT_SYNCED else None
+    def _table(self, name: str) -> _Shape | None:
+        return self._shapes.get(name)
 
-    def _key_where(self, table: Table, row_id: str) -> Any:
+    def _key_where(self, table: _Shape, row_id: str) -> Any:
+        assert table.table is not None
         parts = row_id.split("/")
-        cols = list(table.primary_key.columns)
-        decode = self._codecs[table.name]
-        return and_(*(c == decode[c.name](p) for c, p in zip(cols, parts, strict=True)))
+        return and_(
+            *(table.table.c[c] == table.decode(c, p) for c, p in zip(table.pk, parts, strict=True))
+        )
 
-    def _read(self, table: Table, row_id: str, names: Iterable[str]) -> dict[str, Any] | None:
+    def _read(self, table: _Shape, row_id: str, names: Iterable[str]) -> dict[str, Any] | None:
         """Current values (wire form) of some columns of a row, or None if it is absent."""
-        wanted = [n for n in names if n in table.c] or [c.name for c in table.primary_key]
-        if self._dialect == "sqlite":  # raw stored values are wire values
-            pk = [c.name for c in table.primary_key]
+        wanted = [n for n in names if n in table.columns] or list(table.pk)
+        if table.table is None:  # SQLite: raw stored values are wire values
             sql = (
                 f"SELECT {', '.join(_q(n) for n in wanted)} FROM {_q(table.name)} WHERE "
-                + " AND ".join(f"{_q(c)} = ?" for c in pk)
+                + " AND ".join(f"{_q(c)} = ?" for c in table.pk)
             )
             raw = self.conn.exec_driver_sql(sql, tuple(row_id.split("/"))).first()
             return None if raw is None else dict(zip(wanted, raw, strict=True))
-        cols = [table.c[n] for n in wanted]
+        cols = [table.table.c[n] for n in wanted]
         row = self.conn.execute(select(*cols).where(self._key_where(table, row_id))).first()
         if row is None:
             return None
-        to_wire = codec.table_codecs(table, self._dialect)[1]
+        to_wire = codec.table_codecs(table.table, self._dialect)[1]
         return {n: to_wire[n](row._mapping[n]) for n in wanted}
 
-    def _write(self, table: Table, row_id: str, values: dict[str, Any], *, new: bool) -> None:
-        decode = self._codecs[table.name]
-        known = {k: decode[k](v) for k, v in values.items() if k in table.c}
-        if self._dialect == "sqlite":
+    def _write(self, table: _Shape, row_id: str, values: dict[str, Any], *, new: bool) -> None:
+        known = {k: table.decode(k, v) for k, v in values.items() if k in table.columns}
+        if table.table is None:
             names = list(known)
             if new:
                 sql = (
@@ -326,25 +320,27 @@ class Replica:
                 )
                 self.conn.exec_driver_sql(sql, tuple(known.values()))
             elif names:
-                pk = [c.name for c in table.primary_key]
                 sql = (
                     f"UPDATE {_q(table.name)} SET {', '.join(f'{_q(n)} = ?' for n in names)}"
-                    " WHERE " + " AND ".join(f"{_q(c)} = ?" for c in pk)
+                    " WHERE " + " AND ".join(f"{_q(c)} = ?" for c in table.pk)
                 )
                 self.conn.exec_driver_sql(sql, (*known.values(), *row_id.split("/")))
             return
         if new:
-            self.conn.execute(insert(table).values(**known))
+            self.conn.execute(insert(table.table).values(**known))
         elif known:
-            self.conn.execute(update(table).where(self._key_where(table, row_id)).values(**known))
+            self.conn.execute(
+                update(table.table).where(self._key_where(table, row_id)).values(**known)
+            )
 
-    def _delete_row(self, table: Table, row_id: str) -> None:
-        if self._dialect == "sqlite":
-            pk = [c.name for c in table.primary_key]
-            sql = f"DELETE FROM {_q(table.name)} WHERE " + " AND ".join(f"{_q(c)} = ?" for c in pk)
+    def _delete_row(self, table: _Shape, row_id: str) -> None:
+        if table.table is None:
+            sql = f"DELETE FROM {_q(table.name)} WHERE " + " AND ".join(
+                f"{_q(c)} = ?" for c in table.pk
+            )
             self.conn.exec_driver_sql(sql, tuple(row_id.split("/")))
         else:
-            self.conn.execute(delete(table).where(self._key_where(table, row_id)))
+            self.conn.execute(delete(table.table).where(self._key_where(table, row_id)))
 
     # -- folding local changes (laptop) --------------------------------------------------
 
@@ -382,7 +378,7 @@ class Replica:
             if c.op == "U" and rule and fields.get(rule[0]) == rule[1]:
                 table = self._table(c.table_name)
                 if table is not None:
-                    current = self._read(table, c.row_id, [col.name for col in table.columns])
+                    current = self._read(table, c.row_id, table.columns)
                     fields = {**(current or {}), **fields}
                 base[FROZEN] = max(
                     (int(v[0]) for k, v in clocks.items() if k not in (TOMB, FROZEN)), default=0
@@ -438,7 +434,7 @@ class Replica:
             self.conn.execute(insert(change_log), [c.log_row() for c in changes])
         return stats
 
-    def _apply_one(self, table: Table, c: Change, stats: ApplyStats) -> None:
+    def _apply_one(self, table: _Shape, c: Change, stats: ApplyStats) -> None:
         row = self._row(c.table_name, c.row_id)
         clocks = row.clocks
         tomb = clocks.get(TOMB)
@@ -478,19 +474,19 @@ class Replica:
             return
         self._merge_fields(table, c, row, stats)
 
-    def _insert(self, table: Table, c: Change, row: _Row) -> None:
+    def _insert(self, table: _Shape, c: Change, row: _Row) -> None:
         fields = c.fields or {}
         self._write(table, c.row_id, fields, new=True)
         stamp = [c.hlc, c.site_id]
         row.clocks = {name: stamp for name in fields}
         row.dirty = True
 
-    def _merge_fields(self, table: Table, c: Change, row: _Row, stats: ApplyStats) -> None:
+    def _merge_fields(self, table: _Shape, c: Change, row: _Row, stats: ApplyStats) -> None:
         clocks = row.clocks
         writes: dict[str, Any] = {}
         lost: list[tuple[str, Any, Any]] = []
         for name, value in (c.fields or {}).items():
-            if name not in table.c:
+            if name not in table.columns:
                 continue  # a newer schema's field: kept in the change log
             current = clocks.get(name)
             if c.op == "U" and is_text(c.table_name, name):
@@ -530,7 +526,7 @@ class Replica:
             self._write(table, c.row_id, writes, new=False)
 
     def _merge_text(
-        self, table: Table, c: Change, row: _Row, name: str, value: Any, stats: ApplyStats
+        self, table: _Shape, c: Change, row: _Row, name: str, value: Any, stats: ApplyStats
     ) -> Any:
         """Merge one free-text edit; returns the value the row should now show (or None)."""
         clocks = row.clocks
@@ -563,7 +559,7 @@ class Replica:
         row.dirty = True
         return top["value"]
 
-    def _apply_delete(self, table: Table, c: Change, row: _Row, stats: ApplyStats) -> None:
+    def _apply_delete(self, table: _Shape, c: Change, row: _Row, stats: ApplyStats) -> None:
         clocks = row.clocks
         tomb = clocks.get(TOMB)
         if tomb is not None and _stamp(tomb) >= c.stamp:
@@ -590,7 +586,7 @@ class Replica:
         clocks[TOMB] = [c.hlc, c.site_id, base_row, c.server_seq, c.user_id]
         row.dirty = True
 
-    def _apply_freeze(self, table: Table, c: Change, row: _Row, stats: ApplyStats) -> None:
+    def _apply_freeze(self, table: _Shape, c: Change, row: _Row, stats: ApplyStats) -> None:
         clocks = row.clocks
         frozen = clocks.get(FROZEN)
         if frozen is not None and _stamp(frozen) >= c.stamp:
@@ -618,6 +614,47 @@ class Replica:
             self._set_conflict(c.table_name, c.row_id, name, None)
         clocks[FROZEN] = [c.hlc, c.site_id, base]
         row.dirty = True
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """A synced table as this replica's file really has it (a newer app's columns
+    included), with the SQLAlchemy table where the backend needs typed statements."""
+
+    name: str
+    pk: tuple[str, ...]
+    columns: frozenset[str]
+    floats: frozenset[str]
+    table: Table | None = None  # None on SQLite: raw statements on stored values
+    decoders: dict[str, Any] = field(default_factory=dict)
+
+    def decode(self, column: str, value: Any) -> Any:
+        if self.table is None:
+            return float(value) if column in self.floats and value is not None else value
+        return self.decoders[column](value)
+
+
+def _shapes(conn: Connection) -> dict[str, _Shape]:
+    if conn.dialect.name == "sqlite":
+        from db.sync.capture import synced_tables
+
+        return {
+            s.name: _Shape(s.name, s.primary_key, frozenset(s.columns), s.float_columns)
+            for s in synced_tables(conn)
+        }
+    shapes = {}
+    for name, table in Base.metadata.tables.items():
+        if name in NOT_SYNCED:
+            continue
+        shapes[name] = _Shape(
+            name,
+            tuple(c.name for c in table.primary_key.columns),
+            frozenset(c.name for c in table.columns),
+            frozenset(),
+            table,
+            codec.table_codecs(table, conn.dialect.name)[0],
+        )
+    return shapes
 
 
 def _q(name: str) -> str:
