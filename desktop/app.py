@@ -5,7 +5,9 @@ only once that frame has been painted imports the data layer (SQLAlchemy,
 Alembic, the models), opens the database and fills the window — so the time
 to a first window stays close to a bare PySide6 window. Heavy modules
 (matplotlib, reportlab) are never imported here. `build_main_window` does the
-same without an event loop, for tests and screenshots. `load_window_data` is
+same without an event loop, for tests and screenshots. `attach_sync` gives
+the window its sync controller (and the one background worker) once the
+database is open; only `run_gui` also starts the background syncs. `load_window_data` is
 the one place the window's data is read: one short read-only session over
 `db.views`, returning frozen dataclasses.
 """
@@ -26,6 +28,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from db.store import Database
+    from desktop.sync_control import SyncController
 
 #: Qt platforms with no one to read a dialog (tests, bench, screenshots).
 _HEADLESS_PLATFORMS = frozenset({"offscreen", "minimal"})
@@ -67,7 +70,29 @@ def build_main_window(
     window = MainWindow()
     window.compose()
     window.show_data(load_window_data(database, today=today or dt.date.today(), demo=demo))
+    attach_sync(window, database, today=today, demo=demo)
     return window
+
+
+def attach_sync(
+    window: MainWindow, database: Database, *, today: dt.date | None = None, demo: bool = False
+) -> SyncController:
+    """Give the window a sync controller on `database`, with the app's background worker.
+
+    The window's figures are re-read whenever a sync or a resolved conflict may
+    have changed them. Background syncs are not started here (`start_background`).
+    """
+    from desktop.background import Worker
+    from desktop.sync_control import SyncController
+
+    controller = SyncController(database, Worker(window), parent=window)
+
+    def reload() -> None:
+        window.show_data(load_window_data(database, today=today or dt.date.today(), demo=demo))
+
+    controller.data_changed.connect(reload)
+    window.attach_sync(controller)
+    return controller
 
 
 def is_demo_database(db_path: Path) -> bool:
@@ -161,6 +186,7 @@ def run_gui(db_path: Path, *, quit_when_shown: bool = False, demo: bool | None =
             app.exit(1)
             return
         window.show_data(data)
+        attach_sync(window, database, demo=is_demo).start_background()
 
     def on_first_paint() -> None:
         if quit_when_shown:

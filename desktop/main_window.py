@@ -1,10 +1,13 @@
 """The main window: navigation on the left, the current page, and the status bar.
 
 A composer, not a god class: it builds the navigation (`desktop.navigation`),
-one widget per page (`desktop.pages`), and the status bar
-(`desktop.status_bar`), wires Ctrl+1 … Ctrl+7 and the dashboard's "open this
-page" requests, and hands each part the plain data it shows. It never queries
-the database: `desktop.app` loads a `WindowData` and calls `show_data`.
+one widget per page (`desktop.pages`), the status bar (`desktop.status_bar`)
+with its sync part (`desktop.sync_status`), and the conflicts page
+(`desktop.conflicts_view`, reached from the status bar rather than the
+navigation), wires Ctrl+1 … Ctrl+7 and the dashboard's "open this page"
+requests, and hands each part the plain data it shows. It never queries the
+database: `desktop.app` loads a `WindowData` and calls `show_data`, and hands
+it a sync controller for `attach_sync` (`desktop.sync_ui` connects the rest).
 
 Construction is in two steps so the first window appears as fast as a bare
 PySide6 window: `MainWindow()` is only the frame (title, size, an "Opening…"
@@ -23,13 +26,17 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QMainWindow, QWidget
 
 if TYPE_CHECKING:
-    from PySide6.QtGui import QShortcut
+    from PySide6.QtGui import QCloseEvent, QShortcut
     from PySide6.QtWidgets import QStackedWidget
 
     from db.views import BoardContext, DashboardSummary
+    from desktop.conflicts_view import ConflictsPage
     from desktop.navigation import NavigationList
     from desktop.pages.dashboard import DashboardPage
     from desktop.status_bar import BoardStatusBar
+    from desktop.sync_control import SyncController
+    from desktop.sync_status import SyncStatusPart
+    from desktop.sync_ui import SyncUi
 
 APP_TITLE = "Boardpack"
 #: Body text size: readable across a meeting-room table on a laptop screen.
@@ -73,6 +80,8 @@ class MainWindow(QMainWindow):
     stack: QStackedWidget
     dashboard: DashboardPage
     status: BoardStatusBar
+    sync_status: SyncStatusPart
+    conflicts_page: ConflictsPage
     shortcuts: dict[str, QShortcut]
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -81,6 +90,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(APP_TITLE)
         self.setMinimumSize(800, 500)
         self._pages: dict[str, QWidget] = {}
+        self.sync_ui: SyncUi | None = None
+        self._actor_id: str | None = None
         self._opening = QLabel("Opening…")
         self._opening.setContentsMargins(24, 18, 24, 18)
         self.setCentralWidget(self._opening)
@@ -96,11 +107,13 @@ class MainWindow(QMainWindow):
         from PySide6.QtGui import QShortcut
         from PySide6.QtWidgets import QFrame, QHBoxLayout, QStackedWidget
 
+        from desktop.conflicts_view import ConflictsPage
         from desktop.navigation import NavigationList, shortcut_for
         from desktop.pages import PAGE_KEYS, PAGE_SPECS
         from desktop.pages.dashboard import DashboardPage
         from desktop.pages.placeholder import PlaceholderPage
         from desktop.status_bar import BoardStatusBar
+        from desktop.sync_status import SyncStatusPart
 
         font = self.font()
         font.setPointSizeF(max(font.pointSizeF(), BASE_POINT_SIZE))
@@ -114,6 +127,10 @@ class MainWindow(QMainWindow):
             page = self.dashboard if spec.key == "dashboard" else PlaceholderPage(spec)
             self._pages[spec.key] = page
             self.stack.addWidget(page)
+        # Not in the navigation: reached from the status bar, its menu and Ctrl+Shift+C.
+        self.conflicts_page = ConflictsPage()
+        self._pages["conflicts"] = self.conflicts_page
+        self.stack.addWidget(self.conflicts_page)
 
         divider = QFrame()
         divider.setFrameShape(QFrame.Shape.VLine)
@@ -130,6 +147,8 @@ class MainWindow(QMainWindow):
 
         self.status = BoardStatusBar()
         self.setStatusBar(self.status)
+        self.sync_status = SyncStatusPart()
+        self.status.add_sync_part(self.sync_status)
 
         self.shortcuts = {}
         for position, key in enumerate(PAGE_KEYS):
@@ -138,6 +157,10 @@ class MainWindow(QMainWindow):
             self.shortcuts[key] = shortcut
 
         self.navigation.page_chosen.connect(self._raise_page)
+        # Clicking the highlighted-before entry from a page outside the navigation.
+        self.navigation.itemClicked.connect(
+            lambda item: self.show_page(self.navigation.keys()[self.navigation.row(item)])
+        )
         self.dashboard.navigate_requested.connect(self.show_page)
         self.navigation.select_page(PAGE_KEYS[0])
 
@@ -156,13 +179,46 @@ class MainWindow(QMainWindow):
         """Show page `key` and highlight it in the navigation."""
         if key not in self._pages:
             raise KeyError(f"unknown page {key!r}")
-        self.navigation.select_page(key)
+        if key in self.navigation.keys():  # noqa: SIM118 (a list, not a dict)
+            self.navigation.select_page(key)
+        else:  # a page outside the navigation: no entry stays highlighted
+            self.navigation.clearSelection()
+        # The entry may already have been current (coming back from a page outside
+        # the navigation), in which case selecting it changed nothing.
+        if self.current_page() != key:
+            self._raise_page(key)
 
     def _raise_page(self, key: str) -> None:
         page = self._pages[key]
         if self.stack.currentWidget() is not page:
             self.stack.setCurrentWidget(page)
         self.page_changed.emit(key)
+
+    # Sync ---------------------------------------------------------------
+
+    def attach_sync(self, controller: SyncController) -> SyncUi:
+        """Give the sync status part, the conflicts page and the sync actions a controller."""
+        from desktop.sync_ui import SyncUi
+
+        self.compose()
+        if self.sync_ui is not None:
+            raise RuntimeError("sync is already attached to this window")
+        controller.actor_id = self._actor_id
+        self.sync_ui = SyncUi(
+            self,
+            controller,
+            self.sync_status,
+            self.conflicts_page,
+            show_page=self.show_page,
+            show_message=self.status.showMessage,
+        )
+        return self.sync_ui
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        # A sync still running stops at its next safe point before the database closes.
+        if self.sync_ui is not None:
+            self.sync_ui.shutdown()
+        super().closeEvent(event)
 
     # Data ---------------------------------------------------------------
 
@@ -195,6 +251,9 @@ class MainWindow(QMainWindow):
             )
             return
         context = data.context
+        self._actor_id = context.viewer.person_id if context.viewer is not None else None
+        if self.sync_ui is not None:
+            self.sync_ui.controller.actor_id = self._actor_id
         self.setWindowTitle(f"{context.board_name} ({context.board_code}) — {APP_TITLE}")
         text, explanation = viewer_text(context, demo=data.demo)
         self.status.show_viewer(text, explanation)

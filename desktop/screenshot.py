@@ -5,6 +5,8 @@ on that page at a laptop's 1366×768, lets Qt lay it out and paint, and saves
 what it drew as a PNG. It needs no display: with no `QApplication` yet it
 selects Qt's offscreen platform itself. The data is loaded synchronously by
 `build_main_window`, so the picture always shows the figures, never "Loading".
+Besides the navigation's pages, `PAGES` has the ones reached another way —
+"conflicts", opened as the status bar's conflict count opens it, lists loaded.
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ from pathlib import Path
 
 from desktop.pages import PAGE_KEYS
 
-PAGES: tuple[str, ...] = PAGE_KEYS
+#: Pages outside the navigation that a screenshot can show.
+OTHER_PAGES: tuple[str, ...] = ("conflicts",)
+PAGES: tuple[str, ...] = PAGE_KEYS + OTHER_PAGES
 
 
 def take_screenshot(
@@ -57,7 +61,10 @@ def take_screenshot(
         window = build_main_window(database, today=today, demo=is_demo_database(Path(db_path)))
         try:
             window.resize(*size)
-            window.show_page(page)
+            if page == "conflicts" and window.sync_ui is not None:
+                window.sync_ui.show_conflicts()
+            else:
+                window.show_page(page)
             window.show()
             for _ in range(5):  # layout, polish and deferred deletes settle over a few passes
                 app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)

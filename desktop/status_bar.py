@@ -2,8 +2,11 @@
 
 Three facts, each in its own label with an accessible name: the database file
 the window has open, who the window is acting as and in which role, and how
-many records it loaded for the board. Sync state (pending changes, last sync)
-joins it when sync exists — not before, so nothing here is a placeholder.
+many records it loaded for the board; then the sync part
+(`desktop.sync_status`: changes and files to send, conflicts, last sync),
+which the window adds once it is built. When the bar is too narrow for all
+of them (a 1366-pixel laptop, a zoomed screen) the loaded counts give way
+first: the dashboard shows the same figures, the sync state is shown nowhere else.
 """
 
 from __future__ import annotations
@@ -11,7 +14,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QLabel, QSizePolicy, QStatusBar, QWidget
 
 if TYPE_CHECKING:
@@ -56,6 +60,32 @@ class BoardStatusBar(QStatusBar):
         self.addWidget(self.database_label, 1)
         self.addPermanentWidget(self.viewer_label)
         self.addPermanentWidget(self.counts_label)
+        self._sync_part: QWidget | None = None
+
+    def add_sync_part(self, part: QWidget) -> None:
+        """The sync part, at the right-hand end where it is always visible."""
+        self._sync_part = part
+        self.addPermanentWidget(part)
+
+    def _fit(self) -> None:
+        """Show the loaded counts only if they fit beside everything else."""
+        wanted = bool(self.counts_label.text())
+        others = [self.viewer_label] + ([self._sync_part] if self._sync_part else [])
+        used = sum(w.sizeHint().width() for w in others if not w.isHidden())
+        room = self.width() - used - 48  # margins, spacing, a little of the database path
+        fits = self.counts_label.sizeHint().width() <= room
+        if self.counts_label.isHidden() == (wanted and fits):
+            self.counts_label.setVisible(wanted and fits)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def event(self, event: QEvent) -> bool:
+        handled = super().event(event)
+        if event.type() == QEvent.Type.LayoutRequest:  # a part's text changed width
+            self._fit()
+        return handled
 
     def show_database(self, path: Path, note: str = "") -> None:
         """The database file's full path, with an optional note (e.g. "opening…")."""
@@ -76,4 +106,6 @@ class BoardStatusBar(QStatusBar):
         text = f"Loaded: {counts_text(counts)}" if counts is not None else ""
         self.counts_label.setText(text)
         self.counts_label.setAccessibleName(text or "Nothing loaded")
+        self.counts_label.setToolTip(text)
         self.counts_label.setVisible(bool(text))
+        self._fit()
