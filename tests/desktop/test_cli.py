@@ -122,3 +122,21 @@ def test_demo_create_and_dump_are_deterministic(tmp_path: Path) -> None:
     to_stdout = run("dump", "--db", str(tmp_path / "a.db"))
     assert to_stdout.stdout.encode() == a
     assert not list(tmp_path.glob("*.partial"))
+
+
+def test_syscheck_names_the_debian_packages_ldd_cannot_find(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from desktop import syscheck
+
+    class Done:
+        stdout = (
+            "\tlibxcb-cursor.so.0 => not found\n"
+            "\tlibxcb-icccm.so.4 => not found\n"
+            "\tlibc.so.6 => /lib/x86_64-linux-gnu/libc.so.6 (0x0)\n"
+        )
+
+    monkeypatch.setattr(syscheck.subprocess, "run", lambda *a, **k: Done())
+    assert syscheck.missing_packages() == ["libxcb-cursor0", "libxcb-icccm4"]
+    monkeypatch.setenv("QT_QPA_PLATFORM", "xcb")
+    assert syscheck.main() == 1
