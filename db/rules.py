@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from db.models.kpis import Polarity
 
@@ -72,3 +73,27 @@ def in_sustained_decline(
         True when the trailing run of wrong-way moves is at least `min_moves` long.
     """
     return wrong_way_streak(values, polarity) >= min_moves
+
+
+@dataclass(frozen=True)
+class BandSpec:
+    """A risk scoring band: scores from `min_score` to `max_score` inclusive."""
+
+    label: str
+    min_score: int
+    max_score: int
+    colour: str
+
+
+# The conventional bands (DOMAIN.md, Risks), used when a plan has none of its own.
+DEFAULT_RISK_BANDS = (
+    BandSpec("Low", 1, 4, "#2e7d32"),
+    BandSpec("Medium", 5, 9, "#f9a825"),
+    BandSpec("High", 10, 16, "#ef6c00"),
+    BandSpec("Very high", 17, 25, "#c62828"),
+)
+
+
+def band_for(score: int, bands: Sequence[BandSpec] = DEFAULT_RISK_BANDS) -> BandSpec | None:
+    """The band a likelihood × impact score falls in, if any."""
+    return next((b for b in bands if b.min_score <= score <= b.max_score), None)

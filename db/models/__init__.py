@@ -38,7 +38,7 @@ from db.models.plan import (
     Theme,
     action_recommendations,
 )
-from db.models.risks import Risk, RiskReview, RiskStatus, risk_actions
+from db.models.risks import Risk, RiskBand, RiskReview, RiskStatus, risk_actions
 from db.models.sync_records import ConflictResolution, ResolutionChoice
 from db.sync import tables as _sync_tables  # noqa: F401  (sync bookkeeping tables)
 
@@ -89,6 +89,7 @@ __all__ = [
     "ResolutionChoice",
     "ReviewOutcome",
     "Risk",
+    "RiskBand",
     "RiskReview",
     "RiskStatus",
     "Role",

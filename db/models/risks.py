@@ -87,3 +87,24 @@ class RiskReview(IdMixin, Base):
     decision_id: Mapped[str | None] = mapped_column(ForeignKey("decisions.id"))
 
     risk: Mapped[Risk] = relationship(back_populates="reviews")
+
+
+class RiskBand(IdMixin, Base):
+    """A scoring band of a plan's risk register (e.g. 10–16 "High", orange).
+
+    Councils band scores differently; a plan without bands of its own uses the
+    conventional ones (`db.rules.DEFAULT_RISK_BANDS`).
+    """
+
+    __tablename__ = "risk_bands"
+    __table_args__ = (
+        CheckConstraint("min_score BETWEEN 1 AND 25", name="min_1_25"),
+        CheckConstraint("max_score BETWEEN min_score AND 25", name="max_ge_min"),
+    )
+
+    plan_id: Mapped[str] = mapped_column(ForeignKey("plans.id"), index=True)
+    label: Mapped[str] = mapped_column(String(50))
+    min_score: Mapped[int] = mapped_column(Integer)
+    max_score: Mapped[int] = mapped_column(Integer)
+    colour: Mapped[str] = mapped_column(String(7))  # "#RRGGBB"
+    sort_order: Mapped[int] = mapped_column(Integer)
