@@ -111,5 +111,5 @@ def require(
 ) -> None:
     """Refuse, with a sentence a person understands, what their role does not allow."""
     if not allowed(session, person_id, board_id, capability, owns=owns):
-        who = "you are not signed in" if person_id is None else "your role on this board"
-        raise PermissionDeniedError(f"not allowed: {capability.value} ({who} does not permit it)")
+        why = "nobody is signed in" if person_id is None else "your role on this board"
+        raise PermissionDeniedError(f"not allowed to {capability.value} ({why})")
