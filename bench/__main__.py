@@ -1,7 +1,9 @@
 """`python -m bench`: run the benchmarks, print the table, write `bench/latest.json`.
 
 Usage: `python -m bench [--only NAME]... [--quick] [--skip-generate]
-[--scale S] [--seed N] [--repeats N] [--cache-dir DIR] [--json PATH | --no-json]`.
+[--scale S] [--seed N] [--repeats N] [--cache-dir DIR] [--pg-url URL | --no-pg]
+[--json PATH | --no-json]`. `--only` takes a benchmark's name or a group's
+(`sync` is every sync benchmark).
 A full run (no `--only`, no `--quick`) writes `bench/latest.json`; partial or
 quick runs write JSON only when `--json` names a file, so a quick check never
 overwrites the committed results. The exit code is 1 when a benchmark crashed
@@ -17,9 +19,10 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
-from bench.benchmarks import BENCHMARKS, REPO, Context
+from bench.benchmarks import BENCHMARKS, GROUPS, REPO, Context
+from bench.context import default_pg_url
 from bench.generate import CACHE_DIR, DEFAULT_SEED
-from bench.runner import Goal, Report, Row, format_table, machine_info
+from bench.runner import Goal, Report, Row, format_table, format_value, machine_info
 
 LATEST = Path(__file__).resolve().parent / "latest.json"
 
@@ -33,15 +36,20 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--only",
         action="append",
-        choices=list(BENCHMARKS),
+        choices=[*BENCHMARKS, *GROUPS],
         metavar="NAME",
-        help=f"run only this benchmark (repeatable): {', '.join(BENCHMARKS)}",
+        help=f"run only this benchmark (repeatable): {', '.join([*BENCHMARKS, *GROUPS])}",
     )
-    parser.add_argument("--quick", action="store_true", help="fewer repeats (for tests)")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="fewer repeats, and the sync rows on a smaller board (for tests)",
+    )
     parser.add_argument(
         "--skip-generate",
         action="store_true",
-        help="do not time a fresh generation when the cached large board is current",
+        help="do not time a fresh generation (nor a fresh push into the SQLite central) "
+        "when the cached large board (and central) are current",
     )
     parser.add_argument("--scale", type=float, default=1.0, help="large-board scale (1.0)")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="generator seed")
@@ -49,11 +57,30 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--cache-dir", type=Path, default=CACHE_DIR, metavar="DIR", help="large-board cache"
     )
+    pg = parser.add_mutually_exclusive_group()
+    pg.add_argument(
+        "--pg-url",
+        default=default_pg_url(),
+        metavar="URL",
+        help="PostgreSQL server for the sync rows (a schema is created and dropped); "
+        "default: $BOARDPACK_BENCH_PG_URL, $BOARDPACK_TEST_PG_URL or the local test server",
+    )
+    pg.add_argument("--no-pg", action="store_true", help="skip the PostgreSQL sync rows")
     out = parser.add_mutually_exclusive_group()
     out.add_argument("--json", type=Path, metavar="PATH", help="write the results here")
     out.add_argument("--no-json", action="store_true", help="write no JSON")
     parser.add_argument("--list", action="store_true", help="list the benchmarks and exit")
     return parser
+
+
+def expand(only: Sequence[str]) -> list[str]:
+    """Benchmark names from `--only` values (groups expanded), in order, each once."""
+    names: list[str] = []
+    for name in only:
+        for one in GROUPS.get(name, [name]):
+            if one not in names:
+                names.append(one)
+    return names
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -62,7 +89,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for name, fn in BENCHMARKS.items():
             print(f"{name:12} {(fn.__doc__ or '').strip().splitlines()[0]}")
         return 0
-    names = args.only or list(BENCHMARKS)
+    names = expand(args.only) if args.only else list(BENCHMARKS)
     json_path: Path | None = args.json
     if json_path is None and not args.no_json and not args.only and not args.quick:
         json_path = LATEST
@@ -76,6 +103,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "scale": args.scale,
             "seed": args.seed,
             "repeats": args.repeats,
+            "pg": not args.no_pg,
         },
     )
     m = report.machine
@@ -93,17 +121,28 @@ def main(argv: Sequence[str] | None = None) -> int:
             quick=args.quick,
             skip_generate=args.skip_generate,
             repeats_override=args.repeats,
+            pg_url=None if args.no_pg else args.pg_url,
         )
-        for name in names:
-            print(f"… {name}", file=sys.stderr, flush=True)
-            try:
-                for row in BENCHMARKS[name](ctx):
-                    report.rows.append(row)
-            except Exception as exc:
-                traceback.print_exc()
-                report.rows.append(
-                    Row(name, None, "s", None, Goal.info(), error=f"{type(exc).__name__}: {exc}")
-                )
+        try:
+            for name in names:
+                print(f"… {name}", file=sys.stderr, flush=True)
+                try:
+                    for row in BENCHMARKS[name](ctx):
+                        report.rows.append(row)
+                        print(
+                            f"  {row.name}: {format_value(row.median, row.unit)}",
+                            file=sys.stderr,
+                            flush=True,
+                        )
+                except Exception as exc:
+                    traceback.print_exc()
+                    report.rows.append(
+                        Row(
+                            name, None, "s", None, Goal.info(), error=f"{type(exc).__name__}: {exc}"
+                        )
+                    )
+        finally:
+            ctx.close()
         report.extra["large_board"] = ctx.info or None
 
     print()

@@ -14,10 +14,8 @@ into a scratch folder, so nothing a benchmark does can change the cache.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import json
 import os
-import shutil
 import signal
 import sqlite3
 import subprocess
@@ -25,118 +23,30 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
-from typing import Any
 
-from bench.generate import (
-    CACHE_DIR,
-    DEFAULT_SEED,
-    GenerationReport,
-    cache_key,
-    ensure_large_board,
-    generate,
+from bench.context import (
+    REPO,
+    Context,
+    model_tables,
+    optional_module,
+    remove_db,
+    row_counts,
 )
+from bench.generate import generate
 from bench.runner import Goal, Row, interleaved, median, time_once
+from bench.sync_bench import (
+    bench_sync_apply,
+    bench_sync_capture,
+    bench_sync_pg,
+    bench_sync_sqlite,
+)
 
-REPO = Path(__file__).resolve().parent.parent
+__all__ = ["BENCHMARKS", "GROUPS", "REPO", "Context", "model_tables", "remove_db", "row_counts"]
+
 SUBPROCESS_TIMEOUT = 300.0
-
-
-@dataclass
-class Context:
-    """One run's settings, scratch folder and (lazily) the large board."""
-
-    work_dir: Path
-    cache_dir: Path = CACHE_DIR
-    scale: float = 1.0
-    seed: int = DEFAULT_SEED
-    quick: bool = False
-    skip_generate: bool = False
-    repeats_override: int | None = None
-    generation: GenerationReport | None = None
-    _board: Path | None = None
-    _counter: int = 0
-    _board_error: Exception | None = None
-    info: dict[str, Any] = field(default_factory=dict)
-
-    def repeats(self, full: int, quick: int = 1) -> int:
-        if self.repeats_override is not None:
-            return max(1, self.repeats_override)
-        return quick if self.quick else full
-
-    def scratch(self, stem: str) -> Path:
-        """A new path in the scratch folder (never reused within the run)."""
-        self._counter += 1
-        return self.work_dir / f"{stem}-{self._counter}.db"
-
-    def board(self) -> Path:
-        """A private copy of the large board, generating the cache first if needed."""
-        if self._board_error is not None:
-            raise RuntimeError(f"no large board: {self._board_error}") from self._board_error
-        if self._board is None:
-            try:
-                cached, report = ensure_large_board(
-                    self.cache_dir, scale=self.scale, seed=self.seed
-                )
-            except Exception as exc:
-                self._board_error = exc
-                raise
-            if report is not None:
-                self.generation = report
-            self._board = self.work_dir / "large-board.db"
-            shutil.copyfile(cached, self._board)
-            counts = row_counts(self._board)
-            self.info = {
-                "cache_file": cached.name,
-                "key": cache_key(self.scale, self.seed),
-                "scale": self.scale,
-                "seed": self.seed,
-                "rows": sum(counts.values()),
-                "size_mb": round(cached.stat().st_size / 1e6, 1),
-                "generated_this_run": report is not None,
-                "generation_seconds": round(report.seconds, 2) if report else None,
-                "counts": counts,
-            }
-        return self._board
-
-
-def remove_db(path: Path) -> None:
-    for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
-        p.unlink(missing_ok=True)
-
-
-def model_tables() -> dict[str, list[str]]:
-    """Every table of `db.models` with its primary-key columns."""
-    import db.models  # noqa: F401  (registers every table)
-    from db.base import Base
-
-    return {
-        name: [c.name for c in table.primary_key.columns]
-        for name, table in sorted(Base.metadata.tables.items())
-    }
-
-
-def row_counts(path: Path) -> dict[str, int]:
-    conn = sqlite3.connect(path)
-    try:
-        return {
-            name: conn.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
-            for name in model_tables()
-        }
-    finally:
-        conn.close()
-
-
-def _optional(module: str) -> tuple[ModuleType | None, str]:
-    """Import `module` if it exists yet; otherwise None and why."""
-    try:
-        return importlib.import_module(module), ""
-    except ModuleNotFoundError as exc:
-        if exc.name and module.startswith(exc.name):
-            return None, f"{module} does not exist yet"
-        raise
+_optional = optional_module
 
 
 # -- subprocesses --------------------------------------------------------------------------
@@ -511,4 +421,13 @@ BENCHMARKS: dict[str, Benchmark] = {
     "dashboard": bench_dashboard,
     "cold-start": bench_cold_start,
     "dump": bench_dump,
+    "sync-capture": bench_sync_capture,
+    "sync-sqlite": bench_sync_sqlite,
+    "sync-apply": bench_sync_apply,
+    "sync-pg": bench_sync_pg,
+}
+
+#: Names `--only` also takes, each standing for several benchmarks.
+GROUPS: dict[str, list[str]] = {
+    "sync": ["sync-capture", "sync-sqlite", "sync-apply", "sync-pg"],
 }

@@ -46,12 +46,14 @@ ROW_KEYS = (
 
 @dataclass(frozen=True)
 class Goal:
-    """What a row should achieve: at most `max_ratio` × floor, or at most `max_value`."""
+    """What a row should achieve: at most `max_ratio` × floor, at most `max_value`,
+    or (for rates, where higher is better) at least `min_value`."""
 
     text: str
     max_ratio: float | None = None
     max_value: float | None = None
     higher_is_better: bool = False
+    min_value: float | None = None
 
     @classmethod
     def ratio(cls, limit: float) -> Goal:
@@ -64,6 +66,11 @@ class Goal:
         return cls(text, max_value=limit)
 
     @classmethod
+    def at_least(cls, limit: float, unit: str) -> Goal:
+        """A rate goal: the median must reach `limit` (e.g. rows/s)."""
+        return cls(f"≥ {limit:,g} {unit}", min_value=limit, higher_is_better=True)
+
+    @classmethod
     def info(cls, text: str = "—", *, higher_is_better: bool = False) -> Goal:
         """No checkable goal; the row is for context."""
         return cls(text, higher_is_better=higher_is_better)
@@ -74,6 +81,8 @@ class Goal:
             return None
         if self.max_value is not None:
             return median <= self.max_value
+        if self.min_value is not None:
+            return median >= self.min_value
         if self.max_ratio is not None:
             if not floor:
                 return None

@@ -15,12 +15,13 @@ import json
 import sqlite3
 import sys
 from pathlib import Path
+from typing import Any
 
 import pypdf
 import pytest
 
-from bench.__main__ import main
-from bench.benchmarks import model_tables, run_process
+from bench.__main__ import expand, main
+from bench.benchmarks import Context, model_tables, run_process
 from bench.generate import (
     ITEMS_PER_MEETING,
     UPDATES_PER_ACTION,
@@ -32,6 +33,7 @@ from bench.generate import (
 )
 from bench.pdf import minimal_pdf
 from bench.runner import ROW_KEYS, Goal, Report, Row, format_table, machine_info
+from bench.sync_bench import libpq_url, sqlite_central
 from db.store import open_database
 
 TINY = 0.001
@@ -234,3 +236,89 @@ def test_bare_window_floor_runs_and_reports_its_memory(tmp_path: Path) -> None:
     assert run.seconds > 0
     if run.max_rss_mb is not None:
         assert run.max_rss_mb > 10
+
+
+def _rows_by_name(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {row["name"]: row for row in data["rows"]}
+
+
+def test_sync_benchmarks_run_at_a_tiny_scale_against_an_sqlite_central(tmp_path: Path) -> None:
+    out = tmp_path / "sync.json"
+    argv = ["--quick", "--repeats", "1", "--scale", str(TINY), "--no-pg"]
+    argv += ["--cache-dir", str(tmp_path / "cache")]
+    assert main([*argv, "--only", "sync", "--json", str(out)]) == 0
+    rows = _rows_by_name(json.loads(out.read_text(encoding="utf-8")))
+    assert not [r for r in rows.values() if r["error"]]
+    measured = {
+        "sync capture: ORM write 40 rows": "s",
+        "sync capture: raw sqlite3 40 rows": "s",
+        "sync push: whole board → SQLite": "s",
+        "sync first sync: empty laptop ← SQLite": "s",
+        "sync nothing to do (SQLite)": "s",
+        "sync push: a meeting's 500 changes → SQLite": "s",
+        "sync apply: pulled changes": "rows/s",
+    }
+    for name, unit in measured.items():
+        assert rows[name]["unit"] == unit
+        assert rows[name]["median"] > 0, name
+        if "whole board" not in name:
+            assert rows[name]["floor"] > 0, name
+    assert rows["sync apply: pulled changes"]["goal"] == "≥ 10,000 rows/s"
+    assert rows["sync first sync: empty laptop ← SQLite"]["goal"] == "≤ 40 s"
+    assert rows["sync nothing to do (SQLite)"]["goal"] == "≤ 50 ms"
+    # The first sync copied the whole tiny board; the meeting's changes all went up.
+    assert "pushed, pulled: [(0, 0)]" in rows["sync nothing to do (SQLite)"]["note"]
+    pg = [r for name, r in rows.items() if "PostgreSQL" in name]
+    assert len(pg) == 4 and all("not available" in r["note"] for r in pg)
+    # The central store is cached beside the board; nothing else is left behind.
+    cached = sorted(p.name.split("-s1-")[0] for p in (tmp_path / "cache").glob("sync-*"))
+    assert cached == ["sync-central", "sync-laptop", "sync-setup"]
+
+
+def test_the_cached_central_is_reused_when_quick(tmp_path: Path) -> None:
+    ctx = Context(tmp_path / "work", cache_dir=tmp_path / "cache", scale=TINY, quick=True)
+    ctx.work_dir.mkdir()
+    first = sqlite_central(ctx)
+    assert first.seconds is not None and first.changes > 0
+    again = sqlite_central(Context(tmp_path / "work", tmp_path / "cache", TINY, quick=True))
+    assert again.seconds is None and "from the cache" in again.note
+    assert again.central == first.central and again.changes == first.changes
+
+
+def test_groups_expand_in_order_without_repeats() -> None:
+    assert expand(["sync-apply", "sync"]) == [
+        "sync-apply",
+        "sync-capture",
+        "sync-sqlite",
+        "sync-pg",
+    ]
+
+
+def _bench_schemas(url: str) -> set[str]:
+    import psycopg
+
+    with psycopg.connect(libpq_url(url)) as conn:
+        found = conn.execute("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'bench_%'")
+        return {r[0] for r in found}
+
+
+@pytest.mark.pg
+def test_sync_benchmarks_run_against_postgresql(tmp_path: Path, pg_url: str) -> None:
+    before = _bench_schemas(pg_url)
+    out = tmp_path / "pg.json"
+    argv = ["--quick", "--repeats", "1", "--scale", str(TINY)]
+    argv += ["--cache-dir", str(tmp_path / "cache")]
+    assert main([*argv, "--only", "sync-pg", "--pg-url", pg_url, "--json", str(out)]) == 0
+    rows = _rows_by_name(json.loads(out.read_text(encoding="utf-8")))
+    assert len(rows) == 4 and not [r for r in rows.values() if r["error"]]
+    for name, row in rows.items():
+        assert "PostgreSQL" in name and row["median"] > 0, name
+    assert rows["sync first sync: empty laptop ← PostgreSQL"]["floor"] > 0
+    assert _bench_schemas(pg_url) <= before  # the run's schema is dropped
+
+
+def test_rate_goals_want_at_least_their_limit() -> None:
+    goal = Goal.at_least(10_000, "rows/s")
+    assert goal.text == "≥ 10,000 rows/s" and goal.higher_is_better
+    assert Row("fast", 12_000.0, "rows/s", 50_000.0, goal, 3, 3).passed is True
+    assert Row("slow", 9_000.0, "rows/s", 50_000.0, goal, 3, 3).verdict == "FAIL"
