@@ -52,7 +52,7 @@ def load_window_data(database: Database, *, today: dt.date, demo: bool = False) 
     with database.session() as session:
         context = default_board_context(session)
         summary = load_dashboard(session, context, today) if context is not None else None
-    return WindowData(database.path, context, summary, demo)
+    return WindowData(database.path, context, summary, demo, database, today)
 
 
 def build_main_window(

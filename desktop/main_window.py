@@ -5,9 +5,12 @@ one widget per page (`desktop.pages`), the status bar (`desktop.status_bar`)
 with its sync part (`desktop.sync_status`), and the conflicts page
 (`desktop.conflicts_view`, reached from the status bar rather than the
 navigation), wires Ctrl+1 … Ctrl+7 and the dashboard's "open this page"
-requests, and hands each part the plain data it shows. It never queries the
-database: `desktop.app` loads a `WindowData` and calls `show_data`, and hands
-it a sync controller for `attach_sync` (`desktop.sync_ui` connects the rest).
+requests, and hands each part the plain data it shows: `desktop.app` loads a
+`WindowData` and calls `show_data`, which gives every board page its
+`PageEnv` (`desktop.pages.base`); `navigate` and `announce` route the pages'
+click-throughs and change notices (after a write the dashboard's figures are
+re-read). It hands a sync controller to `attach_sync` (`desktop.sync_ui`
+connects the rest).
 
 Construction is in two steps so the first window appears as fast as a bare
 PySide6 window: `MainWindow()` is only the frame (title, size, an "Opening…"
@@ -18,17 +21,21 @@ navigation, pages and status bar. `build_main_window` does both at once.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QMainWindow, QWidget
 
+from desktop.pages.base import BoardPage, Filter, PageEnv
+
 if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent, QShortcut
     from PySide6.QtWidgets import QStackedWidget
 
+    from db.store import Database
     from db.views import BoardContext, DashboardSummary
     from desktop.conflicts_view import ConflictsPage
     from desktop.navigation import NavigationList
@@ -51,6 +58,8 @@ class WindowData:
     context: BoardContext | None  # None: the database holds no board
     summary: DashboardSummary | None
     demo: bool = False  # the demo database: the chair is "signed in" without a passphrase
+    database: Database | None = None  # what the pages read from (None in some tests)
+    today: dt.date = field(default_factory=dt.date.today)  # "today" for overdue, due soon
 
 
 def viewer_text(context: BoardContext, *, demo: bool) -> tuple[str, str]:
@@ -92,6 +101,7 @@ class MainWindow(QMainWindow):
         self._pages: dict[str, QWidget] = {}
         self.sync_ui: SyncUi | None = None
         self._actor_id: str | None = None
+        self._data: WindowData | None = None
         self._opening = QLabel("Opening…")
         self._opening.setContentsMargins(24, 18, 24, 18)
         self.setCentralWidget(self._opening)
@@ -109,7 +119,7 @@ class MainWindow(QMainWindow):
 
         from desktop.conflicts_view import ConflictsPage
         from desktop.navigation import NavigationList, shortcut_for
-        from desktop.pages import PAGE_KEYS, PAGE_SPECS
+        from desktop.pages import PAGE_KEYS, PAGE_SPECS, page_class
         from desktop.pages.dashboard import DashboardPage
         from desktop.pages.placeholder import PlaceholderPage
         from desktop.status_bar import BoardStatusBar
@@ -124,7 +134,14 @@ class MainWindow(QMainWindow):
         self.stack.setObjectName("pages")
         self.dashboard = DashboardPage()
         for spec in PAGE_SPECS:
-            page = self.dashboard if spec.key == "dashboard" else PlaceholderPage(spec)
+            built = page_class(spec.key)
+            page: QWidget
+            if spec.key == "dashboard":
+                page = self.dashboard
+            elif built is not None:
+                page = built()
+            else:
+                page = PlaceholderPage(spec)
             self._pages[spec.key] = page
             self.stack.addWidget(page)
         # Not in the navigation: reached from the status bar, its menu and Ctrl+Shift+C.
@@ -162,6 +179,7 @@ class MainWindow(QMainWindow):
             lambda item: self.show_page(self.navigation.keys()[self.navigation.row(item)])
         )
         self.dashboard.navigate_requested.connect(self.show_page)
+        self.dashboard.filter_requested.connect(self.navigate)
         self.navigation.select_page(PAGE_KEYS[0])
 
     # Pages --------------------------------------------------------------
@@ -187,6 +205,32 @@ class MainWindow(QMainWindow):
         # the navigation), in which case selecting it changed nothing.
         if self.current_page() != key:
             self._raise_page(key)
+
+    def navigate(self, key: str, spec: Filter | None = None) -> None:
+        """Show page `key` with a filter applied (the dashboard's click-throughs)."""
+        self.show_page(key)
+        page = self._pages[key]
+        if spec is not None and isinstance(page, BoardPage):
+            page.apply_filter(spec)
+
+    def announce(self, topic: str) -> None:
+        """A page wrote something about `topic`: let every page decide whether it cares."""
+        for page in self._pages.values():
+            if isinstance(page, BoardPage):
+                page.on_changed(topic)
+        if self._data is not None:
+            self._refresh_dashboard()
+
+    def _refresh_dashboard(self) -> None:
+        from db.views import load_dashboard
+
+        data = self._data
+        if data is None or data.context is None or data.database is None:
+            return
+        with data.database.session() as session:
+            summary = load_dashboard(session, data.context, data.today)
+        self.dashboard.show_summary(summary)
+        self.status.show_counts(summary.counts)
 
     def _raise_page(self, key: str) -> None:
         page = self._pages[key]
@@ -259,3 +303,11 @@ class MainWindow(QMainWindow):
         self.status.show_viewer(text, explanation)
         self.status.show_counts(data.summary.counts)
         self.dashboard.show_summary(data.summary)
+        self._data = data
+        if data.database is not None:
+            env = PageEnv(
+                data.database, context, data.today, self._actor_id, self.navigate, self.announce
+            )
+            for page in self._pages.values():
+                if isinstance(page, BoardPage):
+                    page.attach(env)

@@ -74,6 +74,32 @@ PAGE_SPECS: tuple[PageSpec, ...] = (
 
 PAGE_KEYS: tuple[str, ...] = tuple(spec.key for spec in PAGE_SPECS)
 
+# The module and class of each built page. A page whose module does not exist yet
+# shows its placeholder, so a page is added by creating its module, nothing else.
+PAGE_CLASSES: dict[str, str] = {
+    "plan": "desktop.pages.plan:PlanPage",
+    "risks": "desktop.pages.risks:RisksPage",
+    "performance": "desktop.pages.performance:PerformancePage",
+    "meetings": "desktop.pages.meetings:MeetingsPage",
+    "papers": "desktop.pages.papers:PapersPage",
+    "minutes": "desktop.pages.minutes:MinutesPage",
+}
+
+
+def page_class(key: str) -> type | None:
+    """The class of page `key` if its module exists yet, else None (placeholder)."""
+    import importlib
+    import importlib.util
+
+    target = PAGE_CLASSES.get(key)
+    if target is None:
+        return None
+    module_name, _, class_name = target.partition(":")
+    if importlib.util.find_spec(module_name) is None:
+        return None
+    cls: type = getattr(importlib.import_module(module_name), class_name)
+    return cls
+
 
 def page_spec(key: str) -> PageSpec:
     """The spec of the page called `key` (KeyError for an unknown key)."""

@@ -31,7 +31,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.pages.theme_rag_model import TOTAL, UNRATED, ThemeRagModel
+from desktop.pages.theme_rag_model import (
+    RAG_COLUMNS,
+    THEME_NUMBER_ROLE,
+    TOTAL,
+    UNRATED,
+    ThemeRagModel,
+)
 from widgets.metric_tile import MetricTile
 from widgets.rag_chip import ChipDelegate, RagChip
 from widgets.style import make_muted
@@ -53,6 +59,13 @@ SIDE_BY_SIDE_FROM = 1060
 #: Width of each count column of the theme table, and the least the titles get.
 COUNT_COLUMN_WIDTH = 72
 THEME_TITLE_MIN_WIDTH = 230
+# What each figure tile's list is, as a filter of the page it opens.
+TILE_FILTERS: dict[str, dict[str, object]] = {
+    "plan": {"overdue": True},
+    "risks": {"above_target": True},
+    "performance": {"sustained_decline": True},
+    "meetings": {"next": True},
+}
 
 
 def long_date(day: dt.date) -> str:
@@ -105,6 +118,8 @@ class DashboardPage(QWidget):
 
     #: A page key ("plan", "risks", "performance", "meetings") the user asked to open.
     navigate_requested = Signal(str)
+    #: (page key, filter) — a number clicked through to the list behind it.
+    filter_requested = Signal(str, object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -149,7 +164,9 @@ class DashboardPage(QWidget):
         self.tile_grid = QGridLayout()
         self.tile_grid.setSpacing(12)
         for key, tile in self.tiles.items():
-            tile.clicked.connect(lambda _=False, key=key: self.navigate_requested.emit(key))
+            tile.clicked.connect(
+                lambda _=False, key=key: self.filter_requested.emit(key, TILE_FILTERS[key])
+            )
 
         # Progress by theme ---------------------------------------------
         self.theme_model = ThemeRagModel(self)
@@ -461,5 +478,15 @@ class DashboardPage(QWidget):
         self.key_grid.setColumnStretch(1, 1)
 
     def _on_cell_activated(self, index: QModelIndex | QPersistentModelIndex) -> None:
-        if index.isValid() and index.column() != 0 and index.column() <= TOTAL:
-            self.navigate_requested.emit("plan")
+        if not (index.isValid() and index.column() != 0 and index.column() <= TOTAL):
+            return
+        spec: dict[str, object] = {}
+        theme = index.data(THEME_NUMBER_ROLE)
+        if theme is not None:  # the "All themes" row has none
+            spec["theme"] = theme
+        rag = RAG_COLUMNS.get(index.column())
+        if rag is not None:
+            spec["rag"] = rag
+        elif index.column() == UNRATED:
+            spec["rag"] = "none"
+        self.filter_requested.emit("plan", spec)
