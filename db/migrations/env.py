@@ -6,6 +6,7 @@ from alembic import context
 
 import db.models  # noqa: F401  (registers every table)
 from db.base import Base
+from db.services.search import include_object
 
 config = context.config
 connection = config.attributes.get("connection")
@@ -20,6 +21,7 @@ context.configure(
     target_metadata=Base.metadata,
     render_as_batch=True,
     compare_type=True,
+    include_object=include_object,  # the search index is derived data, not a model
 )
 with context.begin_transaction():
     context.run_migrations()

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from db.base import Base
 from db.models import Board, Person
+from db.services.search import include_object
 from db.session import configure
 from db.store import alembic_config, head_revision
 
@@ -54,7 +55,8 @@ def test_migrations_build_the_model_schema_on_postgresql(pg_engine: Engine) -> N
         assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == (
             head_revision()
         )
-        assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+        context = MigrationContext.configure(conn, opts={"include_object": include_object})
+        assert compare_metadata(context, Base.metadata) == []
 
 
 def test_utc_timestamps_round_trip_through_postgresql(pg_engine: Engine) -> None:

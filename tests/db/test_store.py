@@ -20,6 +20,7 @@ from db.errors import (
     NotABoardpackDatabaseError,
 )
 from db.models import Board
+from db.services.search import include_object
 from db.store import Database, head_revision, open_database
 
 
@@ -50,7 +51,8 @@ def test_fresh_database_is_at_head_with_wal_foreign_keys_and_triggers(database: 
 def test_models_and_migrations_agree(database: Database) -> None:
     """The shipped migrations build exactly the schema the models describe."""
     with database.engine.connect() as conn:
-        diffs = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+        context = MigrationContext.configure(conn, opts={"include_object": include_object})
+        diffs = compare_metadata(context, Base.metadata)
     assert diffs == []
 
 

@@ -1,0 +1,547 @@
+"""Search everywhere: what a person types, turned into a safe full-text query over the board.
+
+The index is the SQLite FTS5 table `search_fts` with its companion
+`search_fts_docs` (migration 0005): one document per action, risk, KPI,
+decision, minutes version (its exempt items a document of their own), paper,
+progress update and piece of evidence — the last two open their action. It is
+local derived data, kept in step by triggers, never synced and never dumped.
+
+`search()` answers one keystroke: the typed text becomes an FTS5 query that
+cannot fail (every word quoted, so `"`, `*`, `(`, `-`, `OR` and `NEAR` are
+only text; the last word matched as a prefix while it is being typed), hits
+are ranked by BM25 (a title match weighs more than one in the body), one hit
+per record, grouped by kind in a fixed order with a few per kind, each with a
+snippet whose matches are marked (`MARK_OPEN` … `MARK_CLOSE`). Exempt (Part 2)
+papers, decisions of exempt items and the exempt items of minutes are left out
+unless the caller says the viewer may read them (`Capability.READ_EXEMPT`).
+`record_text()` gives the full text of a decision, minutes version or paper
+for reading where no page shows them yet.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import bindparam, text
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+log = logging.getLogger(__name__)
+
+#: The kinds of record search finds, in the order their groups are shown.
+KINDS: tuple[str, ...] = ("action", "risk", "kpi", "decision", "minutes", "paper")
+KIND_TITLES: dict[str, str] = {
+    "action": "Actions",
+    "risk": "Risks",
+    "kpi": "Performance indicators",
+    "decision": "Decisions",
+    "minutes": "Minutes",
+    "paper": "Papers",
+}
+#: The window page that shows each kind (None: no page yet; read with `record_text`).
+PAGE_HINTS: dict[str, str | None] = {
+    "action": "plan",
+    "risk": "risks",
+    "kpi": "performance",
+    "decision": None,
+    "minutes": None,
+    "paper": None,
+}
+#: Around each match in a snippet (control characters: never in board text).
+MARK_OPEN = "\x02"
+MARK_CLOSE = "\x03"
+#: Every table of the index has this in its name (change capture skips such tables).
+INDEX_MARK = "_fts"
+FTS_TABLE = "search_fts"
+DOCS_TABLE = "search_fts_docs"
+#: More words than this add nothing but cost; the last ones typed are kept.
+MAX_TERMS = 12
+#: The index has prefix indexes of 2 and 3 characters; shorter prefixes are not matched.
+MIN_PREFIX = 2
+SNIPPET_TOKENS = 12
+#: BM25 column weights: title, body.
+TITLE_WEIGHT = 4.0
+BODY_WEIGHT = 1.0
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One record found: what it is, what to call it, where the words matched."""
+
+    kind: str  # one of KINDS
+    record_id: str
+    title: str  # e.g. "2.3 Embed the practice model"
+    snippet: str  # matched text, matches between MARK_OPEN and MARK_CLOSE
+    rank: float  # BM25: lower is a better match
+    page_hint: str | None  # the page that opens it ("plan", "risks", "performance")
+    detail: str = ""  # a short second line, e.g. "Theme 2 · Amber"
+
+
+@dataclass(frozen=True)
+class SearchGroup:
+    """The hits of one kind, best first."""
+
+    kind: str
+    hits: tuple[SearchHit, ...]
+
+    @property
+    def title(self) -> str:
+        return KIND_TITLES[self.kind]
+
+
+@dataclass(frozen=True)
+class RecordText:
+    """The full text of one record, for reading."""
+
+    kind: str
+    record_id: str
+    title: str
+    detail: str
+    text: str
+
+
+def is_index_table(name: str | None) -> bool:
+    """Whether a table belongs to the search index (the FTS table, its shadows, its docs)."""
+    return name is not None and INDEX_MARK in name
+
+
+def include_object(
+    obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
+) -> bool:
+    """Alembic filter: the search index is derived data that no model describes."""
+    return not (type_ == "table" and is_index_table(name))
+
+
+def _word_char(ch: str) -> bool:
+    # unicode61 keeps letters, numbers and private-use characters; all else separates.
+    category = unicodedata.category(ch)
+    return category[0] in "LN" or category == "Co"
+
+
+def fts_query(typed: str) -> str | None:
+    """The FTS5 query for what a person typed, or None when there is nothing to look for.
+
+    Each whitespace-separated word becomes a quoted string (FTS5 tokenizes it, so
+    "2.3" is the phrase 2 3 and punctuation is never syntax); words are ANDed. The
+    last word is a prefix while it is being typed (the text does not end with a
+    space) once its last token has `MIN_PREFIX` characters: a one-letter prefix
+    matches most of the board and would cost half a second on a large one.
+
+    Args:
+        typed: the text as typed.
+
+    Returns:
+        An FTS5 MATCH expression, or None.
+    """
+    # Control characters (a NUL ends an FTS5 query early) and lone surrogates (not
+    # encodable) separate words like spaces.
+    typed = "".join(" " if unicodedata.category(ch) in {"Cc", "Cs"} else ch for ch in typed)
+    words = [w for w in typed.split() if any(_word_char(ch) for ch in w)][-MAX_TERMS:]
+    if not words:
+        return None
+    quoted = ['"' + w.replace('"', '""') + '"' for w in words]
+    if typed and not typed[-1].isspace() and _last_token_length(words[-1]) >= MIN_PREFIX:
+        quoted[-1] += "*"
+    return " ".join(quoted)
+
+
+def _last_token_length(word: str) -> int:
+    length = 0
+    for ch in reversed(word):
+        if not _word_char(ch):
+            break
+        length += 1
+    return length
+
+
+def index_available(session: Session) -> bool:
+    """Whether this database has the search index (SQLite at schema 0005 or later)."""
+    if session.get_bind().dialect.name != "sqlite":
+        return False
+    found = session.execute(
+        text("SELECT 1 FROM sqlite_master WHERE name = :n"), {"n": FTS_TABLE}
+    ).first()
+    return found is not None
+
+
+# The index's rowids: each source of documents has a range of its own (migration
+# 0005, `Source.code << 40`), and the sources of one kind are adjacent, so one kind
+# is one rowid range that FTS5 scans on its own.
+_SHIFT = 40
+_EVIDENCE, _PROGRESS, _MINUTES_EXEMPT, _MINUTES = 1, 2, 7, 8
+
+
+def _codes(first: int, last: int) -> tuple[int, int]:
+    return first << _SHIFT, ((last + 1) << _SHIFT) - 1
+
+
+KIND_RANGES: dict[str, tuple[int, int]] = {
+    "action": _codes(1, 3),  # evidence, progress updates, actions
+    "risk": _codes(4, 4),
+    "kpi": _codes(5, 5),
+    "decision": _codes(6, 6),
+    "minutes": _codes(7, 8),  # exempt items, the rest
+    "paper": _codes(9, 9),
+}
+#: Per kind, how many of the newest matching documents are ranked. A word found in
+#: thousands of documents (a short prefix, "the") is answered from the newest, so a
+#: keystroke costs about the same whatever was typed.
+CANDIDATES = 400
+
+_RECORD: dict[str, str] = {
+    "action": (
+        f"CASE d.id >> {_SHIFT} "
+        f"WHEN {_EVIDENCE} THEN (SELECT action_id FROM evidence WHERE id = d.source_id) "
+        f"WHEN {_PROGRESS} THEN (SELECT action_id FROM progress_updates WHERE id = d.source_id) "
+        "ELSE d.source_id END"
+    ),
+}
+# Exempt (Part 2) text: papers marked exempt or on an exempt item, decisions of an
+# exempt item, the exempt items of minutes (their own documents).
+_VISIBLE: dict[str, str] = {
+    "paper": (
+        "NOT EXISTS (SELECT 1 FROM papers p LEFT JOIN agenda_items ai "
+        "ON ai.id = p.agenda_item_id WHERE p.id = d.source_id "
+        "AND (p.exempt OR coalesce(ai.exempt, 0)))"
+    ),
+    "decision": (
+        "NOT EXISTS (SELECT 1 FROM decisions de JOIN agenda_items ai "
+        "ON ai.id = de.agenda_item_id WHERE de.id = d.source_id AND ai.exempt)"
+    ),
+    "minutes": f"d.id >> {_SHIFT} <> {_MINUTES_EXEMPT}",
+}
+
+
+def _kind_query(kind: str) -> Any:
+    record = _RECORD.get(kind, "d.source_id")
+    visible = _VISIBLE.get(kind, "1")
+    return text(
+        f"""
+        WITH m AS (
+            SELECT rowid AS doc, bm25({FTS_TABLE}, {TITLE_WEIGHT}, {BODY_WEIGHT}) AS rank
+            FROM {FTS_TABLE}
+            WHERE {FTS_TABLE} MATCH :q AND rowid BETWEEN :lo AND :hi
+            ORDER BY rowid DESC LIMIT :cap
+        )
+        SELECT m.doc, m.rank, {record} AS record_id
+        FROM m JOIN {DOCS_TABLE} AS d ON d.id = m.doc
+        WHERE :all_ OR ({visible})
+        """
+    )
+
+
+_KIND_QUERIES = {kind: _kind_query(kind) for kind in KINDS}
+
+_SNIPPETS = text(
+    f"""
+    SELECT rowid, snippet({FTS_TABLE}, 1, :open_, :close_, '…', {SNIPPET_TOKENS})
+    FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :q AND rowid IN :docs
+    """
+).bindparams(bindparam("docs", expanding=True))
+
+
+def search(
+    session: Session, query: str, *, limit_per_kind: int = 8, include_exempt: bool
+) -> list[SearchGroup]:
+    """Find records matching what was typed, grouped by kind (only kinds with hits).
+
+    Args:
+        session: a session on a Boardpack database (no index, e.g. PostgreSQL: no hits).
+        query: the text as typed; any text is safe.
+        limit_per_kind: at most this many hits of each kind.
+        include_exempt: whether exempt items, papers and decisions may be found
+            (the viewer's `Capability.READ_EXEMPT`).
+
+    Returns:
+        Groups in `KINDS` order, hits best first.
+    """
+    match = fts_query(query)
+    if match is None or limit_per_kind <= 0 or not index_available(session):
+        return []
+    best: dict[str, list[tuple[int, float, str]]] = {}
+    try:
+        for kind in KINDS:
+            lo, hi = KIND_RANGES[kind]
+            rows = session.execute(
+                _KIND_QUERIES[kind],
+                {"q": match, "lo": lo, "hi": hi, "cap": CANDIDATES, "all_": include_exempt},
+            ).all()
+            chosen: dict[str, tuple[int, float, str]] = {}
+            for doc, rank, record_id in sorted(rows, key=lambda r: (r.rank, -r.doc)):
+                if record_id is not None and str(record_id) not in chosen:
+                    chosen[str(record_id)] = (int(doc), float(rank), str(record_id))
+                    if len(chosen) == limit_per_kind:
+                        break
+            if chosen:
+                best[kind] = list(chosen.values())
+        if not best:
+            return []
+        docs = [doc for found in best.values() for doc, _, _ in found]
+        snippets: dict[int, str] = {
+            int(doc): " ".join(str(snip or "").split())
+            for doc, snip in session.execute(
+                _SNIPPETS,
+                {"q": match, "docs": docs, "open_": MARK_OPEN, "close_": MARK_CLOSE},
+            )
+        }
+    except OperationalError as exc:  # never expected: the query is built to be valid
+        log.warning("search for %r failed: %s", query, exc)
+        return []
+    groups: list[SearchGroup] = []
+    for kind, found in best.items():
+        labels = _labels(session, kind, [record_id for _, _, record_id in found])
+        hits = []
+        for doc, rank, record_id in found:
+            label = labels.get(record_id)
+            if label is None:  # the index names a record that is gone (never expected)
+                continue
+            title, detail = label
+            hits.append(
+                SearchHit(
+                    kind, record_id, title, snippets.get(doc, ""), rank, PAGE_HINTS[kind], detail
+                )
+            )
+        if hits:
+            groups.append(SearchGroup(kind, tuple(hits)))
+    return groups
+
+
+def plain_snippet(snippet: str) -> str:
+    """A snippet without its match marks."""
+    return snippet.replace(MARK_OPEN, "").replace(MARK_CLOSE, "")
+
+
+def snippet_parts(snippet: str) -> list[tuple[str, bool]]:
+    """A snippet as (text, is_match) runs, for a view to emphasise the matches."""
+    parts: list[tuple[str, bool]] = []
+    rest = snippet
+    while rest:
+        start = rest.find(MARK_OPEN)
+        if start < 0:
+            parts.append((rest.replace(MARK_CLOSE, ""), False))
+            break
+        if start:
+            parts.append((rest[:start].replace(MARK_CLOSE, ""), False))
+        end = rest.find(MARK_CLOSE, start + 1)
+        if end < 0:
+            end = len(rest)
+        parts.append((rest[start + 1 : end].replace(MARK_OPEN, ""), True))
+        rest = rest[end + 1 :]
+    return [(t, m) for t, m in parts if t]
+
+
+# Labels ---------------------------------------------------------------------------
+
+
+def _long_date(value: Any) -> str:
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value[:10])
+    if isinstance(value, dt.date):
+        return f"{value.day} {value:%B %Y}"
+    return ""
+
+
+def _label_rows(session: Session, sql: str, ids: list[str]) -> list[Any]:
+    stmt = text(sql).bindparams(bindparam("ids", expanding=True))
+    return list(session.execute(stmt, {"ids": ids}))
+
+
+def _labels(session: Session, kind: str, ids: list[str]) -> dict[str, tuple[str, str]]:
+    """Title and detail line of each record of one kind."""
+    out: dict[str, tuple[str, str]] = {}
+    if kind == "action":
+        for r in _label_rows(
+            session,
+            "SELECT a.id, a.reference, a.title, a.rag, t.number FROM actions a "
+            "LEFT JOIN themes t ON t.id = a.theme_id WHERE a.id IN :ids",
+            ids,
+        ):
+            rag = str(r.rag).capitalize() if r.rag else "No RAG yet"
+            theme = f"Theme {r.number} · " if r.number is not None else ""
+            out[r.id] = (f"{r.reference} {r.title}", f"{theme}{rag}")
+    elif kind == "risk":
+        for r in _label_rows(
+            session,
+            "SELECT id, reference, title, likelihood, impact, status FROM risks WHERE id IN :ids",
+            ids,
+        ):
+            score = int(r.likelihood) * int(r.impact)
+            status = "" if r.status == "open" else f" · {str(r.status).capitalize()}"
+            out[r.id] = (f"{r.reference} {r.title}", f"Score {score}{status}")
+    elif kind == "kpi":
+        for r in _label_rows(
+            session, "SELECT id, reference, title, unit FROM kpis WHERE id IN :ids", ids
+        ):
+            out[r.id] = (f"{r.reference} {r.title}", f"Indicator ({r.unit})")
+    elif kind == "decision":
+        for r in _label_rows(
+            session,
+            "SELECT d.id, d.number, d.kind, m.meeting_date, b.code FROM decisions d "
+            "JOIN meetings m ON m.id = d.meeting_id JOIN boards b ON b.id = d.board_id "
+            "WHERE d.id IN :ids",
+            ids,
+        ):
+            out[r.id] = (
+                f"{r.number} ({r.kind})",
+                f"{r.code} meeting, {_long_date(r.meeting_date)}",
+            )
+    elif kind == "minutes":
+        for r in _label_rows(
+            session,
+            "SELECT v.id, v.version, v.status, m.meeting_date, b.code FROM minutes_versions v "
+            "JOIN meetings m ON m.id = v.meeting_id JOIN boards b ON b.id = m.board_id "
+            "WHERE v.id IN :ids",
+            ids,
+        ):
+            out[r.id] = (
+                f"Minutes of the {r.code} meeting, {_long_date(r.meeting_date)}",
+                f"Version {r.version} · {str(r.status).capitalize()}",
+            )
+    elif kind == "paper":
+        for r in _label_rows(
+            session,
+            "SELECT p.id, p.title, p.exempt, m.meeting_date, b.code FROM papers p "
+            "JOIN meetings m ON m.id = p.meeting_id JOIN boards b ON b.id = m.board_id "
+            "WHERE p.id IN :ids",
+            ids,
+        ):
+            exempt = " · Exempt" if r.exempt else ""
+            out[r.id] = (str(r.title), f"{r.code} meeting, {_long_date(r.meeting_date)}{exempt}")
+    return out
+
+
+# Full text ------------------------------------------------------------------------
+
+
+def record_text(
+    session: Session, kind: str, record_id: str, *, include_exempt: bool
+) -> RecordText | None:
+    """The full text of a decision, minutes version or paper (None: absent or not allowed).
+
+    Args:
+        session: a session on a Boardpack database.
+        kind: "decision", "minutes" or "paper".
+        record_id: the record's id.
+        include_exempt: whether exempt text may be shown; without it an exempt
+            paper or decision is None and a minutes version shows its exempt items
+            as the public minutes do (title and the paragraph relied on).
+
+    Returns:
+        The record's title, detail line and text, or None.
+    """
+    labels = _labels(session, kind, [record_id])
+    if record_id not in labels:
+        return None
+    title, detail = labels[record_id]
+    if kind == "decision":
+        row = session.execute(
+            text(
+                "SELECT d.wording, d.votes_for, d.votes_against, d.votes_abstain, "
+                "coalesce(ai.exempt, 0) AS exempt, ai.title AS item FROM decisions d "
+                "LEFT JOIN agenda_items ai ON ai.id = d.agenda_item_id WHERE d.id = :id"
+            ),
+            {"id": record_id},
+        ).one()
+        if row.exempt and not include_exempt:
+            return None
+        lines = [str(row.wording)]
+        if row.item:
+            lines.insert(0, f"Item: {row.item}\n")
+        if row.votes_for is not None:
+            lines.append(
+                f"\nVotes: {row.votes_for} for, {row.votes_against or 0} against, "
+                f"{row.votes_abstain or 0} abstaining"
+            )
+        return RecordText(kind, record_id, title, detail, "\n".join(lines))
+    if kind == "paper":
+        row = session.execute(
+            text(
+                "SELECT p.text, p.report_of, p.exempt OR coalesce(ai.exempt, 0) AS exempt "
+                "FROM papers p LEFT JOIN agenda_items ai ON ai.id = p.agenda_item_id "
+                "WHERE p.id = :id"
+            ),
+            {"id": record_id},
+        ).one()
+        if row.exempt and not include_exempt:
+            return None
+        body = str(row.text or "(This paper has no extracted text.)")
+        if row.report_of:
+            body = f"Report of: {row.report_of}\n\n{body}"
+        return RecordText(kind, record_id, title, detail, body)
+    if kind == "minutes":
+        content = session.execute(
+            text("SELECT content_json FROM minutes_versions WHERE id = :id"), {"id": record_id}
+        ).scalar_one()
+        return RecordText(
+            kind, record_id, title, detail, minutes_text(str(content), include_exempt)
+        )
+    return None
+
+
+def _as_lines(value: Any) -> list[str]:
+    if value is None or value == "":
+        return []
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [line for v in value for line in _as_lines(v)]
+    if isinstance(value, dict):
+        return [line for v in value.values() for line in _as_lines(v)]
+    return [str(value)]
+
+
+def minutes_text(content_json: str, include_exempt: bool) -> str:
+    """Readable text of a minutes document (`boardpack-minutes/1` JSON, or any text)."""
+    try:
+        doc = json.loads(content_json)
+    except ValueError:
+        return content_json
+    if not isinstance(doc, dict):
+        return "\n".join(_as_lines(doc))
+    lines: list[str] = []
+    attendance = doc.get("attendance")
+    if isinstance(attendance, dict):
+        for key, heading in (
+            ("present", "Present"),
+            ("in_attendance", "In attendance"),
+            ("apologies", "Apologies"),
+            ("absent", "Absent"),
+        ):
+            names = _as_lines(attendance.get(key))
+            if names:
+                lines.append(f"{heading}: {', '.join(names)}")
+        lines.append("")
+    items = doc.get("items")
+    for position, item in enumerate(items if isinstance(items, list) else [], start=1):
+        if not isinstance(item, dict):
+            lines.extend(_as_lines(item))
+            continue
+        number = item.get("number", position)
+        lines.append(f"{number}. {item.get('title', '')}")
+        if item.get("exempt") and not include_exempt:
+            paragraph = item.get("exempt_paragraph")
+            cited = f" (paragraph {paragraph} of Schedule 12A)" if paragraph else ""
+            lines.append(f"Exempt item{cited}: not shown.")
+            lines.append("")
+            continue
+        lines.extend(_as_lines(item.get("minutes")))
+        decisions = item.get("decisions")
+        for decision in decisions if isinstance(decisions, list) else []:
+            if isinstance(decision, dict):
+                lines.append(
+                    f"Resolved {decision.get('number', '')} ({decision.get('kind', '')}): "
+                    f"{decision.get('wording', '')}"
+                )
+        arising = item.get("actions_arising")
+        for action in arising if isinstance(arising, list) else []:
+            if isinstance(action, dict):
+                who = f" — {action['owner']}" if action.get("owner") else ""
+                due = f", by {action['due']}" if action.get("due") else ""
+                lines.append(f"Action: {action.get('text', '')}{who}{due}")
+        lines.append("")
+    return "\n".join(lines).strip() or content_json
