@@ -52,6 +52,9 @@ if TYPE_CHECKING:
 LIST_ROWS_SHOWN = 4
 #: The least width of one version's card; more versions than fit scroll sideways.
 CARD_MIN_WIDTH = 320
+#: Height of the versions of a delete or a change to signed minutes (a few fields).
+SHORT_CARDS_HEIGHT = 220
+WIDGET_SIZE_MAX = 16_777_215  # Qt's QWIDGETSIZE_MAX
 
 
 def when_text(at: dt.datetime) -> str:
@@ -330,6 +333,7 @@ class ConflictsPage(QWidget):
         details.addWidget(self.merged_label)
         details.addWidget(self.merged_edit)
         details.addLayout(choices)
+        details.addStretch(0)  # short versions (a delete) leave the room below the buttons
 
         layout = QVBoxLayout(tab)
         layout.setContentsMargins(0, 10, 0, 0)
@@ -520,6 +524,8 @@ class ConflictsPage(QWidget):
             self.cards.append(card)
         if kind == "text" and newest is not None:
             self.merged_edit.setPlainText(newest.value if isinstance(newest.value, str) else "")
+        # A few changed fields need little room; free text gets all there is.
+        self.cards_area.setMaximumHeight(WIDGET_SIZE_MAX if kind == "text" else SHORT_CARDS_HEIGHT)
         self.merged_label.setVisible(kind == "text")
         self.merged_edit.setVisible(kind == "text")
         self.save_merged_button.setVisible(kind == "text")

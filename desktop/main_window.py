@@ -254,7 +254,6 @@ class MainWindow(QMainWindow):
             self.sync_status,
             self.conflicts_page,
             show_page=self.show_page,
-            show_message=self.status.showMessage,
         )
         return self.sync_ui
 

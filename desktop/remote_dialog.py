@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QPushButton,
     QVBoxLayout,
@@ -49,6 +50,7 @@ class RemoteDialog(QDialog):
         )
         intro.setWordWrap(True)
         intro.setTextFormat(Qt.TextFormat.PlainText)
+        intro.setMinimumWidth(620)
         label = QLabel("&Address:")
         self.address_edit = QLineEdit(current or "")
         self.address_edit.setObjectName("remoteAddress")
@@ -87,6 +89,8 @@ class RemoteDialog(QDialog):
         row.addWidget(self.choose_button)
         layout = QVBoxLayout(self)
         layout.setSpacing(10)
+        # Never smaller than what it says (the error line comes and goes).
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
         layout.addWidget(intro)
         layout.addLayout(row)
         layout.addWidget(examples)
@@ -112,6 +116,7 @@ class RemoteDialog(QDialog):
             self.error_label.setText(message)
             self.error_label.setAccessibleName(message)
             self.error_label.setVisible(True)
+            self.adjustSize()
             self.address_edit.setFocus()
             return
         self.accept()

@@ -6,7 +6,8 @@ many records it loaded for the board; then the sync part
 (`desktop.sync_status`: changes and files to send, conflicts, last sync),
 which the window adds once it is built. When the bar is too narrow for all
 of them (a 1366-pixel laptop, a zoomed screen) the loaded counts give way
-first: the dashboard shows the same figures, the sync state is shown nowhere else.
+first — the dashboard shows the same figures, the sync state is shown nowhere
+else — then the database path, rather than showing a clipped stub of it.
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ from PySide6.QtWidgets import QLabel, QSizePolicy, QStatusBar, QWidget
 
 if TYPE_CHECKING:
     from db.views import BoardCounts
+
+#: The least room worth showing the database path in (it is clipped, not wrapped).
+DATABASE_MIN_WIDTH = 140
 
 
 def _plural(n: int, word: str, plural: str | None = None) -> str:
@@ -68,14 +72,19 @@ class BoardStatusBar(QStatusBar):
         self.addPermanentWidget(part)
 
     def _fit(self) -> None:
-        """Show the loaded counts only if they fit beside everything else."""
-        wanted = bool(self.counts_label.text())
+        """Show the loaded counts only if they fit, and the database path only if it can be read."""
         others = [self.viewer_label] + ([self._sync_part] if self._sync_part else [])
         used = sum(w.sizeHint().width() for w in others if not w.isHidden())
-        room = self.width() - used - 48  # margins, spacing, a little of the database path
-        fits = self.counts_label.sizeHint().width() <= room
-        if self.counts_label.isHidden() == (wanted and fits):
-            self.counts_label.setVisible(wanted and fits)
+        room = self.width() - used - 24  # margins and spacing
+        counts = bool(self.counts_label.text())
+        counts = counts and self.counts_label.sizeHint().width() + 48 <= room
+        if self.counts_label.isHidden() == counts:
+            self.counts_label.setVisible(counts)
+        if counts:
+            room -= self.counts_label.sizeHint().width()
+        database = room >= DATABASE_MIN_WIDTH  # a clipped "Datab" says nothing
+        if self.database_label.isHidden() == database:
+            self.database_label.setVisible(database)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

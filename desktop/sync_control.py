@@ -13,6 +13,7 @@ through signals; the status-bar part, the conflicts page and the dialogs
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -25,6 +26,8 @@ if TYPE_CHECKING:
     from db.store import Database
     from db.sync.conflicts import OpenConflict
     from db.sync.engine import SyncResult, SyncStatus
+
+log = logging.getLogger(__name__)
 
 #: How often a laptop with a central store syncs on its own (minutes).
 BACKGROUND_SYNC_MINUTES = 5
@@ -154,7 +157,7 @@ class SyncController(QObject):
         try:
             current = status(self.database)
         except Exception as error:  # a status bar must not bring the window down
-            self.failed.emit(one_line(error), False)
+            log.warning("could not read the sync status: %s", one_line(error))
             return self._status
         if current != self._status:
             self._status = current

@@ -16,8 +16,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QAction, QColor, QFont, QPalette
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -65,6 +65,16 @@ def short_reason(error: str) -> str:
     return "error"
 
 
+def failure_text(error: str) -> str:
+    """The failed attempt as the status bar says it: "Offline", "Update required", …"""
+    reason = short_reason(error)
+    if reason == "cancelled":
+        return "Last attempt cancelled"
+    if reason == "error":
+        return "Sync failed"
+    return reason[0].upper() + reason[1:]
+
+
 def pending_text(changes: int, files: int) -> str:
     """ "Nothing to send", or "To send: 3 changes, 0 files"."""
     if not changes and not files:
@@ -107,6 +117,8 @@ class SyncStatusPart(QWidget):
         self.setObjectName("syncStatus")
         self.setAccessibleName("Sync status")
         self._now: dt.datetime | None = None  # tests pin "now"; None is the real time
+        self._where = ""
+        self._result = ""
 
         self.pending_label = _label("syncPending")
         self.conflicts_button = QToolButton()
@@ -122,7 +134,9 @@ class SyncStatusPart(QWidget):
         self.overrides_button.setVisible(False)
         self.last_sync_label = _label("syncLast")
         self.failure_label = _label("syncFailure")
-        self.failure_label.setStyleSheet(f"color: {FAILURE_COLOUR}; font-weight: bold;")
+        palette = self.failure_label.palette()
+        palette.setColor(QPalette.ColorRole.WindowText, QColor(FAILURE_COLOUR))
+        self.failure_label.setPalette(palette)
         self.failure_label.setVisible(False)
 
         self.progress_bar = QProgressBar()
@@ -153,12 +167,17 @@ class SyncStatusPart(QWidget):
         self.cancel_button.clicked.connect(self.cancel_clicked)
         self.cancel_button.setVisible(False)
 
-        for label in (self.pending_label, self.last_sync_label, self.failure_label):
-            label.setContentsMargins(6, 2, 6, 2)
+        for label in (
+            self.pending_label,
+            self.last_sync_label,
+            self.failure_label,
+            self.progress_label,
+        ):
+            label.setContentsMargins(4, 2, 4, 2)
         self.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)
         layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 8, 0)
-        layout.setSpacing(2)
+        layout.setContentsMargins(0, 0, 6, 0)
+        layout.setSpacing(0)  # the labels carry their own margins
         for widget in (
             self.pending_label,
             self.conflicts_button,
@@ -172,6 +191,20 @@ class SyncStatusPart(QWidget):
         ):
             layout.addWidget(widget)
         self.setVisible(False)  # nothing to say until a database's status arrives
+        self._fit_fonts()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._fit_fonts()
+
+    def _fit_fonts(self) -> None:
+        # A style sheet (the conflicts chip) would otherwise pin the application's smaller
+        # font; the failure reason is bold so it reads as a warning without its colour.
+        self.conflicts_button.setFont(self.font())
+        bold = QFont(self.font())
+        bold.setBold(True)
+        self.failure_label.setFont(bold)
 
     def set_actions(self, sync_now: QAction, menu_actions: list[QAction]) -> None:
         """The Sync now action behind the button, and the button's menu."""
@@ -180,6 +213,12 @@ class SyncStatusPart(QWidget):
         menu.setObjectName("syncMenu")
         menu.addActions(menu_actions)
         self.sync_button.setMenu(menu)
+
+    def show_result(self, text: str) -> None:
+        """What the last sync did ("Synced: 3 sent, 5 received"), kept in the tooltip."""
+        self._result = text
+        self.last_sync_label.setToolTip(self._where + (f"\n{text}" if text else ""))
+        self.last_sync_label.setAccessibleDescription(text)
 
     def show_status(self, status: SyncStatus, *, background_minutes: int | None = None) -> None:
         """Render one `SyncStatus` (pending, conflicts, overrides, last sync, last failure)."""
@@ -212,6 +251,7 @@ class SyncStatusPart(QWidget):
             if conflicts
             else "QToolButton { padding: 1px 6px; }"
         )
+        self._fit_fonts()
 
         overridden = status.unseen_overrides
         self.overrides_button.setVisible(bool(overridden))
@@ -239,12 +279,11 @@ class SyncStatusPart(QWidget):
             if background_minutes and status.remote
             else ""
         )
-        self.last_sync_label.setToolTip(where + every)
+        self._where = where + every
+        self.show_result(self._result)
 
         if status.last_error:
-            reason = short_reason(status.last_error)
-            failure = "Last attempt cancelled" if reason == "cancelled" else f"Failed: {reason}"
-            self.failure_label.setText(failure)
+            self.failure_label.setText(failure_text(status.last_error))
             self.failure_label.setAccessibleName(f"Last sync attempt: {status.last_error}")
             self.failure_label.setToolTip(status.last_error)
             self.failure_label.setVisible(True)

@@ -29,8 +29,6 @@ if TYPE_CHECKING:
 
 SYNC_NOW_KEYS = "Ctrl+Shift+S"
 CONFLICTS_KEYS = "Ctrl+Shift+C"
-#: How long "Synced: …" stays in the status bar (ms).
-RESULT_MESSAGE_MS = 10_000
 
 
 def _action(parent: QWidget, text: str, name: str, keys: str | None, tip: str) -> QAction:
@@ -58,7 +56,6 @@ class SyncUi(QObject):
         page: ConflictsPage,
         *,
         show_page: Callable[[str], None],
-        show_message: Callable[[str, int], None],
     ) -> None:
         super().__init__(window)
         self.window = window
@@ -66,7 +63,6 @@ class SyncUi(QObject):
         self.part = part
         self.page = page
         self._show_page = show_page
-        self._show_message = show_message
         self.failure_box: QMessageBox | None = None
         self.remote_dialog: RemoteDialog | None = None
 
@@ -191,7 +187,7 @@ class SyncUi(QObject):
         self.remote_action.setEnabled(not running)
 
     def _synced(self, result: SyncResult) -> None:
-        self._show_message(result_text(result), RESULT_MESSAGE_MS)
+        self.part.show_result(f"{result_text(result)} ({result.seconds:.1f} s)")
 
     def _failed(self, reason: str, manual: bool) -> None:
         if not manual:

@@ -39,8 +39,16 @@ def test_run_gui_shows_the_board_after_the_frame(qtbot: QtBot, board_database: D
             QTimer.singleShot(20, check)
 
     QTimer.singleShot(0, check)
-    QTimer.singleShot(10_000, lambda: QApplication.instance().exit(3))  # type: ignore[union-attr]
-    assert run_gui(board_database.path) == 0
+    # A stopped timer, not a bare singleShot: fired after run_gui has returned, exit()
+    # would leave Qt quitting, and every later qtbot.wait would return at once.
+    give_up = QTimer()
+    give_up.setSingleShot(True)
+    give_up.timeout.connect(lambda: QApplication.instance().exit(3))  # type: ignore[union-attr]
+    give_up.start(10_000)
+    try:
+        assert run_gui(board_database.path) == 0
+    finally:
+        give_up.stop()
     assert seen == ["Ofsted Priority Action Board", "Viewing as Alex Morgan (Chair)"]
 
 
