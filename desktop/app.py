@@ -7,9 +7,9 @@ to a first window stays close to a bare PySide6 window. Heavy modules
 (matplotlib, reportlab) are never imported here. `build_main_window` does the
 same without an event loop, for tests and screenshots. `attach_sync` gives
 the window its sync controller (and the one background worker) once the
-database is open; only `run_gui` also starts the background syncs. `load_window_data` is
-the one place the window's data is read: one short read-only session over
-`db.views`, returning frozen dataclasses.
+database is open; only `run_gui` also starts the background syncs.
+`load_window_data` is the one place the window's data is read: one short
+read-only session over `db.views`, returning frozen dataclasses.
 """
 
 from __future__ import annotations
