@@ -5,10 +5,13 @@ own, and shared by every face (dashboard, CLI, exports). First resident: the
 Select Committee's "sustained downward trend" for performance indicators — an
 indicator whose last three or more period-to-period moves each went the wrong
 way for its polarity. A flat move is not a wrong move, so it ends a run.
+Also here: the plan's Blue gate (Blue only with evidence the board has accepted)
+and what makes an action overdue.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -97,3 +100,38 @@ DEFAULT_RISK_BANDS = (
 def band_for(score: int, bands: Sequence[BandSpec] = DEFAULT_RISK_BANDS) -> BandSpec | None:
     """The band a likelihood × impact score falls in, if any."""
     return next((b for b in bands if b.min_score <= score <= b.max_score), None)
+
+
+# -- Plan actions ------------------------------------------------------------------------
+
+#: Why Blue is refused to an action without accepted evidence (DOMAIN.md, The plan).
+BLUE_NEEDS_ACCEPTED_EVIDENCE = (
+    "an action goes Blue only once the board has accepted evidence that it is done"
+)
+
+
+def can_go_blue(accepted_evidence_count: int) -> bool:
+    """Whether an action may be rated Blue: only with evidence the board has accepted.
+
+    Args:
+        accepted_evidence_count: how many of the action's pieces of evidence
+            have "accepted" as their latest review.
+
+    Returns:
+        True when at least one piece of evidence stands accepted.
+    """
+    return accepted_evidence_count > 0
+
+
+def is_overdue(due_date: dt.date | None, rag: str | None, today: dt.date) -> bool:
+    """Whether an action is overdue: its due date has passed and it is not Blue.
+
+    Args:
+        due_date: the action's due date (None: no date, never overdue).
+        rag: the action's RAG value ("blue", "green", …) or None when unrated.
+        today: the date "overdue" is measured against (an action due today is not).
+
+    Returns:
+        True for an action past its due date that is not complete.
+    """
+    return due_date is not None and due_date < today and rag != "blue"
