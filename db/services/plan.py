@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -322,9 +323,14 @@ def _as_utc(value: Any) -> dt.datetime | None:
     return stamp.replace(tzinfo=dt.UTC) if stamp.tzinfo is None else stamp.astimezone(dt.UTC)
 
 
+_RUNS = re.compile(r"\d+|\D+")
+
+
 def reference_key(reference: str) -> tuple[tuple[int, int | str], ...]:
-    """A sort key putting "2.10" after "2.9" (numbers compare as numbers, words as words)."""
-    return tuple((0, int(part)) if part.isdigit() else (1, part) for part in reference.split("."))
+    """A sort key putting "2.10" after "2.9" and "2.3a" after "2.3" (runs of digits as numbers)."""
+    return tuple(
+        (0, int(run)) if run.isdigit() else (1, run.casefold()) for run in _RUNS.findall(reference)
+    )
 
 
 def _numeric_key(row: ActionRow) -> tuple[int, ...]:

@@ -275,7 +275,6 @@ class PlanPage(QWidget):
         """Show the board in `env` (loaded when the page is next visible)."""
         self._env = env
         self._stale = True
-        self._temp = None
         if self.isVisible():
             self.reload()
 

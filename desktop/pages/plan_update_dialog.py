@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -43,6 +44,20 @@ if TYPE_CHECKING:
     from db.views import RagKeyEntry
 
 RAG_ORDER = ("blue", "green", "amber", "red")
+
+
+def _swatch(colour: str, size: int = 14) -> QIcon:
+    """A small rounded square of the RAG's colour, beside its word (never instead of it)."""
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    fill = QColor(colour)
+    painter.setPen(fill.darker(135))
+    painter.setBrush(fill)
+    painter.drawRoundedRect(1, 1, size - 2, size - 2, 3, 3)
+    painter.end()
+    return QIcon(pixmap)
 
 
 class ProgressInput(NamedTuple):
@@ -72,7 +87,7 @@ class ProgressUpdateDialog(QDialog):
         self.setObjectName("progressUpdateDialog")
         self.setWindowTitle(f"Progress update — {detail.reference}")
         self.setAccessibleName(f"Add progress update to action {detail.reference}")
-        self.setMinimumWidth(560)
+        self.setMinimumWidth(640)
         self._submit = submit
         self._detail = detail
 
@@ -99,6 +114,8 @@ class ProgressUpdateDialog(QDialog):
             label = entry.label if entry else rag.capitalize()
             button = QRadioButton(f"{label} — {entry.meaning}" if entry else label)
             button.setAccessibleName(label)
+            if entry is not None:
+                button.setIcon(_swatch(entry.colour))
             self.rag_group.addButton(button)
             self.rag_buttons[rag] = button
             rag_box.addWidget(button)
