@@ -172,6 +172,12 @@ class MainWindow(QMainWindow):
             shortcut = QShortcut(shortcut_for(position), self)
             shortcut.activated.connect(lambda key=key: self.show_page(key))
             self.shortcuts[key] = shortcut
+        # Search everywhere (Ctrl+K): opens a hit through navigate, like the dashboard.
+        from desktop.search_palette import SHORTCUT, SearchPalette
+
+        self.search_palette = SearchPalette(lambda: self._data, self.navigate, self)
+        self.shortcuts["search"] = QShortcut(SHORTCUT, self)
+        self.shortcuts["search"].activated.connect(self.search_palette.open_palette)
 
         self.navigation.page_chosen.connect(self._raise_page)
         # Clicking the highlighted-before entry from a page outside the navigation.
