@@ -35,6 +35,8 @@ TARGET_STYLE = ("#00703c", "#4cb58a", "--", "")
 NATIONAL_STYLE = ("#505a5f", "#b1b4b6", ":", "s")
 REGIONAL_STYLE = ("#912b88", "#d17ac9", "-.", "^")
 DECLINE_COLOUR = "#d4351c"
+#: Lines of text kept for the caption under the chart.
+CAPTION_LINES = 3
 #: Legend order, by the first six characters of each label: the council first.
 LEGEND_ORDER = {"This c": 0, "Target": 1, "Nation": 2, "Region": 3, "Worse ": 4}
 
@@ -92,6 +94,10 @@ class KpiChart(QWidget):
         self.caption.setTextFormat(Qt.TextFormat.PlainText)
         self.caption.setObjectName("chartCaption")
         self.caption.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.caption.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        # A steady height: a caption of another length must not resize the canvas,
+        # which would draw the chart a second time.
+        self.caption.setFixedHeight(self.caption.fontMetrics().lineSpacing() * CAPTION_LINES + 4)
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
         self._layout.setSpacing(4)
@@ -144,6 +150,7 @@ class KpiChart(QWidget):
         self._draw(self.figure, series)
         self.canvas.draw_idle()
         self.caption.setText(series.caption)
+        self.caption.setToolTip(series.caption)
         self.canvas.setAccessibleName(f"Chart: {series.title}")
         self.canvas.setAccessibleDescription(series.caption)
 

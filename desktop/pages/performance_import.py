@@ -256,7 +256,8 @@ class ImportDialog(QDialog):
             f"{report.count(RowAction.UPDATE)} updating months already held",
             f"{report.count(RowAction.UNCHANGED)} the same as held",
         ]
-        return f"Of the {report.rows_ok} valid rows: " + ", ".join(parts) + "."
+        rows = "row" if report.rows_ok == 1 else "rows"
+        return f"Of the {report.rows_ok} valid {rows}: " + ", ".join(parts) + "."
 
     def _set_state(self, state: str, text: str) -> None:
         self.state = state

@@ -128,7 +128,8 @@ class RecordReviewDialog(QDialog):
             scores.addWidget(spin)
             scores.addSpacing(8)
         scores.addWidget(self.score_chip)
-        scores.addWidget(self.score_text, 1)
+        scores.addStretch(1)
+        self.score_text.setWordWrap(True)
 
         self.reviewed_on = QDateEdit(QDate(today.year, today.month, today.day))
         self.reviewed_on.setCalendarPopup(True)
@@ -152,6 +153,7 @@ class RecordReviewDialog(QDialog):
 
         form = QFormLayout()
         form.addRow("Scores:", scores)
+        form.addRow("", self.score_text)
         form.addRow("Reviewed on:", self.reviewed_on)
         form.addRow("Agreed in:", self.decision)
         form.addRow("Commentary:", self.commentary)
@@ -225,6 +227,9 @@ class _BandRow:
             spin.valueChanged.connect(on_change)
         self.colour = QLineEdit(band.colour)
         self.colour.setMaxLength(7)
+        self.sample = QLabel("")
+        self.sample.setFixedSize(28, 22)
+        self.sample.setAccessibleName("Colour sample")
         self.swatch = QPushButton("Choose…")
         self.remove = QPushButton("Remove")
         self.label.textChanged.connect(on_change)
@@ -242,10 +247,10 @@ class _BandRow:
         self.swatch.setAccessibleName(f"Choose the colour of {label}")
         self.remove.setAccessibleName(f"Remove the band {label}")
         colour = QColor(self.colour.text())
-        if colour.isValid():
-            self.swatch.setStyleSheet(
-                f"QPushButton {{ border-left: 14px solid {colour.name()}; padding-left: 6px; }}"
-            )
+        fill = colour.name() if colour.isValid() else "transparent"
+        self.sample.setStyleSheet(
+            f"QLabel {{ background: {fill}; border: 1px solid palette(mid); border-radius: 3px; }}"
+        )
 
     def _choose(self) -> None:
         chosen = QColorDialog.getColor(QColor(self.colour.text()), self.swatch, "Band colour")
@@ -256,7 +261,7 @@ class _BandRow:
         return BandSpec(self.label.text(), self.low.value(), self.high.value(), self.colour.text())
 
     def widgets(self) -> tuple[QWidget, ...]:
-        return (self.label, self.low, self.high, self.colour, self.swatch, self.remove)
+        return (self.label, self.low, self.high, self.colour, self.sample, self.swatch, self.remove)
 
 
 class BandsDialog(QDialog):
@@ -283,7 +288,7 @@ class BandsDialog(QDialog):
         intro.setWordWrap(True)
         self.grid = QGridLayout()
         self.grid.setHorizontalSpacing(8)
-        for column, heading in enumerate(("Label", "From", "To", "Colour")):
+        for column, heading in enumerate(("Label", "From", "To", "Colour (#RRGGBB)")):
             label = QLabel(heading)
             font = label.font()
             font.setBold(True)
