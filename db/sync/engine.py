@@ -264,8 +264,13 @@ def sync(
 ) -> SyncResult:
     """Sync this laptop both ways with the central store. Raises CentralError on failure."""
     started = time.perf_counter()
-    central = CentralStore(remote) if isinstance(remote, str) else remote
+    url = remote if isinstance(remote, str) else remote.url
     result = SyncResult()
+    try:
+        central = CentralStore(remote) if isinstance(remote, str) else remote
+    except Exception as exc:  # a bad URL or a missing shared-drive file: say so too
+        _record(database, url, str(exc))
+        raise
     try:
         with database.engine.connect() as conn:
             state = _state(conn)
@@ -280,9 +285,9 @@ def sync(
             result.pushed = _push(database, central, state, batch, progress)
             _pull(database, central, state, batch, result, progress)
             result.files_down = blobs.prefetch_next_meeting(database, central)
-        _record(database, remote if isinstance(remote, str) else central.url, None)
+        _record(database, url, None)
     except Exception as exc:
-        _record(database, remote if isinstance(remote, str) else central.url, str(exc))
+        _record(database, url, str(exc))
         raise
     finally:
         if isinstance(remote, str):

@@ -25,6 +25,7 @@ anything remote is applied, so a base is exactly what the writer saw.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -363,7 +364,6 @@ class Replica:
     def _fold_one(self, c: Change) -> Change:
         row = self._row(c.table_name, c.row_id)
         clocks = row.clocks
-        stamp = [c.hlc, c.site_id]
         base: dict[str, Any] = {}
         fields = dict(c.fields or {})
         if c.op == "D":
@@ -398,7 +398,7 @@ class Replica:
                         base[name] = [clocks[name][:2]]
                     else:
                         base[name] = []
-                clocks[name] = stamp
+                clocks[name] = _clock(c, name)
         row.dirty = True
         if c.op == "I" and c.table_name == "conflict_resolutions":
             self._settle(fields)
@@ -477,8 +477,7 @@ class Replica:
     def _insert(self, table: _Shape, c: Change, row: _Row) -> None:
         fields = c.fields or {}
         self._write(table, c.row_id, fields, new=True)
-        stamp = [c.hlc, c.site_id]
-        row.clocks = {name: stamp for name in fields}
+        row.clocks = {name: _clock(c, name) for name in fields}
         row.dirty = True
 
     def _merge_fields(self, table: _Shape, c: Change, row: _Row, stats: ApplyStats) -> None:
@@ -519,6 +518,7 @@ class Replica:
                             won_value=_dumps(won),
                             won_by_user=c.user_id,
                             won_by_site=c.site_id,
+                            at=dt.datetime.now(dt.UTC),
                         )
                     )
                     stats.overrides += 1
@@ -541,7 +541,7 @@ class Replica:
                     {
                         "hlc": int(current[0]),
                         "site": current[1],
-                        "user": None,
+                        "user": current[2] if len(current) > 2 else None,
                         "value": shown.get(name),
                     }
                 ]
@@ -555,7 +555,7 @@ class Replica:
         self._set_conflict(c.table_name, c.row_id, name, heads if len(heads) > 1 else None)
         if len({json.dumps(v["value"], sort_keys=True) for v in heads}) > 1:
             stats.conflicts += 1
-        clocks[name] = [top["hlc"], top["site"]]
+        clocks[name] = [top["hlc"], top["site"], top.get("user")]
         row.dirty = True
         return top["value"]
 
@@ -608,9 +608,8 @@ class Replica:
             stats.conflicts += 1
         fields = c.fields or {}
         self._write(table, c.row_id, fields, new=False)
-        stamp = [c.hlc, c.site_id]
         for name in fields:
-            clocks[name] = stamp
+            clocks[name] = _clock(c, name)
             self._set_conflict(c.table_name, c.row_id, name, None)
         clocks[FROZEN] = [c.hlc, c.site_id, base]
         row.dirty = True
@@ -655,6 +654,14 @@ def _shapes(conn: Connection) -> dict[str, _Shape]:
             codec.table_codecs(table, conn.dialect.name)[0],
         )
     return shapes
+
+
+def _clock(c: Change, name: str) -> list[Any]:
+    """A field's clock; free-text fields also remember who wrote the value, so a
+    conflict can name the author of every version on every replica."""
+    if is_text(c.table_name, name):
+        return [c.hlc, c.site_id, c.user_id]
+    return [c.hlc, c.site_id]
 
 
 def _q(name: str) -> str:
