@@ -93,6 +93,24 @@ def fixed_columns(view: QTableView, widths: dict[int, int], stretch: int) -> Non
     header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
 
 
+def fit_rows(view: QTableView, column: int, minimum: int) -> None:
+    """Size each row to its wrapped text in `column` (at least `minimum` px high).
+
+    Much cheaper than `resizeRowsToContents`, which asks every cell of every
+    column for its size hint: only one column of these lists ever wraps.
+    """
+    model = view.model()
+    if model is None:
+        return
+    metrics = view.fontMetrics()
+    width = max(view.columnWidth(column) - 6, 40)  # the style's text margins, 3 px a side
+    flags = int(Qt.TextFlag.TextWordWrap)
+    for row in range(model.rowCount()):
+        text = str(model.index(row, column).data() or "")
+        height = metrics.boundingRect(0, 0, width, 10_000, flags, text).height() + 2
+        view.setRowHeight(row, max(minimum, height))
+
+
 class Notice(QLabel):
     """One line saying what just happened ("Review of R5 recorded."), read out when set."""
 

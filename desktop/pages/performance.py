@@ -49,7 +49,15 @@ from desktop.pages.performance_models import (
     KpiTableModel,
 )
 from widgets.kpi_chart import ChartSeries, KpiChart, format_number
-from widgets.page_parts import Notice, fixed_columns, heading, muted, panel, read_only_table
+from widgets.page_parts import (
+    Notice,
+    fit_rows,
+    fixed_columns,
+    heading,
+    muted,
+    panel,
+    read_only_table,
+)
 
 if TYPE_CHECKING:
     from desktop.background import Worker
@@ -131,6 +139,10 @@ class PerformancePage(QWidget):
         self.env: PageEnv | None = None
         self._stale = True
         self._loading = False
+        self._refit_timer = QTimer(self)
+        self._refit_timer.setSingleShot(True)
+        self._refit_timer.setInterval(0)
+        self._refit_timer.timeout.connect(self._refit)
         self._decline_only = False
         self._rows: tuple[KpiRow, ...] = ()
         self._all_count = 0
@@ -361,7 +373,7 @@ class PerformancePage(QWidget):
         )
         self.table.setColumnHidden(PERIOD, len(months) <= 1)
         self._refit()
-        QTimer.singleShot(0, self._refit)
+        self._refit_timer.start()  # again once the columns have their final widths
         self._show_filter(sum(1 for r in every if r.sustained_decline))
         self._loading = False
         self._restore_selection()
@@ -389,10 +401,10 @@ class PerformancePage(QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         # Column widths settle after this event; wrapped titles change row heights.
-        QTimer.singleShot(0, self._refit)
+        self._refit_timer.start()
 
     def _refit(self) -> None:
-        self.table.resizeRowsToContents()
+        fit_rows(self.table, TITLE, self.table.fontMetrics().height() + 6)
         self._fit_split()
 
     def _show_filter(self, declining: int) -> None:

@@ -66,7 +66,15 @@ from desktop.pages.risks_models import (
     trend_text,
 )
 from widgets.heat_map import HeatMap
-from widgets.page_parts import Notice, fixed_columns, heading, muted, panel, read_only_table
+from widgets.page_parts import (
+    Notice,
+    fit_rows,
+    fixed_columns,
+    heading,
+    muted,
+    panel,
+    read_only_table,
+)
 from widgets.rag_chip import ChipDelegate, RagChip, text_colour_for
 
 if TYPE_CHECKING:
@@ -89,6 +97,10 @@ class RisksPage(QWidget):
         self._target_view = False
         self._stale = True
         self._loading = False
+        self._refit_timer = QTimer(self)
+        self._refit_timer.setSingleShot(True)
+        self._refit_timer.setInterval(0)
+        self._refit_timer.timeout.connect(self._refit)
         self._bands = RiskBands((), custom=False)
         self._rows: tuple[RiskRow, ...] = ()
         self._in_scope = 0
@@ -394,7 +406,7 @@ class RisksPage(QWidget):
         self._loading = True
         self.model.set_rows(self._rows)
         self._refit()
-        QTimer.singleShot(0, self._refit)
+        self._refit_timer.start()  # again once the columns have their final widths
         self._show_filter()
         self._loading = False
         self._restore_selection()
@@ -419,10 +431,11 @@ class RisksPage(QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         # Column widths settle after this event; wrapped titles change row heights.
-        QTimer.singleShot(0, self._refit)
+        self._refit_timer.start()
 
     def _refit(self) -> None:
-        self.table.resizeRowsToContents()
+        # Rows at least as tall as a score chip (`ChipDelegate.sizeHint`).
+        fit_rows(self.table, TITLE, 36)
         self._fit_split()
 
     def _show_message(self, text: str) -> None:
