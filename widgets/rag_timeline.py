@@ -11,11 +11,12 @@ caller passes `TimelineEntry` tuples of display text.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from html import escape
 from typing import NamedTuple
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QPainter, QPaintEvent, QPen
-from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 
 from widgets.rag_chip import RagChip
 from widgets.style import make_muted, muted_text_colour
@@ -106,13 +107,9 @@ class RagTimeline(QWidget):
         )
         self.update()
 
-    @staticmethod
-    def _body(entry: TimelineEntry) -> QWidget:
-        body = QWidget()
-        body.setAccessibleName(spoken(entry))
-        layout = QVBoxLayout(body)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(2)
+    def _body(self, entry: TimelineEntry) -> QWidget:
+        # One rich-text label per entry: a history is re-shown at every selection,
+        # and each label costs a layout pass.
         heading = entry.when
         if entry.previous_label and entry.previous_label != entry.rag_label:
             heading += f" · was {entry.previous_label}"
@@ -120,23 +117,19 @@ class RagTimeline(QWidget):
             heading += " · unchanged"
         if entry.author:
             heading += f" · {entry.author}"
-        title = QLabel(heading)
-        font = title.font()
-        font.setBold(True)
-        title.setFont(font)
-        labels = [title]
+        muted = muted_text_colour(self.palette()).name()
+        parts = [f"<b>{escape(heading)}</b>"]
         if entry.commentary:
-            labels.append(QLabel(entry.commentary))
-        for extra in (entry.due_move, entry.decision):
-            if extra:
-                label = QLabel(extra)
-                make_muted(label)
-                labels.append(label)
-        for label in labels:
-            label.setTextFormat(Qt.TextFormat.PlainText)
-            label.setWordWrap(True)
-            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            layout.addWidget(label)
+            parts.append(escape(entry.commentary))
+        parts += [
+            f'<span style="color:{muted}">{escape(extra)}</span>'
+            for extra in (entry.due_move, entry.decision)
+            if extra
+        ]
+        body = QLabel("<br>".join(parts))
+        body.setTextFormat(Qt.TextFormat.RichText)
+        body.setWordWrap(True)
+        body.setAccessibleName(spoken(entry))
         return body
 
     def paintEvent(self, event: QPaintEvent) -> None:

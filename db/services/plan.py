@@ -401,25 +401,44 @@ def last_closed_meeting(session: Session, board_id: str, today: dt.date) -> dt.d
     )
 
 
-def filter_choices(session: Session, plan_id: str, today: dt.date) -> FilterChoices:
+def filter_choices(
+    session: Session, plan_id: str, today: dt.date, *, tree: PlanTree | None = None
+) -> FilterChoices:
     """The themes, the people who own actions, and the last closed meeting, for the filter bar.
 
     Args:
         session: an open session.
         plan_id: the plan.
         today: the date the last closed meeting is looked for from.
+        tree: the plan's unfiltered tree when the caller has just read it: the
+            themes and owners are then taken from it instead of read again.
 
     Returns:
         Themes in number order, owners by name with how many actions each owns.
     """
     board_id = _board_of_plan(session, plan_id)
+    last = last_closed_meeting(session, board_id, today)
+    if tree is not None and tree.plan_id == plan_id and tree.filter.is_empty:
+        themes = tuple(ThemeChoice(t.number, t.title) for t in tree.themes)
+        counts: dict[str | None, int] = {}
+        names: dict[str, str] = {}
+        for branch in tree.themes:
+            for row in branch.actions:
+                if row.owner_id is not None:
+                    counts[row.owner_id] = counts.get(row.owner_id, 0) + 1
+                    names[row.owner_id] = row.owner_name or ""
+        owners = tuple(
+            OwnerChoice(person_id, names[person_id], counts[person_id])
+            for person_id in sorted(names, key=lambda pid: (names[pid].casefold(), pid))
+        )
+        return FilterChoices(themes, owners, last)
     themes = tuple(
         ThemeChoice(number, title)
         for number, title in session.execute(
             select(Theme.number, Theme.title).where(Theme.plan_id == plan_id).order_by(Theme.number)
         )
     )
-    counts: dict[str | None, int] = {
+    counts = {
         owner_id: count
         for owner_id, count in session.connection().execute(
             select(Action.owner_id, func.count())
@@ -427,12 +446,12 @@ def filter_choices(session: Session, plan_id: str, today: dt.date) -> FilterChoi
             .group_by(Action.owner_id)
         )
     }
-    names = session.execute(select(Person.id, Person.name).where(Person.id.in_(list(counts)))).all()
+    rows = session.execute(select(Person.id, Person.name).where(Person.id.in_(list(counts)))).all()
     owners = tuple(
         OwnerChoice(person_id, name, counts[person_id])
-        for person_id, name in sorted(names, key=lambda row: (row[1].casefold(), row[0]))
+        for person_id, name in sorted(rows, key=lambda row: (row[1].casefold(), row[0]))
     )
-    return FilterChoices(themes, owners, last_closed_meeting(session, board_id, today))
+    return FilterChoices(themes, owners, last)
 
 
 def _not_blue() -> ColumnElement[bool]:

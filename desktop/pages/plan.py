@@ -30,6 +30,7 @@ from PySide6.QtCore import (
     QSize,
     Qt,
     QTemporaryDir,
+    QTimer,
     QUrl,
 )
 from PySide6.QtGui import (
@@ -87,6 +88,8 @@ OpenUrl = Callable[[QUrl], bool]
 ROW_HEIGHT = 30
 #: Width of the RAG chips in the tree ("Amber" fits).
 CHIP_WIDTH = 64
+#: How long the selection must rest before its detail is read (arrow keys held down).
+DETAIL_DELAY_MS = 60
 #: Themes start open when the list shows at most this many actions (see `_show_tree`).
 EXPAND_ALL_UP_TO = 3000
 
@@ -139,6 +142,11 @@ class PlanPage(QWidget):
         self._stale = True
         self._key: dict[str, RagKeyEntry] = {}
         self._selected_id: str | None = None
+        self._pending_id: str | None = None  # selected, detail not read yet
+        self._detail_timer = QTimer(self)
+        self._detail_timer.setSingleShot(True)
+        self._detail_timer.setInterval(DETAIL_DELAY_MS)
+        self._detail_timer.timeout.connect(lambda: self._show_detail(self._pending_id))
         self._temp: QTemporaryDir | None = None
         self._full: PlanTree | None = None  # the whole plan, read when the page loads
         self._folded = False
@@ -179,7 +187,7 @@ class PlanPage(QWidget):
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.tree.setItemDelegate(_RowDelegate(CHIP_WIDTH, self.tree))
+        self.tree.setItemDelegateForColumn(RAG, _RowDelegate(CHIP_WIDTH, self.tree))
         self.tree.setIndentation(14)
         self.tree.setSortingEnabled(True)
         self.tree.sortByColumn(REFERENCE, Qt.SortOrder.AscendingOrder)
@@ -321,9 +329,9 @@ class PlanPage(QWidget):
         self.filters.setEnabled(True)
         try:
             with env.database.session() as session:
-                choices = filter_choices(session, plan_id, env.today)
-                key = rag_definitions(session, plan_id)
                 self._full = plan_tree(session, plan_id, today=env.today)
+                choices = filter_choices(session, plan_id, env.today, tree=self._full)
+                key = rag_definitions(session, plan_id)
         except BoardpackError as error:
             self._show_message(str(error))
             return
@@ -402,11 +410,10 @@ class PlanPage(QWidget):
             self._selected_id = None
             self.detail_pane.show_empty()
             return
-        self._selected_id = None
-        self.tree.setCurrentIndex(index)  # shows the detail through currentRowChanged
+        self.tree.setCurrentIndex(index)  # queues the detail through currentRowChanged
         self.tree.scrollTo(index)
-        if self._selected_id != action_id:
-            self._show_detail(action_id)
+        if action_id is not None and self._pending_id != action_id:
+            self._queue_detail(action_id)
 
     def _show_message(self, text: str) -> None:
         self.message_label.setText(text)
@@ -430,27 +437,41 @@ class PlanPage(QWidget):
         return self._selected_id
 
     def select_action(self, reference: str) -> bool:
-        """Select the shown action with this reference (for the keyboard-less: tests, links)."""
+        """Select the shown action with this reference and show it at once (tests, links)."""
         for theme in self.model.themes():
             for row in theme.actions:
                 if row.reference == reference:
                     index = self.model.index_of_action(row.action_id)
                     self.tree.setCurrentIndex(index)
                     self.tree.scrollTo(index)
+                    self.flush_detail()
                     return True
         return False
+
+    def flush_detail(self) -> None:
+        """Show the selected action's detail now if it is still waiting for its turn."""
+        if self._detail_timer.isActive():
+            self._detail_timer.stop()
+            self._show_detail(self._pending_id)
 
     def _on_current(
         self, current: QModelIndex | QPersistentModelIndex, _previous: object = None
     ) -> None:
         row = self.model.action_row(current)
         if row is None:
-            self._selected_id = None
+            self._detail_timer.stop()
+            self._pending_id = self._selected_id = None
             self.detail_pane.show_empty(
                 "Select an action to see its detail." if current.isValid() else ""
             )
             return
-        self._show_detail(row.action_id)
+        self._queue_detail(row.action_id)
+
+    def _queue_detail(self, action_id: str) -> None:
+        # Reading and laying out an action takes tens of milliseconds: while the arrow
+        # keys run down the tree (or a filter redraws it) only the last one is shown.
+        self._selected_id = self._pending_id = action_id
+        self._detail_timer.start()
 
     def _show_detail(self, action_id: str | None) -> None:
         from db.errors import NotFoundError
@@ -480,6 +501,7 @@ class PlanPage(QWidget):
         """Open the progress dialog for the selected action (non-blocking; see `update_dialog`)."""
         from db.services.plan import decision_choices
 
+        self.flush_detail()
         env = self._env
         detail = self.detail_pane.detail
         if env is None or detail is None:
@@ -537,6 +559,7 @@ class PlanPage(QWidget):
         label = self._key[entry.rag].label if entry.rag in self._key else entry.rag
         self._selected_id = detail.action_id
         env.announce("plan")
+        self.flush_detail()
         self.detail_pane.show_message(f"Progress recorded: {detail.reference} is now {label}.")
         return None
 
@@ -553,6 +576,7 @@ class PlanPage(QWidget):
         from db.errors import BoardpackError
         from db.services.plan import attach_evidence
 
+        self.flush_detail()
         env = self._env
         detail = self.detail_pane.detail
         if env is None or detail is None:
@@ -580,6 +604,7 @@ class PlanPage(QWidget):
         if attached:
             self._selected_id = detail.action_id
             env.announce("plan")
+            self.flush_detail()
             names = ", ".join(f"'{name}'" for name in attached)
             self.detail_pane.show_message(
                 f"Attached {names} to {detail.reference} as evidence, awaiting the board's review."
@@ -591,6 +616,7 @@ class PlanPage(QWidget):
         from db.errors import BoardpackError
         from db.services.plan import evidence_bytes
 
+        self.flush_detail()
         env = self._env
         detail = self.detail_pane.detail
         if env is None or detail is None:

@@ -14,7 +14,8 @@ evidence has an Open button (`open_evidence`). The page decides what happens.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from html import escape
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
@@ -34,7 +35,7 @@ from PySide6.QtWidgets import (
 from desktop.pages.plan_model import NO_RAG_COLOUR, NO_RAG_LABEL, short_date
 from widgets.rag_chip import RagChip
 from widgets.rag_timeline import RagTimeline, TimelineEntry
-from widgets.style import make_muted
+from widgets.style import make_muted, muted_text_colour
 
 if TYPE_CHECKING:
     from db.services.plan import ActionDetail, EvidenceItem, HistoryEntry
@@ -63,17 +64,29 @@ def file_size(size: int | None) -> str:
     return f"{size / (1024 * 1024):.1f} MB"
 
 
-def _label(text: str = "", *, muted: bool = False, bold: bool = False) -> QLabel:
+def _label(
+    text: str = "", *, muted: bool = False, bold: bool = False, selectable: bool = False
+) -> QLabel:
     label = QLabel(text)
     label.setTextFormat(Qt.TextFormat.PlainText)
     label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    if selectable:  # costs a text control per label: only for the longer texts
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     if bold:
         font = label.font()
         font.setBold(True)
         label.setFont(font)
     if muted:
         make_muted(label)
+    return label
+
+
+def _rich(html_text: str, plain: str) -> QLabel:
+    """One label for a block of text with some bold or muted lines; read aloud as `plain`."""
+    label = QLabel(html_text)
+    label.setTextFormat(Qt.TextFormat.RichText)
+    label.setWordWrap(True)
+    label.setAccessibleName(plain)
     return label
 
 
@@ -207,6 +220,7 @@ class ActionDetailPane(QScrollArea):
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._detail: ActionDetail | None = None
+        self._section_text: dict[str, str] = {}
 
         self.content = _DropArea()
         self.content.files_dropped.connect(self.files_dropped)
@@ -224,7 +238,7 @@ class ActionDetailPane(QScrollArea):
         outer.addWidget(self.body)
         outer.addStretch(1)
 
-        self.title_label = _label(bold=True)
+        self.title_label = _label(bold=True, selectable=True)
         font = self.title_label.font()
         font.setPointSizeF(font.pointSizeF() * 1.3)
         self.title_label.setFont(font)
@@ -275,9 +289,9 @@ class ActionDetailPane(QScrollArea):
         body.addLayout(self.facts)
 
         self.description_heading = _heading("Description")
-        self.description_label = _label()
+        self.description_label = _label(selectable=True)
         self.success_heading = _heading("Success measure / impact sought")
-        self.success_label = _label()
+        self.success_label = _label(selectable=True)
         for widget in (
             self.description_heading,
             self.description_label,
@@ -393,42 +407,60 @@ class ActionDetailPane(QScrollArea):
 
     # Sections -----------------------------------------------------------
 
-    def _show_recommendations(self, detail: ActionDetail) -> None:
-        layout = self.sections["recommendations"]
+    def section_text(self, key: str) -> str:
+        """A section ("recommendations", "evidence", "risks", "decisions") as plain text."""
+        return self._section_text.get(key, "")
+
+    def _fill(self, key: str, blocks: Sequence[tuple[str, str]], empty: str) -> None:
+        """Replace a section's content with one rich-text label per block (html, plain)."""
+        layout = self.sections[key]
         _clear(layout)
-        if not detail.recommendations:
-            layout.addWidget(_label("None recorded.", muted=True))
+        if not blocks:
+            layout.addWidget(_label(empty, muted=True))
+            self._section_text[key] = empty
+            return
+        for html_text, plain in blocks:
+            layout.addWidget(_rich(html_text, plain))
+        self._section_text[key] = "\n".join(plain for _, plain in blocks)
+
+    def _muted(self, text: str) -> str:
+        colour = muted_text_colour(self.palette()).name()
+        return f'<span style="color:{colour}">{escape(text)}</span>'
+
+    def _show_recommendations(self, detail: ActionDetail) -> None:
+        blocks = []
         for group in detail.recommendations:
-            layout.addWidget(_label(group.source_label, bold=True))
-            for item in group.items:
-                text = f"{item.reference}  {item.text}"
-                label = _label(text)
-                label.setContentsMargins(12, 0, 0, 0)
-                label.setAccessibleName(f"{group.source_label} recommendation {text}")
-                layout.addWidget(label)
+            lines = [f"{item.reference}  {item.text}" for item in group.items]
+            html_text = f"<b>{escape(group.source_label)}</b>" + "".join(
+                f'<p style="margin-left:12px; margin-top:2px">{escape(line)}</p>' for line in lines
+            )
+            blocks.append((html_text, "\n".join([group.source_label, *lines])))
+        self._fill("recommendations", blocks, "None recorded.")
 
     def _show_evidence(self, detail: ActionDetail) -> None:
         layout = self.sections["evidence"]
         _clear(layout)
+        texts = []
         if not detail.evidence:
-            layout.addWidget(_label("None yet. Blue needs evidence the board accepts.", muted=True))
+            empty = "None yet. Blue needs evidence the board accepts."
+            layout.addWidget(_label(empty, muted=True))
+            texts.append(empty)
         for item in detail.evidence:
-            layout.addWidget(self._evidence_widget(item))
+            frame, text = self._evidence_widget(item)
+            layout.addWidget(frame)
+            texts.append(text)
+        self._section_text["evidence"] = "\n".join(texts)
 
-    def _evidence_widget(self, item: EvidenceItem) -> QWidget:
+    def _evidence_widget(self, item: EvidenceItem) -> tuple[QWidget, str]:
         frame = QFrame()
         frame.setObjectName("evidenceItem")
         frame.setStyleSheet(
             "QFrame#evidenceItem { border: 1px solid palette(mid); border-radius: 6px; }"
         )
-        layout = QGridLayout(frame)
+        layout = QHBoxLayout(frame)
         layout.setContentsMargins(10, 6, 10, 6)
-        layout.setHorizontalSpacing(10)
-        layout.setVerticalSpacing(2)
-        title = _label(item.title, bold=True)
+        layout.setSpacing(10)
         state = EVIDENCE_STATES.get(item.state, item.state.capitalize())
-        state_label = _label(state)
-        state_label.setObjectName(f"evidenceState-{item.state}")
         where = []
         if item.filename:
             where.append(item.filename)
@@ -442,14 +474,10 @@ class ActionDetailPane(QScrollArea):
         if item.submitted_by:
             submitted += f" by {item.submitted_by}"
         where.append(submitted)
-        meta = _label(" · ".join(where), muted=True)
-        layout.addWidget(title, 0, 0)
-        layout.addWidget(state_label, 1, 0)
-        layout.addWidget(meta, 2, 0)
-        row = 3
+        lines = [" · ".join(where)]
         if item.description:
-            layout.addWidget(_label(item.description), row, 0)
-            row += 1
+            lines.append(item.description)
+        reviews = []
         for review in item.reviews:
             text = f"{review.outcome.capitalize()} {local_day(review.reviewed_at)}"
             if review.reviewer_name:
@@ -458,8 +486,14 @@ class ActionDetailPane(QScrollArea):
                 text += f" ({review.decision_number})"
             if review.comment:
                 text += f": {review.comment}"
-            layout.addWidget(_label(text, muted=True), row, 0)
-            row += 1
+            reviews.append(text)
+        html_text = (
+            f"<b>{escape(item.title)}</b><br>{escape(state)}<br>{self._muted(lines[0])}"
+            + "".join(f"<br>{escape(line)}" for line in lines[1:])
+            + "".join(f"<br>{self._muted(line)}" for line in reviews)
+        )
+        plain = "\n".join([item.title, state, *lines, *reviews])
+        label = _rich(html_text, f"Evidence: {plain}")
         button = QPushButton("Open")
         button.setAccessibleName(f"Open evidence: {item.title}")
         button.setToolTip(
@@ -469,40 +503,37 @@ class ActionDetailPane(QScrollArea):
         )
         button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         button.clicked.connect(lambda _=False, eid=item.evidence_id: self.open_evidence.emit(eid))
-        layout.addWidget(button, 0, 1, 2, 1, Qt.AlignmentFlag.AlignTop)
-        layout.setColumnStretch(0, 1)
+        layout.addWidget(label, 1)
+        layout.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
         frame.setAccessibleName(f"Evidence: {item.title}, {state}")
-        return frame
+        return frame, plain
 
     def _show_risks(self, detail: ActionDetail) -> None:
-        layout = self.sections["risks"]
-        _clear(layout)
-        if not detail.risks:
-            layout.addWidget(_label("None linked.", muted=True))
+        lines = []
         for risk in detail.risks:
             status = "" if risk.status == "open" else f" ({RISK_STATUS.get(risk.status, '')})"
-            layout.addWidget(
-                _label(
-                    f"{risk.reference}  {risk.title}{status} · score {risk.score}, "
-                    f"target {risk.target_score}"
-                )
+            lines.append(
+                f"{risk.reference}  {risk.title}{status} · score {risk.score}, "
+                f"target {risk.target_score}"
             )
+        blocks = [("<br>".join(escape(line) for line in lines), "\n".join(lines))] if lines else []
+        self._fill("risks", blocks, "None linked.")
 
     def _show_decisions(self, detail: ActionDetail) -> None:
-        layout = self.sections["decisions"]
-        _clear(layout)
-        if not detail.decisions:
-            layout.addWidget(_label("None recorded.", muted=True))
+        blocks = []
         for decision in detail.decisions:
-            layout.addWidget(
-                _label(
-                    f"{decision.number} · {short_date(decision.meeting_date)} · "
-                    f"{decision.kind.capitalize()}",
-                    bold=True,
+            heading = (
+                f"{decision.number} · {short_date(decision.meeting_date)} · "
+                f"{decision.kind.capitalize()}"
+            )
+            via = "Linked by " + ", ".join(decision.via)
+            blocks.append(
+                (
+                    f"<b>{escape(heading)}</b><br>{escape(decision.wording)}<br>{self._muted(via)}",
+                    "\n".join([heading, decision.wording, via]),
                 )
             )
-            layout.addWidget(_label(decision.wording))
-            layout.addWidget(_label("Linked by " + ", ".join(decision.via), muted=True))
+        self._fill("decisions", blocks, "None recorded.")
 
 
 __all__ = ["ActionDetailPane", "file_size", "local_day", "timeline_entries"]

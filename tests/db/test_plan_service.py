@@ -282,6 +282,14 @@ def test_filter_choices(db: Database, plan_id: str) -> None:
     assert choices.last_meeting == dt.date(2019, 11, 5)
 
 
+def test_filter_choices_from_a_loaded_tree_are_the_same(db: Database, plan_id: str) -> None:
+    with db.session() as s:
+        tree = svc.plan_tree(s, plan_id, today=TODAY)
+        assert svc.filter_choices(s, plan_id, TODAY, tree=tree) == svc.filter_choices(
+            s, plan_id, TODAY
+        )
+
+
 def test_rag_definitions_are_the_plans(db: Database, plan_id: str) -> None:
     with db.session() as s:
         key = svc.rag_definitions(s, plan_id)
