@@ -279,26 +279,12 @@ class SyncController(QObject):
 
     def overrides(self) -> list[OverrideRow]:
         """This laptop's values that lost to later changes elsewhere, not yet marked seen."""
-        from db.sync.conflicts import _label, overrides
+        from db.sync.conflicts import overrides
 
-        found = overrides(self.database)
-        if not found:
-            return []
-        # `Override` has no record label yet; `conflicts._label` is the one that
-        # names records for conflicts, so overrides use the same words.
-        with self.database.session() as session:
-            return [
-                OverrideRow(
-                    o.id,
-                    o.table_name,
-                    _label(session, o.table_name, o.row_id),
-                    o.field,
-                    o.lost_value,
-                    o.won_value,
-                    o.won_by,
-                )
-                for o in found
-            ]
+        return [
+            OverrideRow(o.id, o.table_name, o.record, o.field, o.lost_value, o.won_value, o.won_by)
+            for o in overrides(self.database)
+        ]
 
     def keep_text(self, conflict: OpenConflict, text: str) -> None:
         """Settle a free-text conflict with one version's text or a merged text."""

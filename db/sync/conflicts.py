@@ -69,6 +69,8 @@ class Override:
     lost_value: Any
     won_value: Any
     won_by: str
+    record: str  # a human label, as for conflicts
+    at: dt.datetime | None  # when this laptop learnt of it
 
 
 def _names(session: Session, ids: set[str]) -> dict[str, str]:
@@ -77,7 +79,7 @@ def _names(session: Session, ids: set[str]) -> dict[str, str]:
     return dict(session.execute(select(Person.id, Person.name).where(Person.id.in_(ids))).all())
 
 
-def _label(session: Session, table_name: str, row_id: str) -> str:
+def record_label(session: Session, table_name: str, row_id: str) -> str:
     table = Base.metadata.tables.get(table_name)
     if table is None:
         return f"{table_name} {row_id}"
@@ -112,7 +114,7 @@ def open_conflicts(database: Database) -> list[OpenConflict]:
                     r.row_id,
                     r.field,
                     kind,
-                    _label(session, r.table_name, r.row_id),
+                    record_label(session, r.table_name, r.row_id),
                     tuple(
                         ConflictVersion(
                             int(v["hlc"]),
@@ -268,18 +270,20 @@ def overrides(database: Database, *, unseen_only: bool = True) -> list[Override]
             stmt = stmt.where(sync_overrides.c.seen == 0)
         rows = session.execute(stmt).all()
         names = _names(session, {r.won_by_user for r in rows if r.won_by_user})
-    return [
-        Override(
-            r.id,
-            r.table_name,
-            r.row_id,
-            r.field,
-            json.loads(r.lost_value or "null"),
-            json.loads(r.won_value or "null"),
-            names.get(r.won_by_user or "", "another laptop"),
-        )
-        for r in rows
-    ]
+        return [
+            Override(
+                r.id,
+                r.table_name,
+                r.row_id,
+                r.field,
+                json.loads(r.lost_value or "null"),
+                json.loads(r.won_value or "null"),
+                names.get(r.won_by_user or "", "another laptop"),
+                record_label(session, r.table_name, r.row_id),
+                r.at,
+            )
+            for r in rows
+        ]
 
 
 def mark_overrides_seen(database: Database, ids: list[int]) -> None:
