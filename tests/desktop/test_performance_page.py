@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
 import shutil
 import subprocess
 import sys
@@ -121,7 +122,7 @@ def test_building_the_window_imports_no_matplotlib(demo_file: Path, tmp_path: Pa
         capture_output=True,
         text=True,
         check=True,
-        env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin"},
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},  # the test's own data folder
     ).stdout.strip()
     assert out.splitlines()[-1] == "False"
 
