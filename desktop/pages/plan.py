@@ -12,7 +12,8 @@ acting as the window's person, then `env.announce("plan")` tells the other
 pages. Refusals from `db/` are shown as their one sentence. Keyboard: the
 tree has the focus, Ctrl+F goes to the filters, Enter on an action opens the
 progress dialog. Filter spec keys (`apply_filter`): "theme", "rag",
-"owner", "overdue", "due_within", "changed_since_last_meeting".
+"owner", "overdue", "due_within", "changed_since_last_meeting", and
+"action_id" to open one action.
 """
 
 from __future__ import annotations
@@ -103,7 +104,9 @@ class _RowDelegate(ChipDelegate):
         self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> QSize:
         size = QStyledItemDelegate.sizeHint(self, option, index)
-        return QSize(size.width(), max(size.height() + 10, ROW_HEIGHT))
+        # Two lines: long action titles wrap instead of ending a few words in.
+        lines = 2 * option.fontMetrics.lineSpacing() + 8
+        return QSize(size.width(), max(lines, ROW_HEIGHT))
 
 
 class _PlanTree(QTreeView):
@@ -183,6 +186,7 @@ class PlanPage(QWidget):
         )
         self.tree.setModel(self.model)
         self.tree.setUniformRowHeights(True)
+        self.tree.setWordWrap(True)
         self.tree.setAlternatingRowColors(True)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -287,10 +291,24 @@ class PlanPage(QWidget):
             self.reload()
 
     def apply_filter(self, spec: Filter) -> None:
-        """Set the filter bar from `spec` and show the matching actions."""
+        """Set the filter bar from `spec` and show the matching actions.
+
+        An "action_id" key (search, a risk's linked actions) selects that action
+        and shows it at once, under the other keys given (none: every action).
+        """
         if self._stale and self._env is not None:
             self.reload()
         self.filters.set_spec(spec)
+        action_id = spec.get("action_id")
+        if action_id is not None:
+            index = self.model.index_of_action(str(action_id))
+            if not index.isValid():
+                self._show_message("That action is not in this plan, or not under these filters.")
+                return
+            self.tree.setCurrentIndex(index)
+            self.tree.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+            self.flush_detail()
+            self.tree.setFocus()
 
     def on_changed(self, topic: str) -> None:
         """Re-read after a write to the plan (or evidence), at once if shown."""
@@ -340,6 +358,7 @@ class PlanPage(QWidget):
         self._show_key(key)
         self.filters.set_choices(choices)
         self._show_filtered(self.filters.current())
+        self.flush_detail()  # a page opens complete; only filters and arrow keys wait
         self.timings["open"] = (time.perf_counter() - started) * 1000
 
     def _on_filter(self, spec: PlanFilter) -> None:
@@ -386,7 +405,8 @@ class PlanPage(QWidget):
         self._folded = shown > EXPAND_ALL_UP_TO
         if not self._folded:
             self.tree.expandAll()
-        self.filters.set_count(shown, tree.total_actions)
+        overdue = sum(row.overdue for theme in tree.themes for row in theme.actions)
+        self.filters.set_count(shown, tree.total_actions, overdue)
         if not tree.themes:
             self._show_message("No action matches these filters. Clear filters to see them all.")
         elif self._folded:

@@ -230,11 +230,15 @@ class PlanFilterBar(QWidget):
         """Show every action."""
         self.set_spec({})
 
-    def set_count(self, shown: int, total: int) -> None:
+    def set_count(self, shown: int, total: int, overdue: int | None = None) -> None:
+        """Say how many actions are listed (and how many of those are overdue)."""
         if shown == total:
-            self.count_label.setText(f"{total:,} action" + ("" if total == 1 else "s"))
+            text = f"{total:,} action" + ("" if total == 1 else "s")
         else:
-            self.count_label.setText(f"Showing {shown:,} of {total:,} actions")
+            text = f"Showing {shown:,} of {total:,} actions"
+        if overdue:
+            text += f" · {overdue:,} overdue"
+        self.count_label.setText(text)
 
     def focus_first(self) -> None:
         """Ctrl+F: put the keyboard on the first filter."""

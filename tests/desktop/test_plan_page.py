@@ -105,7 +105,7 @@ def test_the_plan_page_shows_five_themes_and_35_actions(qtbot: QtBot, page: Plan
     assert page.model.rowCount() == 5
     assert page.model.action_count() == 35
     assert page.model.index(0, 0).data().startswith("Theme 1  Strategic Leadership and Governance")
-    assert page.filters.count_label.text() == "35 actions"
+    assert page.filters.count_label.text() == "35 actions · 5 overdue"
     assert page.plan_label.text().startswith("Wealdshire")
     assert all(page.tree.isExpanded(page.model.index(r, 0)) for r in range(5))
     # The first action is selected, and shown in full once the selection rests.
@@ -144,7 +144,7 @@ def test_filter_by_rag_with_the_combo(page: PlanPage) -> None:
     combo = page.filters.rag_combo
     combo.setCurrentIndex(combo.findData("amber"))
     assert shown(page) == ["2.1", "2.4", "3.5", "4.5", "5.3"]
-    assert page.filters.count_label.text() == "Showing 5 of 35 actions"
+    assert page.filters.count_label.text() == "Showing 5 of 35 actions"  # none overdue
     theme_two = page.model.index(0, 0).data()  # theme 1 has no Amber action: left out
     assert theme_two.startswith("Theme 2") and "(2 of 9 actions)" in theme_two
     assert "filter" in page.timings
@@ -210,6 +210,24 @@ def test_the_dashboard_theme_cells_open_the_theme_at_that_rag(window: MainWindow
     window.navigate("plan", {"theme": 0, "rag": "red"})  # the "All themes" row
     assert plan.filters.theme_combo.currentData() is None
     assert shown(plan) == ["2.7", "3.7", "3.9", "4.2", "4.3"]
+
+
+def test_navigating_to_one_action_opens_it(window: MainWindow, database: Database) -> None:
+    from db.models import Action
+
+    with database.session() as s:
+        target = s.scalar(select(Action.id).where(Action.reference == "4.3"))
+    window.navigate("plan", {"overdue": True})
+    window.show_page("dashboard")
+    window.navigate("plan", {"action_id": target})  # as search and the risk page link
+    plan = window.page("plan")
+    assert isinstance(plan, PlanPage)
+    assert window.current_page() == "plan"
+    assert not plan.filters.overdue_check.isChecked()  # the filters are cleared
+    assert plan.selected_action_id() == target
+    assert plan.detail_pane.detail is not None and plan.detail_pane.detail.reference == "4.3"
+    window.navigate("plan", {"action_id": "no-such-action"})
+    assert "not in this plan" in plan.message_label.text()
 
 
 def test_a_very_large_list_starts_with_its_themes_folded(
