@@ -5,8 +5,8 @@ plan of 20,000 actions: one query for the themes, one `GROUP BY` for their
 totals and one for the matching actions — every filter (theme, RAG including
 "none", owner, overdue, due within N days, changed since the board's last
 closed meeting) is a `WHERE` clause, the columns are read as plain text and
-turned into dates by the C parsers, and each action is a `NamedTuple` row (a
-tuple: cheap to make by the ten thousand, immutable like the dataclasses).
+turned into dates by the C parsers, and each action is a plain tuple read by
+its `ROW_*` indexes (the garbage collector stops tracking those; not a NamedTuple).
 `action_detail` reads everything about one action — recommendations by source,
 the RAG history, evidence and its reviews, linked risks, the decisions that
 touched it — and is called only for the action a person selects. The writes,
@@ -25,7 +25,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import PurePath
-from typing import Any, NamedTuple
+from typing import Any, Final
 
 from sqlalchemy import ColumnElement, String, func, or_, select, type_coerce, update
 from sqlalchemy.orm import Session
@@ -62,6 +62,8 @@ from db.views import RagKeyEntry, rag_key
 
 #: The RAG filter value that means "no RAG recorded yet".
 NO_RAG = "none"
+#: How many result rows `plan_tree` holds at once while it builds its tuples.
+ROWS_PER_READ = 500
 #: The largest file `attach_evidence` takes (a laptop database is not a file store).
 MAX_EVIDENCE_BYTES = 200 * 1024 * 1024
 
@@ -105,18 +107,29 @@ class PlanFilter:
         )
 
 
-class ActionRow(NamedTuple):
-    """One action as the plan tree lists it."""
-
-    action_id: str
-    reference: str
-    title: str
-    owner_id: str | None
-    owner_name: str | None
-    due_date: dt.date | None
-    rag: str | None  # Rag value ("amber"), None when unrated
-    overdue: bool
-    updated_at: dt.datetime | None
+#: One action as the plan tree lists it: a plain tuple, read with the `ROW_*` indexes.
+#: Plain on purpose: the collector stops tracking a tuple of plain values (not a
+#: NamedTuple or any subclass), so 20,000 rows never set off full collections.
+ActionRow = tuple[
+    str,  # ROW_ID: the action's id
+    str,  # ROW_REFERENCE: "2.3"
+    str,  # ROW_TITLE
+    str | None,  # ROW_OWNER_ID
+    str | None,  # ROW_OWNER: the owner's name
+    dt.date | None,  # ROW_DUE
+    str | None,  # ROW_RAG: Rag value ("amber"), None when unrated
+    bool,  # ROW_OVERDUE
+    dt.datetime | None,  # ROW_UPDATED: last changed (UTC)
+]
+ROW_ID: Final = 0
+ROW_REFERENCE: Final = 1
+ROW_TITLE: Final = 2
+ROW_OWNER_ID: Final = 3
+ROW_OWNER: Final = 4
+ROW_DUE: Final = 5
+ROW_RAG: Final = 6
+ROW_OVERDUE: Final = 7
+ROW_UPDATED: Final = 8
 
 
 @dataclass(frozen=True)
@@ -334,11 +347,11 @@ def reference_key(reference: str) -> tuple[tuple[int, int | str], ...]:
 
 
 def _numeric_key(row: ActionRow) -> tuple[int, ...]:
-    return tuple(map(int, row.reference.split(".")))
+    return tuple(map(int, row[ROW_REFERENCE].split(".")))
 
 
 def _general_key(row: ActionRow) -> tuple[tuple[int, int | str], ...]:
-    return reference_key(row.reference)
+    return reference_key(row[ROW_REFERENCE])
 
 
 def sort_by_reference(rows: list[ActionRow]) -> None:
@@ -424,9 +437,10 @@ def filter_choices(
         names: dict[str, str] = {}
         for branch in tree.themes:
             for row in branch.actions:
-                if row.owner_id is not None:
-                    counts[row.owner_id] = counts.get(row.owner_id, 0) + 1
-                    names[row.owner_id] = row.owner_name or ""
+                owner_id = row[ROW_OWNER_ID]
+                if owner_id is not None:
+                    counts[owner_id] = counts.get(owner_id, 0) + 1
+                    names[owner_id] = row[ROW_OWNER] or ""
         owners = tuple(
             OwnerChoice(person_id, names[person_id], counts[person_id])
             for person_id in sorted(names, key=lambda pid: (names[pid].casefold(), pid))
@@ -522,26 +536,26 @@ def plan_tree(
     where = _conditions(spec, theme_ids, today, since)
     # Core, not ORM, execution and plain text columns: no per-row processing by
     # SQLAlchemy; the C parsers of `datetime` turn the text into dates.
-    rows = (
-        session.connection()
-        .execute(
-            select(
-                Action.id,
-                Action.theme_id,
-                Action.reference,
-                Action.title,
-                Action.owner_id,
-                Person.name,
-                type_coerce(Action.due_date, String),
-                type_coerce(Action.rag, String),
-                type_coerce(Action.updated_at, String),
-            )
-            .select_from(Action)
-            .outerjoin(Person, Person.id == Action.owner_id)
-            .where(Action.plan_id == plan_id, *where)
+    result = session.connection().execute(
+        select(
+            Action.id,
+            Action.theme_id,
+            Action.reference,
+            Action.title,
+            Action.owner_id,
+            Person.name,
+            type_coerce(Action.due_date, String),
+            type_coerce(Action.rag, String),
+            type_coerce(Action.updated_at, String),
         )
-        .all()
+        .select_from(Action)
+        .outerjoin(Person, Person.id == Action.owner_id)
+        .where(Action.plan_id == plan_id, *where)
     )
+    # Read in slices, not `.all()`: 20,000 result rows alive at once survive the
+    # collector's young generations and set off a full collection of the whole
+    # process (~0.1 s on a laptop) at almost every load.
+    rows = (row for part in result.partitions(ROWS_PER_READ) for row in part)
     by_theme: dict[str, list[ActionRow]] = {theme_id: [] for theme_id, _, _ in themes}
     make = tuple.__new__
     parse_date = dt.date.fromisoformat
@@ -552,7 +566,7 @@ def plan_tree(
             continue
         bucket.append(
             make(
-                ActionRow,
+                tuple,
                 (
                     action_id,
                     ref,
@@ -652,7 +666,7 @@ def narrow(tree: PlanTree, matches: Matches) -> PlanTree:
     spec = matches.filter
     branches = []
     for branch in tree.themes:
-        actions = tuple(row for row in branch.actions if row[0] in keep)
+        actions = tuple(row for row in branch.actions if row[ROW_ID] in keep)
         if actions or spec.is_empty:
             branches.append(replace(branch, actions=actions))
     return PlanTree(tree.plan_id, tuple(branches), spec, matches.since, tree.total_actions)
@@ -1209,6 +1223,15 @@ def attach_evidence(
 
 __all__ = [
     "NO_RAG",
+    "ROW_DUE",
+    "ROW_ID",
+    "ROW_OVERDUE",
+    "ROW_OWNER",
+    "ROW_OWNER_ID",
+    "ROW_RAG",
+    "ROW_REFERENCE",
+    "ROW_TITLE",
+    "ROW_UPDATED",
     "ActionDetail",
     "ActionRow",
     "AttachedEvidence",

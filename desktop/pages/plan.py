@@ -59,6 +59,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from db.services.plan import ROW_ID, ROW_OVERDUE, ROW_REFERENCE
 from desktop.pages.base import Filter, PageEnv
 from desktop.pages.plan_detail import ActionDetailPane
 from desktop.pages.plan_filters import PlanFilterBar
@@ -146,6 +147,7 @@ class PlanPage(QWidget):
         self._key: dict[str, RagKeyEntry] = {}
         self._selected_id: str | None = None
         self._pending_id: str | None = None  # selected, detail not read yet
+        self._shown_id: str | None = None  # the action whose detail is shown, read since load
         self._detail_timer = QTimer(self)
         self._detail_timer.setSingleShot(True)
         self._detail_timer.setInterval(DETAIL_DELAY_MS)
@@ -336,6 +338,7 @@ class PlanPage(QWidget):
         started = time.perf_counter()
         self._stale = False
         self._full = None
+        self._shown_id = None  # whatever is shown may have changed: read it again
         plan_id = env.context.plan_id
         self.plan_label.setText(env.context.plan_title or "")
         if plan_id is None:
@@ -405,7 +408,7 @@ class PlanPage(QWidget):
         self._folded = shown > EXPAND_ALL_UP_TO
         if not self._folded:
             self.tree.expandAll()
-        overdue = sum(row.overdue for theme in tree.themes for row in theme.actions)
+        overdue = sum(row[ROW_OVERDUE] for theme in tree.themes for row in theme.actions)
         self.filters.set_count(shown, tree.total_actions, overdue)
         if not tree.themes:
             self._show_message("No action matches these filters. Clear filters to see them all.")
@@ -424,10 +427,10 @@ class PlanPage(QWidget):
             # The selection went (or there was none): show the first action listed.
             first = next((t.actions[0] for t in self.model.themes() if t.actions), None)
             if first is not None:
-                action_id = first.action_id
+                action_id = first[ROW_ID]
                 index = self.model.index_of_action(action_id)
         if not index.isValid():
-            self._selected_id = None
+            self._selected_id = self._shown_id = None
             self.detail_pane.show_empty()
             return
         self.tree.setCurrentIndex(index)  # queues the detail through currentRowChanged
@@ -460,8 +463,8 @@ class PlanPage(QWidget):
         """Select the shown action with this reference and show it at once (tests, links)."""
         for theme in self.model.themes():
             for row in theme.actions:
-                if row.reference == reference:
-                    index = self.model.index_of_action(row.action_id)
+                if row[ROW_REFERENCE] == reference:
+                    index = self.model.index_of_action(row[ROW_ID])
                     self.tree.setCurrentIndex(index)
                     self.tree.scrollTo(index)
                     self.flush_detail()
@@ -480,17 +483,20 @@ class PlanPage(QWidget):
         row = self.model.action_row(current)
         if row is None:
             self._detail_timer.stop()
-            self._pending_id = self._selected_id = None
+            self._pending_id = self._selected_id = self._shown_id = None
             self.detail_pane.show_empty(
                 "Select an action to see its detail." if current.isValid() else ""
             )
             return
-        self._queue_detail(row.action_id)
+        self._queue_detail(row[ROW_ID])
 
     def _queue_detail(self, action_id: str) -> None:
         # Reading and laying out an action takes tens of milliseconds: while the arrow
         # keys run down the tree (or a filter redraws it) only the last one is shown.
         self._selected_id = self._pending_id = action_id
+        if action_id == self._shown_id:  # a filter kept the selection: nothing to read
+            self._detail_timer.stop()
+            return
         self._detail_timer.start()
 
     def _show_detail(self, action_id: str | None) -> None:
@@ -505,10 +511,10 @@ class PlanPage(QWidget):
                 detail = action_detail(session, action_id, today=env.today)
                 may = may_update_progress(session, env.actor_id, action_id)
         except NotFoundError:
-            self._selected_id = None
+            self._selected_id = self._shown_id = None
             self.detail_pane.show_empty("That action is no longer in the plan.")
             return
-        self._selected_id = action_id
+        self._selected_id = self._shown_id = action_id
         self.detail_pane.show_detail(detail, self._key, may_update=may, why_not=DENIED_TEXT)
 
     def _on_double_click(self, index: QModelIndex) -> None:

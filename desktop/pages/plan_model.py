@@ -1,6 +1,7 @@
 """The item model behind the Plan page's tree: themes, and under each its actions.
 
-A `QAbstractItemModel` over the tuples `db.services.plan.plan_tree` returns —
+A `QAbstractItemModel` over the plain tuples `db.services.plan.plan_tree`
+returns (read with its `ROW_*` indexes) —
 no `QStandardItemModel`, no proxy: filtering happens in SQL, sorting here in
 Python, and `set_tree` swaps the rows between `beginResetModel` and
 `endResetModel`. Two levels only, so an index's internal id says where it is:
@@ -21,6 +22,15 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont, QIcon
 
+from db.services.plan import (
+    ROW_DUE,
+    ROW_ID,
+    ROW_OVERDUE,
+    ROW_OWNER,
+    ROW_RAG,
+    ROW_REFERENCE,
+    ROW_TITLE,
+)
 from widgets.rag_chip import CHIP_COLOUR_ROLE
 
 if TYPE_CHECKING:
@@ -110,7 +120,7 @@ class PlanTreeModel(QAbstractItemModel):
         """The index of the action with this id (invalid when it is not shown)."""
         if not self._where:
             self._where = {
-                row.action_id: (t, r)
+                row[ROW_ID]: (t, r)
                 for t, theme in enumerate(self._themes)
                 for r, row in enumerate(theme.actions)
             }
@@ -225,39 +235,39 @@ class PlanTreeModel(QAbstractItemModel):
     def _action_data(self, theme: ThemeBranch, row: ActionRow, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
             if column == REFERENCE:
-                return row.reference
+                return row[ROW_REFERENCE]
             if column == TITLE:
-                return row.title
+                return row[ROW_TITLE]
             if column == OWNER:
-                return row.owner_name or "No owner"
+                return row[ROW_OWNER] or "No owner"
             if column == DUE:
-                return short_date(row.due_date) or "No date"
+                return short_date(row[ROW_DUE]) or "No date"
             if column == RAG:
-                return self.rag_label(row.rag)
-            return "Overdue" if row.overdue else ""
+                return self.rag_label(row[ROW_RAG])
+            return "Overdue" if row[ROW_OVERDUE] else ""
         if role == ACTION_ID_ROLE:
-            return row.action_id
+            return row[ROW_ID]
         if role == THEME_NUMBER_ROLE:
             return theme.number
         if role == RAG_ROLE:
-            return row.rag
+            return row[ROW_RAG]
         if role == CHIP_COLOUR_ROLE:
-            return self.rag_colour(row.rag) if column == RAG else None
+            return self.rag_colour(row[ROW_RAG]) if column == RAG else None
         if role == Qt.ItemDataRole.DecorationRole:
-            if column == OVERDUE and row.overdue and self._overdue_icon is not None:
+            if column == OVERDUE and row[ROW_OVERDUE] and self._overdue_icon is not None:
                 return self._overdue_icon
             return None
         if role == Qt.ItemDataRole.FontRole:
-            return self._bold if column == OVERDUE and row.overdue else None
+            return self._bold if column == OVERDUE and row[ROW_OVERDUE] else None
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == RAG:
-                meaning = self._meanings.get(row.rag or "")
-                label = self.rag_label(row.rag)
+                meaning = self._meanings.get(row[ROW_RAG] or "")
+                label = self.rag_label(row[ROW_RAG])
                 return f"{label}: {meaning}" if meaning else label
             if column == TITLE:
-                return row.title
-            if column == OVERDUE and row.overdue:
-                return f"Due {short_date(row.due_date)} and not Blue"
+                return row[ROW_TITLE]
+            if column == OVERDUE and row[ROW_OVERDUE]:
+                return f"Due {short_date(row[ROW_DUE])} and not Blue"
             return None
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return self.spoken(row)
@@ -266,12 +276,12 @@ class PlanTreeModel(QAbstractItemModel):
     def spoken(self, row: ActionRow) -> str:
         """An action row as one sentence."""
         parts = [
-            f"Action {row.reference}: {row.title}",
-            f"owner {row.owner_name}" if row.owner_name else "no owner",
-            f"due {short_date(row.due_date)}" if row.due_date else "no due date",
-            f"RAG {self.rag_label(row.rag)}",
+            f"Action {row[ROW_REFERENCE]}: {row[ROW_TITLE]}",
+            f"owner {row[ROW_OWNER]}" if row[ROW_OWNER] else "no owner",
+            f"due {short_date(row[ROW_DUE])}" if row[ROW_DUE] else "no due date",
+            f"RAG {self.rag_label(row[ROW_RAG])}",
         ]
-        if row.overdue:
+        if row[ROW_OVERDUE]:
             parts.append("overdue")
         return ", ".join(parts)
 
@@ -281,12 +291,12 @@ class PlanTreeModel(QAbstractItemModel):
 
         rag_rank = {"red": 0, "amber": 1, "green": 2, "blue": 3}
         keys = {
-            REFERENCE: lambda r: reference_key(r.reference),
-            TITLE: lambda r: r.title.casefold(),
-            OWNER: lambda r: (r.owner_name is None, (r.owner_name or "").casefold()),
-            DUE: lambda r: (r.due_date is None, r.due_date or dt.date.min),
-            RAG: lambda r: rag_rank.get(r.rag or "", 4),
-            OVERDUE: lambda r: not r.overdue,
+            REFERENCE: lambda r: reference_key(r[ROW_REFERENCE]),
+            TITLE: lambda r: r[ROW_TITLE].casefold(),
+            OWNER: lambda r: (r[ROW_OWNER] is None, (r[ROW_OWNER] or "").casefold()),
+            DUE: lambda r: (r[ROW_DUE] is None, r[ROW_DUE] or dt.date.min),
+            RAG: lambda r: rag_rank.get(r[ROW_RAG] or "", 4),
+            OVERDUE: lambda r: not r[ROW_OVERDUE],
         }
         key = keys.get(column)
         if key is None or not self._themes:
@@ -305,7 +315,7 @@ class PlanTreeModel(QAbstractItemModel):
         after = []
         for old, (row, col) in zip(before, ids, strict=True):
             after.append(
-                self.index_of_action(row.action_id, col)
+                self.index_of_action(row[ROW_ID], col)
                 if row is not None
                 else self.index(old.row(), col)
             )

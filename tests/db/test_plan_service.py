@@ -35,7 +35,16 @@ from db.models import (
 )
 from db.rules import can_go_blue, is_overdue
 from db.services import plan as svc
-from db.services.plan import ActionRow, PlanFilter
+from db.services.plan import (
+    ROW_DUE,
+    ROW_OVERDUE,
+    ROW_OWNER,
+    ROW_RAG,
+    ROW_REFERENCE,
+    ROW_UPDATED,
+    ActionRow,
+    PlanFilter,
+)
 from db.store import Database, backup_copy, open_database
 from db.views import default_board_context, overdue_action_count
 
@@ -111,14 +120,14 @@ def test_references_sort_as_numbers() -> None:
     assert sorted(refs, key=svc.reference_key) == ["2", "2.1", "2.3a", "2.9", "2.10", "10.1"]
 
     def row(ref: str) -> ActionRow:
-        return ActionRow("id-" + ref, ref, "t", None, None, None, None, False, None)
+        return ("id-" + ref, ref, "t", None, None, None, None, False, None)
 
     numeric = [row(r) for r in ("1.10", "1.2", "1.1")]
     svc.sort_by_reference(numeric)
-    assert [r.reference for r in numeric] == ["1.1", "1.2", "1.10"]
+    assert [r[ROW_REFERENCE] for r in numeric] == ["1.1", "1.2", "1.10"]
     mixed = [row(r) for r in ("1.10", "1.2a", "1.2")]
     svc.sort_by_reference(mixed)
-    assert [r.reference for r in mixed] == ["1.2", "1.2a", "1.10"]
+    assert [r[ROW_REFERENCE] for r in mixed] == ["1.2", "1.2a", "1.10"]
 
 
 # -- The tree and its filters ----------------------------------------------------------
@@ -130,12 +139,25 @@ def test_tree_has_the_five_themes_and_35_actions_in_order(db: Database, plan_id:
     assert [t.number for t in tree.themes] == [1, 2, 3, 4, 5]
     assert tree.action_count == tree.total_actions == 35
     assert [t.total_actions for t in tree.themes] == [len(t.actions) for t in tree.themes]
-    assert [r.reference for r in tree.themes[1].actions] == [f"2.{n}" for n in range(1, 10)]
+    assert [r[ROW_REFERENCE] for r in tree.themes[1].actions] == [f"2.{n}" for n in range(1, 10)]
     first = tree.themes[0].actions[0]
-    assert (first.reference, first.owner_name, first.rag) == ("1.1", "Hannah Wilde", "blue")
-    assert first.due_date == dt.date(2018, 10, 31)
-    assert first.updated_at is not None and first.updated_at.tzinfo is not None
-    assert all(r.overdue == is_overdue(r.due_date, r.rag, TODAY) for r in rows(tree))
+    assert (first[ROW_REFERENCE], first[ROW_OWNER], first[ROW_RAG]) == (
+        "1.1",
+        "Hannah Wilde",
+        "blue",
+    )
+    assert first[ROW_DUE] == dt.date(2018, 10, 31)
+    assert first[ROW_UPDATED] is not None and first[ROW_UPDATED].tzinfo is not None
+    assert all(r[ROW_OVERDUE] == is_overdue(r[ROW_DUE], r[ROW_RAG], TODAY) for r in rows(tree))
+
+
+def test_rows_are_plain_tuples_the_collector_lets_go(db: Database, plan_id: str) -> None:
+    import gc
+
+    with db.session() as s:
+        tree = svc.plan_tree(s, plan_id, today=TODAY)
+    gc.collect()
+    assert all(type(r) is tuple and not gc.is_tracked(r) for r in rows(tree))
 
 
 def test_filter_by_theme(db: Database, plan_id: str) -> None:
@@ -153,8 +175,8 @@ def test_filter_by_rag(db: Database, plan_id: str, rag: str) -> None:
     with db.session() as s:
         full = svc.plan_tree(s, plan_id, today=TODAY)
         tree = svc.plan_tree(s, plan_id, PlanFilter(rag=rag), today=TODAY)
-    expected = [r.reference for r in rows(full) if r.rag == rag]
-    assert [r.reference for r in rows(tree)] == expected
+    expected = [r[ROW_REFERENCE] for r in rows(full) if r[ROW_RAG] == rag]
+    assert [r[ROW_REFERENCE] for r in rows(tree)] == expected
     assert expected  # the demo has actions at every RAG
     assert all(t.actions for t in tree.themes)  # themes with no match are left out
 
@@ -164,8 +186,8 @@ def test_filter_by_no_rag(db: Database, plan_id: str) -> None:
         s.execute(update(Action).where(Action.reference == "5.5").values(rag=None))
     with db.session() as s:
         tree = svc.plan_tree(s, plan_id, PlanFilter(rag="none"), today=TODAY)
-    assert [r.reference for r in rows(tree)] == ["5.5"]
-    assert rows(tree)[0].rag is None
+    assert [r[ROW_REFERENCE] for r in rows(tree)] == ["5.5"]
+    assert rows(tree)[0][ROW_RAG] is None
 
 
 def test_filter_by_owner(db: Database, plan_id: str) -> None:
@@ -174,8 +196,8 @@ def test_filter_by_owner(db: Database, plan_id: str) -> None:
         tree = svc.plan_tree(s, plan_id, PlanFilter(owner_id=owner), today=TODAY)
         choices = svc.filter_choices(s, plan_id, TODAY)
     found = rows(tree)
-    assert {r.owner_name for r in found} == {OFFICER}
-    assert "1.3" in {r.reference for r in found} and "2.1" in {r.reference for r in found}
+    assert {r[ROW_OWNER] for r in found} == {OFFICER}
+    assert "1.3" in {r[ROW_REFERENCE] for r in found} and "2.1" in {r[ROW_REFERENCE] for r in found}
     mark = next(o for o in choices.owners if o.person_id == owner)
     assert mark.actions == len(found)
 
@@ -186,8 +208,8 @@ def test_filter_overdue_matches_the_dashboard(db: Database, plan_id: str) -> Non
         count = overdue_action_count(s, plan_id, TODAY)
     found = rows(tree)
     assert len(found) == count == 5
-    assert all(r.overdue and r.rag != "blue" for r in found)
-    assert "2.7" in {r.reference for r in found}
+    assert all(r[ROW_OVERDUE] and r[ROW_RAG] != "blue" for r in found)
+    assert "2.7" in {r[ROW_REFERENCE] for r in found}
 
 
 def test_filter_due_within(db: Database, plan_id: str) -> None:
@@ -197,11 +219,11 @@ def test_filter_due_within(db: Database, plan_id: str) -> None:
         none = svc.plan_tree(s, plan_id, PlanFilter(due_within=0), today=TODAY)
     horizon = TODAY + dt.timedelta(days=30)
     expected = [
-        r.reference
+        r[ROW_REFERENCE]
         for r in rows(full)
-        if r.due_date is not None and TODAY <= r.due_date <= horizon and r.rag != "blue"
+        if r[ROW_DUE] is not None and TODAY <= r[ROW_DUE] <= horizon and r[ROW_RAG] != "blue"
     ]
-    assert [r.reference for r in rows(tree)] == expected == ["2.4", "3.4"]
+    assert [r[ROW_REFERENCE] for r in rows(tree)] == expected == ["2.4", "3.4"]
     assert none.action_count == 0
 
 
@@ -213,8 +235,8 @@ def test_filter_changed_since_last_meeting(db: Database, plan_id: str) -> None:
     assert last == dt.date(2019, 11, 5)
     assert tree.since == last
     cutoff = dt.datetime(2019, 11, 6, tzinfo=dt.UTC)
-    expected = [r.reference for r in rows(full) if r.updated_at and r.updated_at >= cutoff]
-    assert [r.reference for r in rows(tree)] == expected
+    expected = [r[ROW_REFERENCE] for r in rows(full) if r[ROW_UPDATED] and r[ROW_UPDATED] >= cutoff]
+    assert [r[ROW_REFERENCE] for r in rows(tree)] == expected
     # 2.2 went Blue on the afternoon of the meeting itself: the meeting's own record.
     assert "2.2" not in expected
     assert len(expected) == 28
@@ -229,7 +251,7 @@ def default_board_id(s: Session) -> str:
 def test_filters_combine(db: Database, plan_id: str) -> None:
     with db.session() as s:
         tree = svc.plan_tree(s, plan_id, PlanFilter(theme=2, rag="amber"), today=TODAY)
-    assert [r.reference for r in rows(tree)] == ["2.1", "2.4"]
+    assert [r[ROW_REFERENCE] for r in rows(tree)] == ["2.1", "2.4"]
 
 
 @pytest.mark.parametrize(
@@ -331,7 +353,7 @@ def test_detail_of_an_action_that_went_blue(db: Database) -> None:
         assert item.reviews[-1].decision_number
         assert item.url and not item.has_file and not item.on_this_laptop
 
-    assert [r.reference for r in detail.risks]
+    assert [risk.reference for risk in detail.risks]
     numbers = [d.number for d in detail.decisions]
     assert "OPAB 19/13" in numbers
     by_number = {d.number: d for d in detail.decisions}
@@ -391,7 +413,7 @@ def test_the_chair_records_a_progress_update(db: Database, plan_id: str) -> None
         )
     assert detail.history[0].commentary == "Recovery in hand."
     assert detail.history[0].update_id == entry.update_id
-    assert "2.7" in {r.reference for r in rows(changed)}
+    assert "2.7" in {r[ROW_REFERENCE] for r in rows(changed)}
 
 
 def test_the_secretariat_may_record_progress(db: Database) -> None:

@@ -22,6 +22,7 @@ from sqlalchemy import select
 
 from db.demo import DEMO_AS_OF, create_demo
 from db.models import Person
+from db.services.plan import ROW_ID, ROW_REFERENCE
 from db.store import Database, backup_copy, open_database
 from desktop.app import build_main_window
 from desktop.main_window import MainWindow
@@ -87,14 +88,14 @@ def page(window: MainWindow, recorder: Recorder) -> PlanPage:
 
 def shown(page: PlanPage) -> list[str]:
     """The references of the actions in the tree, in order."""
-    return [row.reference for theme in page.model.themes() for row in theme.actions]
+    return [row[ROW_REFERENCE] for theme in page.model.themes() for row in theme.actions]
 
 
 def cell(page: PlanPage, reference: str, column: int) -> object:
     for theme in page.model.themes():
         for row in theme.actions:
-            if row.reference == reference:
-                return page.model.index_of_action(row.action_id, column).data()
+            if row[ROW_REFERENCE] == reference:
+                return page.model.index_of_action(row[ROW_ID], column).data()
     raise AssertionError(f"{reference} is not shown")
 
 
@@ -123,12 +124,10 @@ def test_rows_show_reference_title_owner_due_rag_and_overdue(page: PlanPage) -> 
     assert cell(page, "2.7", OVERDUE) == "Overdue"
     assert cell(page, "2.2", RAG) == "Blue"
     assert cell(page, "2.2", OVERDUE) == ""
-    row = next(r for t in page.model.themes() for r in t.actions if r.reference == "2.7")
-    index = page.model.index_of_action(row.action_id, OVERDUE)
+    row = next(r for t in page.model.themes() for r in t.actions if r[ROW_REFERENCE] == "2.7")
+    index = page.model.index_of_action(row[ROW_ID], OVERDUE)
     assert index.data(Qt.ItemDataRole.DecorationRole) is not None  # the icon beside the word
-    spoken = page.model.index_of_action(row.action_id, TITLE).data(
-        Qt.ItemDataRole.AccessibleTextRole
-    )
+    spoken = page.model.index_of_action(row[ROW_ID], TITLE).data(Qt.ItemDataRole.AccessibleTextRole)
     assert "Action 2.7" in spoken and "RAG Red" in spoken and "overdue" in spoken
 
 
