@@ -88,7 +88,7 @@ OpenUrl = Callable[[QUrl], bool]
 
 #: Pixels per tree row: room for a RAG chip with its word.
 ROW_HEIGHT = 30
-#: Width of the RAG chips in the tree ("Amber" fits).
+#: Least width of the RAG chips in the tree ("Amber" fits; a plan's own longer labels widen them).
 CHIP_WIDTH = 64
 #: How long the selection must rest before its detail is read (arrow keys held down).
 DETAIL_DELAY_MS = 60
@@ -193,6 +193,7 @@ class PlanPage(QWidget):
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self._chip_width = CHIP_WIDTH
         self.tree.setItemDelegateForColumn(RAG, _RowDelegate(CHIP_WIDTH, self.tree))
         self.tree.setIndentation(14)
         self.tree.setSortingEnabled(True)
@@ -270,7 +271,7 @@ class PlanPage(QWidget):
             REFERENCE: 2 * self.tree.indentation() + metrics.horizontalAdvance("10.10") + pad,
             OWNER: metrics.horizontalAdvance("Lucy Hargreav") + pad,
             DUE: metrics.horizontalAdvance("30 Sep 2020") + pad,
-            RAG: CHIP_WIDTH + 10,
+            RAG: self._chip_width + 10,
             OVERDUE: self.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize)
             + bold_metrics.horizontalAdvance("Overdue")
             + 2 * pad,
@@ -443,6 +444,15 @@ class PlanPage(QWidget):
         self.message_label.setVisible(bool(text))
 
     def _show_key(self, key: Sequence[RagKeyEntry]) -> None:
+        # The tree's chips are as wide as the plan's longest RAG label.
+        bold = QFont(self.font())
+        bold.setBold(True)
+        metrics = QFontMetrics(bold)
+        width = max([CHIP_WIDTH, *(metrics.horizontalAdvance(e.label) + 16 for e in key)])
+        if width != self._chip_width:
+            self._chip_width = width
+            self.tree.setItemDelegateForColumn(RAG, _RowDelegate(width, self.tree))
+            self._fit_columns()
         for chip in self.key_chips:
             self.key_row.removeWidget(chip)
             chip.deleteLater()

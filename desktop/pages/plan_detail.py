@@ -19,7 +19,7 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QPalette
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -47,6 +47,11 @@ EVIDENCE_STATES = {
     "returned": "Returned by the board",
 }
 RISK_STATUS = {"open": "open", "closed": "closed"}
+
+
+def alert_colour(palette: QPalette) -> str:
+    """A red that reads on the palette's background, light or dark (the words carry the meaning)."""
+    return "#ff8a7a" if palette.color(QPalette.ColorRole.Window).lightness() < 128 else "#b4271a"
 
 
 def local_day(stamp: dt.datetime | None) -> str:
@@ -250,7 +255,7 @@ class ActionDetailPane(QScrollArea):
         self.rag_chip = RagChip("", NO_RAG_LABEL, NO_RAG_COLOUR)
         self.overdue_label = _label(bold=True)
         self.overdue_label.setObjectName("overdueMarker")
-        self.overdue_label.setStyleSheet("color: #b4271a;")
+        self.overdue_label.setStyleSheet(f"color: {alert_colour(self.palette())};")
         self.status_label = _label(muted=True)
         badges.addWidget(self.rag_chip)
         badges.addWidget(self.overdue_label)
@@ -536,4 +541,4 @@ class ActionDetailPane(QScrollArea):
         self._fill("decisions", blocks, "None recorded.")
 
 
-__all__ = ["ActionDetailPane", "file_size", "local_day", "timeline_entries"]
+__all__ = ["ActionDetailPane", "alert_colour", "file_size", "local_day", "timeline_entries"]

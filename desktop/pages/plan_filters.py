@@ -12,7 +12,7 @@ unknown keys are ignored. "Overdue" and "Due within" exclude each other
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -279,10 +279,6 @@ class PlanFilterBar(QWidget):
         if not self._quiet:
             self.changed.emit(spec)
         return spec
-
-    def choices_text(self) -> Sequence[str]:
-        """The owner list as shown (for tests)."""
-        return [self.owner_combo.itemText(i) for i in range(self.owner_combo.count())]
 
 
 __all__ = ["DEFAULT_DUE_WITHIN", "PlanFilterBar"]

@@ -222,9 +222,9 @@ class PlanTreeModel(QAbstractItemModel):
         if role == Qt.ItemDataRole.DisplayRole:
             shown = len(theme.actions)
             if self._filtered:
-                count = f"{shown} of {theme.total_actions} actions"
+                count = f"{shown:,} of {theme.total_actions:,} actions"
             else:
-                count = f"{shown} action" + ("" if shown == 1 else "s")
+                count = f"{shown:,} action" + ("" if shown == 1 else "s")
             return f"Theme {theme.number}  {theme.title}  ({count})"
         if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
             return f"Theme {theme.number}: {theme.title}"

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from db.rules import BLUE_NEEDS_ACCEPTED_EVIDENCE
+from desktop.pages.plan_detail import alert_colour
 from desktop.pages.plan_model import short_date
 from widgets.style import make_muted
 
@@ -168,7 +169,7 @@ class ProgressUpdateDialog(QDialog):
         self.error_label = QLabel("")
         self.error_label.setObjectName("updateError")
         self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #b4271a; font-weight: bold;")
+        self.error_label.setStyleSheet(f"color: {alert_colour(self.palette())}; font-weight: bold;")
         self.error_label.hide()
 
         self.buttons = QDialogButtonBox(
