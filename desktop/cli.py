@@ -176,9 +176,15 @@ def _cmd_screenshot(args: argparse.Namespace, paths: AppPaths) -> int:
     if args.out.suffix.lower() != ".png":
         raise CliError(f"--out must be a .png file, not {args.out.name}")
     db_path = _resolve_db(args, paths)
+    from desktop.app import is_demo_database
     from desktop.screenshot import take_screenshot
 
-    take_screenshot(args.page, db_path, args.out, size=size)
+    today = None
+    if args.db is None or is_demo_database(db_path):  # the demo, as at its snapshot date
+        from db.demo import DEMO_AS_OF
+
+        today = DEMO_AS_OF
+    take_screenshot(args.page, db_path, args.out, size=size, today=today)
     print(f"{args.page} written to {args.out}")
     return 0
 
