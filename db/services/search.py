@@ -8,14 +8,18 @@ local derived data, kept in step by triggers, never synced and never dumped.
 
 `search()` answers one keystroke: the typed text becomes an FTS5 query that
 cannot fail (every word quoted, so `"`, `*`, `(`, `-`, `OR` and `NEAR` are
-only text; the last word matched as a prefix while it is being typed), hits
-are ranked by BM25 (a title match weighs more than one in the body), one hit
-per record, grouped by kind in a fixed order with a few per kind, each with a
-snippet whose matches are marked (`MARK_OPEN` … `MARK_CLOSE`). Exempt (Part 2)
-papers, decisions of exempt items and the exempt items of minutes are left out
-unless the caller says the viewer may read them (`Capability.READ_EXEMPT`).
-`record_text()` gives the full text of a decision, minutes version or paper
-for reading where no page shows them yet.
+only text; the last word matched as a prefix while it is being typed). Each
+kind is one rowid range of the index, asked for its newest `CANDIDATES`
+matches, so the work per keystroke is bounded however common the word. When
+the query is narrow the candidates are ranked by BM25 (a title match weighs
+more); when it is broad (BM25 would first count every document holding the
+word) title matches come first, then the newest. One hit per record, grouped
+by kind in a fixed order, a few per kind, each with a snippet whose matches are
+marked (`MARK_OPEN` … `MARK_CLOSE`). Exempt (Part 2) papers, decisions of
+exempt items and the exempt items of minutes are left out unless the caller
+says the viewer may read them (`Capability.READ_EXEMPT`). `record_text()`
+gives the full text of a decision, minutes version or paper for reading where
+no page shows them yet.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ import datetime as dt
 import json
 import logging
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -77,7 +82,7 @@ class SearchHit:
     record_id: str
     title: str  # e.g. "2.3 Embed the practice model"
     snippet: str  # matched text, matches between MARK_OPEN and MARK_CLOSE
-    rank: float  # BM25: lower is a better match
+    rank: float  # lower is better: BM25, or the position when the query was broad
     page_hint: str | None  # the page that opens it ("plan", "risks", "performance")
     detail: str = ""  # a short second line, e.g. "Theme 2 · Amber"
 
@@ -188,7 +193,7 @@ KIND_RANGES: dict[str, tuple[int, int]] = {
     "minutes": _codes(7, 8),  # exempt items, the rest
     "paper": _codes(9, 9),
 }
-#: Per kind, how many of the newest matching documents are ranked. A word found in
+#: Per kind, how many of the newest matching documents are considered. A word found in
 #: thousands of documents (a short prefix, "the") is answered from the newest, so a
 #: keystroke costs about the same whatever was typed.
 CANDIDATES = 400
@@ -217,32 +222,69 @@ _VISIBLE: dict[str, str] = {
 }
 
 
-def _kind_query(kind: str) -> Any:
-    record = _RECORD.get(kind, "d.source_id")
-    visible = _VISIBLE.get(kind, "1")
+def _candidates_query(kind: str) -> Any:
+    # Newest first straight from the index (no ranking function: BM25 first counts
+    # every document of each phrase, ~10 ms per kind for a word like "the").
     return text(
         f"""
         WITH m AS (
-            SELECT rowid AS doc, bm25({FTS_TABLE}, {TITLE_WEIGHT}, {BODY_WEIGHT}) AS rank
-            FROM {FTS_TABLE}
+            SELECT rowid AS doc FROM {FTS_TABLE}
             WHERE {FTS_TABLE} MATCH :q AND rowid BETWEEN :lo AND :hi
             ORDER BY rowid DESC LIMIT :cap
         )
-        SELECT m.doc, m.rank, {record} AS record_id
+        SELECT m.doc, {_RECORD.get(kind, "d.source_id")} AS record_id,
+               ({_VISIBLE.get(kind, "1")}) AS visible
         FROM m JOIN {DOCS_TABLE} AS d ON d.id = m.doc
-        WHERE :all_ OR ({visible})
         """
     )
 
 
-_KIND_QUERIES = {kind: _kind_query(kind) for kind in KINDS}
-
+_CANDIDATES = {kind: _candidates_query(kind) for kind in KINDS}
+_BM25 = text(
+    f"""
+    SELECT rowid, bm25({FTS_TABLE}, {TITLE_WEIGHT}, {BODY_WEIGHT}) FROM {FTS_TABLE}
+    WHERE {FTS_TABLE} MATCH :q AND rowid BETWEEN :lo AND :hi
+    """
+)
+_NEWEST = text(
+    f"""
+    SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :q AND rowid BETWEEN :lo AND :hi
+    ORDER BY rowid DESC LIMIT :cap
+    """
+)
+# Snippets for a few documents of one kind: one pass over the matches between the
+# lowest and highest of them (never more than CANDIDATES), the snippet made only
+# for those asked for. (`rowid IN (…)` would restart the query once per rowid.)
 _SNIPPETS = text(
     f"""
-    SELECT rowid, snippet({FTS_TABLE}, 1, :open_, :close_, '…', {SNIPPET_TOKENS})
-    FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :q AND rowid IN :docs
+    SELECT rowid, CASE WHEN rowid IN :docs
+        THEN snippet({FTS_TABLE}, 1, :open_, :close_, '…', {SNIPPET_TOKENS}) END
+    FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :q AND rowid BETWEEN :lo AND :hi
     """
 ).bindparams(bindparam("docs", expanding=True))
+
+
+def _ranks(
+    session: Session, match: str, kind: str, docs: list[int], broad: bool
+) -> dict[int, float]:
+    """Each candidate's rank, lower is better.
+
+    A narrow query (no kind has CANDIDATES matches) is ranked by BM25, a title match
+    weighing more than one in the body. A broad one puts the documents whose title
+    matches first, then the rest, each newest first; the rank is that position.
+    """
+    lo, hi = min(docs), max(docs)
+    if not broad:
+        found = session.execute(_BM25, {"q": match, "lo": lo, "hi": hi}).all()
+        return {int(doc): float(rank) for doc, rank in found}
+    titled = {
+        int(doc)
+        for (doc,) in session.execute(
+            _NEWEST, {"q": f"{{title}} : ({match})", "lo": lo, "hi": hi, "cap": CANDIDATES}
+        )
+    }
+    ordered = [d for d in docs if d in titled] + [d for d in docs if d not in titled]
+    return {doc: float(position) for position, doc in enumerate(ordered)}
 
 
 def search(
@@ -258,37 +300,52 @@ def search(
             (the viewer's `Capability.READ_EXEMPT`).
 
     Returns:
-        Groups in `KINDS` order, hits best first.
+        Groups in `KINDS` order, hits best first (`SearchHit.rank`: lower is better).
     """
     match = fts_query(query)
     if match is None or limit_per_kind <= 0 or not index_available(session):
         return []
     best: dict[str, list[tuple[int, float, str]]] = {}
     try:
+        candidates: dict[str, Sequence[Any]] = {}
         for kind in KINDS:
             lo, hi = KIND_RANGES[kind]
             rows = session.execute(
-                _KIND_QUERIES[kind],
-                {"q": match, "lo": lo, "hi": hi, "cap": CANDIDATES, "all_": include_exempt},
+                _CANDIDATES[kind], {"q": match, "lo": lo, "hi": hi, "cap": CANDIDATES}
             ).all()
+            if rows:
+                candidates[kind] = rows
+        broad = any(len(rows) >= CANDIDATES for rows in candidates.values())
+        for kind, rows in candidates.items():
+            shown = [r for r in rows if include_exempt or r.visible]
+            if not shown:
+                continue
+            ranks = _ranks(session, match, kind, [int(r.doc) for r in rows], broad)
             chosen: dict[str, tuple[int, float, str]] = {}
-            for doc, rank, record_id in sorted(rows, key=lambda r: (r.rank, -r.doc)):
-                if record_id is not None and str(record_id) not in chosen:
-                    chosen[str(record_id)] = (int(doc), float(rank), str(record_id))
+            for row in sorted(shown, key=lambda r: (ranks.get(int(r.doc), 0.0), -int(r.doc))):
+                record_id = str(row.record_id) if row.record_id is not None else None
+                if record_id is not None and record_id not in chosen:
+                    chosen[record_id] = (int(row.doc), ranks.get(int(row.doc), 0.0), record_id)
                     if len(chosen) == limit_per_kind:
                         break
             if chosen:
                 best[kind] = list(chosen.values())
-        if not best:
-            return []
-        docs = [doc for found in best.values() for doc, _, _ in found]
-        snippets: dict[int, str] = {
-            int(doc): " ".join(str(snip or "").split())
+        snippets: dict[int, str] = {}
+        for found in best.values():
+            docs = [doc for doc, _, _ in found]
             for doc, snip in session.execute(
                 _SNIPPETS,
-                {"q": match, "docs": docs, "open_": MARK_OPEN, "close_": MARK_CLOSE},
-            )
-        }
+                {
+                    "q": match,
+                    "lo": min(docs),
+                    "hi": max(docs),
+                    "docs": docs,
+                    "open_": MARK_OPEN,
+                    "close_": MARK_CLOSE,
+                },
+            ):
+                if snip is not None:
+                    snippets[int(doc)] = " ".join(str(snip).split())
     except OperationalError as exc:  # never expected: the query is built to be valid
         log.warning("search for %r failed: %s", query, exc)
         return []

@@ -474,6 +474,39 @@ def test_limit_per_kind(database: Database, board: dict[str, str]) -> None:
         assert search(s, "platypus", include_exempt=True, limit_per_kind=0) == []
 
 
+def test_a_broad_query_puts_title_matches_first_then_the_newest(
+    database: Database, board: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import db.services.search as service
+
+    def add(ref: str, title: str) -> str:
+        with database.begin() as s:
+            action = Action(
+                plan_id=board["plan"],
+                theme_id=board["theme"],
+                reference=ref,
+                title=title,
+                description="A lemur was mentioned.",
+            )
+            s.add(action)
+            s.flush()
+            return action.id
+
+    plain = [add(f"8.{i}", f"Plain {i}") for i in range(4)]
+    titled = add("8.8", "Lemur action")
+    newer = [add(f"8.9{i}", f"Newer {i}") for i in range(2)]
+    with database.session() as s:
+        ranked = search(s, "lemur", include_exempt=True)[0].hits
+        assert ranked[0].record_id == titled and ranked[0].rank < 0  # BM25: title weighs more
+        assert len(ranked) == 7
+        monkeypatch.setattr(service, "CANDIDATES", 3)  # now "lemur" is a broad word
+        broad = search(s, "lemur", include_exempt=True)[0].hits
+    assert [h.record_id for h in broad] == [titled, newer[1], newer[0]]
+    assert [h.rank for h in broad] == [0.0, 1.0, 2.0]
+    assert all(MARK_OPEN in h.snippet for h in broad)
+    assert plain  # older than the newest CANDIDATES: not considered
+
+
 @pytest.fixture(scope="module")
 def shared_board(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
     db = open_database(tmp_path_factory.mktemp("search") / "board.db", create=True)
