@@ -73,7 +73,6 @@ MEETING_ITEM_NOTES = 50
 APPLY_MIX = (4000, 3000, 1000, 4000)
 
 _RAGS = ("red", "amber", "green")
-_STATUSES = ("not_started", "in_progress", "complete")
 
 
 # -- files and keys ------------------------------------------------------------------------
@@ -832,13 +831,64 @@ def push_row(kind_label: str, pushed: Pushed, ctx: Context) -> Row:
     )
 
 
-def central_rows(ctx: Context, kind: CentralKind) -> Iterator[Row]:
-    """First sync, a sync with nothing to do, and a meeting's push, against one central."""
+def noop_row(ctx: Context, kind: CentralKind, laptop: Path, which: str) -> Row:
+    """Syncs with nothing to do of the synced laptop at `laptop`, beside one round trip."""
+    from db.store import open_database
+    from db.sync.engine import sync
+
+    database = open_database(laptop)
+    try:
+        sync(database, kind.url)  # untimed: anything left to fold, push or pull
+        results: list[Any] = []
+        samples, floors = interleaved(
+            lambda: time_once(lambda: results.append(sync(database, kind.url))),
+            lambda: time_once(lambda: round_trip(kind, laptop)),
+            ctx.repeats(9, 3),
+        )
+    finally:
+        database.close()
+    moved = sorted({(r.pushed, r.pulled) for r in results})
+    own = own_log_size(laptop)
+    whose = "the laptop that pushed the board" if which else "the first sync's"
+    return Row(
+        f"sync nothing to do ({kind.label}{which})",
+        median(samples),
+        "s",
+        median(floors),
+        Goal.at_most(0.05, "s"),
+        len(samples),
+        len(floors),
+        f"sync(laptop, url) of a synced laptop ({whose}, {own:,} of its own changes in its "
+        f"log) with nothing new on either side (pushed, pulled: {moved}); floor: connect to "
+        "the central store + SELECT max(server_seq), and sqlite3 connect + read of sync_state "
+        "on the laptop" + _scale_note(ctx),
+    )
+
+
+def own_log_size(path: Path) -> int:
+    """How many change records this laptop wrote itself (what fold_local's query walks)."""
+    conn = sqlite3.connect(path)
+    try:
+        return int(
+            conn.execute(
+                "SELECT count(*) FROM change_log "
+                "WHERE site_id = (SELECT site_id FROM sync_state WHERE id = 1)"
+            ).fetchone()[0]
+        )
+    finally:
+        conn.close()
+
+
+def central_rows(ctx: Context, kind: CentralKind, origin: Path) -> Iterator[Row]:
+    """Against one central store holding the board: a sync with nothing to do of the laptop
+    that pushed it (`origin`, a file this function may change), a first sync, a sync with
+    nothing to do of the new laptop, and a meeting's push."""
     from db.store import open_database
     from db.sync.engine import sync
 
     label = kind.label
     scale = _scale_note(ctx)
+    yield noop_row(ctx, kind, origin, ", pushing laptop")
     laptops: list[Path] = []
     results: list[Any] = []
 
@@ -865,7 +915,7 @@ def central_rows(ctx: Context, kind: CentralKind) -> Iterator[Row]:
 
     try:
         samples, floors = interleaved(first_sync, copy_floor, ctx.repeats(3, 1))
-        snapshot_rows = {r.snapshot_rows for r in results}
+        snapshot_rows = ", ".join(f"{n:,}" for n in sorted({r.snapshot_rows for r in results}))
         yield Row(
             f"sync first sync: empty laptop ← {label}",
             median(samples),
@@ -875,37 +925,16 @@ def central_rows(ctx: Context, kind: CentralKind) -> Iterator[Row]:
             len(samples),
             len(floors),
             f"sync() of a new empty laptop from the central store holding the board "
-            f"({sorted(snapshot_rows)} rows from the snapshot, then row clocks, then the log "
+            f"({snapshot_rows} rows from the snapshot, then row clocks, then the log "
             f"tail); floor: SELECT of the same {max(copied or [0]):,} rows (tables, row_clock, "
             f"sync_conflicts) from the central store with the raw driver and sqlite3 "
             f"executemany into an empty laptop file, one transaction" + scale,
         )
 
         laptop = laptops[-1]
+        yield noop_row(ctx, kind, laptop, "")
         database = open_database(laptop)
         try:
-            sync(database, kind.url)  # untimed: anything the first sync left
-            noop_results: list[Any] = []
-            samples, floors = interleaved(
-                lambda: time_once(lambda: noop_results.append(sync(database, kind.url))),
-                lambda: time_once(lambda: round_trip(kind, laptop)),
-                ctx.repeats(9, 3),
-            )
-            moved = {(r.pushed, r.pulled) for r in noop_results}
-            yield Row(
-                f"sync nothing to do ({label})",
-                median(samples),
-                "s",
-                median(floors),
-                Goal.at_most(0.05, "s"),
-                len(samples),
-                len(floors),
-                f"sync(laptop, url) of a synced laptop (the first sync's) with nothing new on "
-                f"either side (pushed, pulled: {sorted(moved)}); floor: connect to the central "
-                "store + SELECT max(server_seq), and sqlite3 connect + read of sync_state on the "
-                "laptop" + scale,
-            )
-
             create_floor_table(kind)
             push_samples: list[float] = []
             push_floors: list[float] = []
@@ -929,11 +958,12 @@ def central_rows(ctx: Context, kind: CentralKind) -> Iterator[Row]:
                 Goal.at_most(0.5, "s"),
                 len(push_samples),
                 len(push_floors),
-                f"sync(laptop, url) after {MEETING_ACTION_UPDATES} RAG changes with their "
-                f"{MEETING_NEW_UPDATES} progress updates and {MEETING_ITEM_NOTES} agenda-item "
-                f"notes made through the ORM (each also audited): changes made {sorted(set(made))}"
-                f", pushed {sorted(set(pushed))}; floor: connect and executemany the same change "
-                "records into a plain table of the central store, commit" + scale,
+                f"sync(laptop, url) of the first-synced laptop after {MEETING_ACTION_UPDATES} "
+                f"RAG changes with their {MEETING_NEW_UPDATES} progress updates and "
+                f"{MEETING_ITEM_NOTES} agenda-item notes made through the ORM (each also "
+                f"audited): changes made {sorted(set(made))}, pushed {sorted(set(pushed))}; "
+                "floor: connect and executemany the same change records into a plain table of "
+                "the central store, commit" + scale,
             )
         finally:
             database.close()
@@ -948,15 +978,18 @@ def bench_sync_sqlite(ctx: Context) -> Iterator[Row]:
     yield push_row("SQLite", pushed, ctx)
     assert pushed.central is not None
     central = copy_db(pushed.central, ctx.scratch("central-sqlite"))
+    origin = copy_db(pushed.laptop, ctx.scratch("pushing-laptop"))
     try:
-        yield from central_rows(ctx, sqlite_kind(central))
+        yield from central_rows(ctx, sqlite_kind(central), origin)
     finally:
+        remove_db(origin)
         remove_db(central)
         Path(f"{central}.lock").unlink(missing_ok=True)
 
 
 PG_ROW_NAMES = (
     ("sync push: whole board → PostgreSQL", "s", Goal.info()),
+    ("sync nothing to do (PostgreSQL, pushing laptop)", "s", Goal.at_most(0.05, "s")),
     ("sync first sync: empty laptop ← PostgreSQL", "s", Goal.at_most(40, "s")),
     ("sync nothing to do (PostgreSQL)", "s", Goal.at_most(0.05, "s")),
     ("sync push: a meeting's 500 changes → PostgreSQL", "s", Goal.at_most(0.5, "s")),
@@ -996,12 +1029,12 @@ def bench_sync_pg(ctx: Context) -> Iterator[Row]:
 
     ctx.on_close(drop)  # also after a crash or an interrupt
     url = pg_schema_url(base, schema)
-    laptop = ctx.scratch("pg-pushed-laptop")
+    laptop = ctx.scratch("pg-pushing-laptop")
     try:
         seconds, count = push_board(sync_board(ctx), url, laptop)
+        shown = make_url(base).render_as_string(hide_password=True)
+        note = f"into schema {schema} of {shown}, created for this run and dropped after it"
+        yield push_row("PostgreSQL", Pushed(url, None, laptop, count, seconds, note), ctx)
+        yield from central_rows(ctx, pg_kind(url), laptop)
     finally:
         remove_db(laptop)
-    shown = make_url(base).render_as_string(hide_password=True)
-    note = f"into schema {schema} of {shown}, created for this run and dropped after it"
-    yield push_row("PostgreSQL", Pushed(url, None, laptop, count, seconds, note), ctx)
-    yield from central_rows(ctx, pg_kind(url))

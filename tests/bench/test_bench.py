@@ -255,6 +255,7 @@ def test_sync_benchmarks_run_at_a_tiny_scale_against_an_sqlite_central(tmp_path:
         "sync push: whole board → SQLite": "s",
         "sync first sync: empty laptop ← SQLite": "s",
         "sync nothing to do (SQLite)": "s",
+        "sync nothing to do (SQLite, pushing laptop)": "s",
         "sync push: a meeting's 500 changes → SQLite": "s",
         "sync apply: pulled changes": "rows/s",
     }
@@ -269,7 +270,7 @@ def test_sync_benchmarks_run_at_a_tiny_scale_against_an_sqlite_central(tmp_path:
     # The first sync copied the whole tiny board; the meeting's changes all went up.
     assert "pushed, pulled: [(0, 0)]" in rows["sync nothing to do (SQLite)"]["note"]
     pg = [r for name, r in rows.items() if "PostgreSQL" in name]
-    assert len(pg) == 4 and all("not available" in r["note"] for r in pg)
+    assert len(pg) == 5 and all("not available" in r["note"] for r in pg)
     # The central store is cached beside the board; nothing else is left behind.
     cached = sorted(p.name.split("-s1-")[0] for p in (tmp_path / "cache").glob("sync-*"))
     assert cached == ["sync-central", "sync-laptop", "sync-setup"]
@@ -310,7 +311,7 @@ def test_sync_benchmarks_run_against_postgresql(tmp_path: Path, pg_url: str) -> 
     argv += ["--cache-dir", str(tmp_path / "cache")]
     assert main([*argv, "--only", "sync-pg", "--pg-url", pg_url, "--json", str(out)]) == 0
     rows = _rows_by_name(json.loads(out.read_text(encoding="utf-8")))
-    assert len(rows) == 4 and not [r for r in rows.values() if r["error"]]
+    assert len(rows) == 5 and not [r for r in rows.values() if r["error"]]
     for name, row in rows.items():
         assert "PostgreSQL" in name and row["median"] > 0, name
     assert rows["sync first sync: empty laptop ← PostgreSQL"]["floor"] > 0
