@@ -15,6 +15,7 @@ from sqlalchemy import (
     Column,
     Date,
     ForeignKey,
+    Index,
     Integer,
     String,
     Table,
@@ -155,7 +156,11 @@ class Action(IdMixin, Base):
     """A plan action: what will be done, by whom, by when, and how it is going."""
 
     __tablename__ = "actions"
-    __table_args__ = (UniqueConstraint("plan_id", "reference"),)
+    __table_args__ = (
+        UniqueConstraint("plan_id", "reference"),
+        # the plan page's "changed since the last meeting" filter
+        Index("ix_actions_plan_updated", "plan_id", "updated_at"),
+    )
 
     plan_id: Mapped[str] = mapped_column(ForeignKey("plans.id"), index=True)
     theme_id: Mapped[str] = mapped_column(ForeignKey("themes.id"), index=True)

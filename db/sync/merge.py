@@ -40,7 +40,6 @@ from sqlalchemy import (
     func,
     insert,
     select,
-    tuple_,
     update,
 )
 
@@ -161,20 +160,27 @@ class Replica:
     # -- row clocks -----------------------------------------------------------------------
 
     def _preload(self, keys: Iterable[tuple[str, str]]) -> None:
-        missing = list({k for k in keys if k not in self._rows})
-        for start in range(0, len(missing), 400):
-            chunk = missing[start : start + 400]
-            found = {
-                (r.table_name, r.row_id): json.loads(r.clocks)
-                for r in self.conn.execute(
-                    select(row_clock).where(
-                        tuple_(row_clock.c.table_name, row_clock.c.row_id).in_(chunk)
+        # One query per table with `row_id IN (...)`: it walks the primary key
+        # (table_name, row_id); a row-value IN over both columns scanned the whole
+        # clock table (8 s for 12,000 changes on the large board).
+        by_table: dict[str, list[str]] = {}
+        for table_name, row_id in {k for k in keys if k not in self._rows}:
+            by_table.setdefault(table_name, []).append(row_id)
+        for table_name, ids in by_table.items():
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                found = {
+                    r.row_id: json.loads(r.clocks)
+                    for r in self.conn.execute(
+                        select(row_clock.c.row_id, row_clock.c.clocks).where(
+                            row_clock.c.table_name == table_name,
+                            row_clock.c.row_id.in_(chunk),
+                        )
                     )
-                )
-            }
-            for key in chunk:
-                clocks = found.get(key)
-                self._rows[key] = _Row(clocks or {}, known=clocks is not None)
+                }
+                for row_id in chunk:
+                    clocks = found.get(row_id)
+                    self._rows[(table_name, row_id)] = _Row(clocks or {}, known=clocks is not None)
 
     def _row(self, table: str, row_id: str) -> _Row:
         key = (table, row_id)

@@ -56,6 +56,8 @@ change_log = Table(
     Column("folded", Integer, nullable=False, server_default="0"),
     Index("ix_change_log_row", "table_name", "row_id"),
     Index("ix_change_log_site", "site_id", "site_seq", unique=True),
+    # what a sync folds and pushes: this site's changes not yet folded, in order
+    Index("ix_change_log_fold", "site_id", "folded", "site_seq"),
 )
 
 sync_state = Table(
