@@ -13,26 +13,20 @@ import argparse
 import logging
 import sys
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from importlib import import_module
 from pathlib import Path
-from typing import NoReturn
 
 from desktop import app_version
+from desktop.cli_base import PROG, CliError, Handler
+from desktop.cli_base import Parser as _Parser
+from desktop.cli_base import add_db as _add_db
 from desktop.paths import AppPaths, app_paths
 
-PROG = "boardpack"
 log = logging.getLogger(__name__)
 
-
-class CliError(Exception):
-    """A user-facing failure of the command line itself (bad path, bad option)."""
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse with one-line errors instead of the usage dump."""
-
-    def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+# Modules each adding a capability's subcommands (see desktop/cli_base.py).
+COMMAND_MODULES: tuple[str, ...] = ()
 
 
 class _VersionAction(argparse.Action):
@@ -44,12 +38,6 @@ class _VersionAction(argparse.Action):
     def __call__(self, parser: argparse.ArgumentParser, *_args: object, **_kw: object) -> None:
         print(f"{PROG} {app_version()}")
         parser.exit(0)
-
-
-def _add_db(parser: argparse.ArgumentParser, *, required: bool) -> None:
-    parser.add_argument(
-        "--db", type=Path, required=required, metavar="PATH", help="the Boardpack database file"
-    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -101,6 +89,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_db(shot, required=False)
     shot.add_argument("--out", type=Path, required=True, metavar="FILE.png")
     shot.add_argument("--size", default="1366x768", metavar="WxH", help="window size")
+    for name in COMMAND_MODULES:
+        import_module(name).register(sub)
     return parser
 
 
@@ -244,7 +234,7 @@ def _cmd_sync(args: argparse.Namespace, _paths: AppPaths) -> int:
     return 0
 
 
-COMMANDS: dict[str, Callable[[argparse.Namespace, AppPaths], int]] = {
+COMMANDS: dict[str, Handler] = {
     "central": _cmd_central,
     "sync": _cmd_sync,
     "demo": _cmd_demo_create,
@@ -276,7 +266,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     _setup_logging(paths)
     from db.errors import BoardpackError
 
-    command = COMMANDS.get(args.command or "", _cmd_gui)
+    command: Handler = getattr(args, "handler", None) or COMMANDS.get(args.command or "", _cmd_gui)
     try:
         return command(args, paths)
     except (BoardpackError, CliError) as exc:
