@@ -2,17 +2,22 @@
 
 Usage: `python -m bench [--only NAME]... [--quick] [--skip-generate]
 [--scale S] [--seed N] [--repeats N] [--cache-dir DIR] [--pg-url URL | --no-pg]
-[--json PATH | --no-json]`. `--only` takes a benchmark's name or a group's
+[--json PATH | --no-json | --update]`. `--only` takes a benchmark's name or a group's
 (`sync` is every sync benchmark).
 A full run (no `--only`, no `--quick`) writes `bench/latest.json`; partial or
 quick runs write JSON only when `--json` names a file, so a quick check never
-overwrites the committed results. The exit code is 1 when a benchmark crashed
+overwrites the committed results. `--update` merges this run's rows into
+`bench/latest.json` instead: a row replaces the one of the same name, new rows
+are added, the others are kept (each row's note says what it measured; the
+file's `machine.date` and `git_commit` become this run's, and `updated_rows`
+lists which rows it refreshed). The exit code is 1 when a benchmark crashed
 (an ERROR row), 0 otherwise — a missed goal is a finding, not a failure to run.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import tempfile
 import traceback
@@ -69,6 +74,11 @@ def build_parser() -> argparse.ArgumentParser:
     out = parser.add_mutually_exclusive_group()
     out.add_argument("--json", type=Path, metavar="PATH", help="write the results here")
     out.add_argument("--no-json", action="store_true", help="write no JSON")
+    out.add_argument(
+        "--update",
+        action="store_true",
+        help="merge this run's rows into bench/latest.json (replace by name, keep the rest)",
+    )
     parser.add_argument("--list", action="store_true", help="list the benchmarks and exit")
     return parser
 
@@ -81,6 +91,34 @@ def expand(only: Sequence[str]) -> list[str]:
             if one not in names:
                 names.append(one)
     return names
+
+
+def merge_into(path: Path, report: Report) -> None:
+    """Replace rows of the same name in the saved results, add new ones, keep the rest."""
+    data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else report.to_json()
+    fresh = report.to_json()
+    by_name = {row["name"]: row for row in fresh["rows"]}
+    rows = [by_name.pop(row["name"], row) for row in data.get("rows", [])]
+    rows.extend(by_name.values())
+    data["rows"] = rows
+    data["machine"] = fresh["machine"]
+    data["updated_rows"] = [row["name"] for row in fresh["rows"]]
+    if fresh.get("large_board"):
+        data["large_board"] = fresh["large_board"]
+    verdicts = [Row.verdict_of(row) for row in rows]
+    data["summary"] = {
+        key: verdicts.count(mark)
+        for key, mark in (
+            ("pass", "pass"),
+            ("fail", "FAIL"),
+            ("unchecked", "—"),
+            ("not_available", "n/a"),
+            ("error", "ERROR"),
+        )
+    }
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    tmp.replace(path)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -158,7 +196,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"\nlarge board: {board['cache_file']}, {board['rows']:,} rows, "
             f"{board['size_mb']:.0f} MB, {how}"
         )
-    if json_path is not None:
+    if args.update:
+        merge_into(LATEST, report)
+        print(f"{len(report.rows)} rows merged into {LATEST}")
+    elif json_path is not None:
         report.save(json_path)
         print(f"results written to {json_path}")
     return 1 if report.summary()["error"] else 0

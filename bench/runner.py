@@ -142,6 +142,15 @@ class Row:
         assert tuple(values) == ROW_KEYS
         return values
 
+    @staticmethod
+    def verdict_of(saved: dict[str, Any]) -> str:
+        """The verdict of a row as saved in JSON (for merging runs)."""
+        if saved.get("error") is not None:
+            return "ERROR"
+        if saved.get("median") is None:
+            return "n/a"
+        return {True: "pass", False: "FAIL", None: "—"}[saved.get("pass")]
+
     @classmethod
     def unavailable(cls, name: str, unit: str, goal: Goal, reason: str) -> Row:
         return cls(name, None, unit, None, goal, note=f"not available: {reason}")

@@ -323,3 +323,27 @@ def test_rate_goals_want_at_least_their_limit() -> None:
     assert goal.text == "≥ 10,000 rows/s" and goal.higher_is_better
     assert Row("fast", 12_000.0, "rows/s", 50_000.0, goal, 3, 3).passed is True
     assert Row("slow", 9_000.0, "rows/s", 50_000.0, goal, 3, 3).verdict == "FAIL"
+
+
+def test_update_merges_rows_by_name(tmp_path: Path) -> None:
+    from bench.__main__ import merge_into
+
+    saved = Report(machine={"date": "old"}, settings={})
+    saved.rows += [
+        Row("kept", 1.0, "s", 0.5, Goal.at_most(2.0, "s")),
+        Row("replaced", 9.0, "s", 1.0, Goal.at_most(2.0, "s")),
+    ]
+    path = tmp_path / "latest.json"
+    saved.save(path)
+    fresh = Report(machine={"date": "new"}, settings={})
+    fresh.rows += [
+        Row("replaced", 1.5, "s", 1.0, Goal.at_most(2.0, "s")),
+        Row("added", None, "s", None, Goal.info()),
+    ]
+    merge_into(path, fresh)
+    data = json.loads(path.read_text())
+    assert [r["name"] for r in data["rows"]] == ["kept", "replaced", "added"]
+    assert data["rows"][1]["median"] == 1.5
+    assert data["machine"]["date"] == "new"
+    assert data["updated_rows"] == ["replaced", "added"]
+    assert data["summary"] == {"pass": 2, "fail": 0, "unchecked": 0, "not_available": 1, "error": 0}
