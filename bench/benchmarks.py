@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench.browse_bench import bench_browse_pages, bench_browse_start
 from bench.context import (
     REPO,
     Context,
@@ -421,6 +422,8 @@ BENCHMARKS: dict[str, Benchmark] = {
     "dashboard": bench_dashboard,
     "cold-start": bench_cold_start,
     "dump": bench_dump,
+    "browse-start": bench_browse_start,
+    "browse-pages": bench_browse_pages,
     "sync-capture": bench_sync_capture,
     "sync-sqlite": bench_sync_sqlite,
     "sync-apply": bench_sync_apply,
@@ -430,4 +433,5 @@ BENCHMARKS: dict[str, Benchmark] = {
 #: Names `--only` also takes, each standing for several benchmarks.
 GROUPS: dict[str, list[str]] = {
     "sync": ["sync-capture", "sync-sqlite", "sync-apply", "sync-pg"],
+    "browse": ["browse-start", "browse-pages"],
 }

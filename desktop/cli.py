@@ -55,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--data-dir", type=Path, metavar="DIR", help="keep data, logs and backups under DIR"
     )
     parser.add_argument("--quit-when-shown", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--quit-when-loaded", action="store_true", help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     demo = sub.add_parser("demo", help="the demo board")
@@ -186,7 +187,10 @@ def _cmd_gui(args: argparse.Namespace, paths: AppPaths) -> int:
     from desktop.app import run_gui
 
     code: int = run_gui(
-        db_path, quit_when_shown=args.quit_when_shown, demo=True if args.demo else None
+        db_path,
+        quit_when_shown=args.quit_when_shown,
+        demo=True if args.demo else None,
+        quit_when_loaded=args.quit_when_loaded,
     )
     return code
 
