@@ -1,0 +1,409 @@
+"""Draft minutes generated from the meeting record: who came, what was said and resolved.
+
+`build_minutes` reads a meeting's record — attendance, declarations, agenda
+items with their discussion, decisions (latest version of each), named votes,
+actions arising, the plan actions and indicators each item concerned — and
+returns a `MinutesDoc` in UK committee form. The RAG of each plan action is
+the one in force at the end of the meeting day (its progress history), and each
+indicator carries its monthly values up to the meeting, so the minutes say what
+the board saw then, not what the plan says today.
+
+The public version is built from filtered data, never by hiding text: with
+`public=True` the queries themselves leave out the discussion, decisions,
+actions, links and declarations of exempt items, so nothing exempt is ever
+read. Full minutes need the right to read exempt items; public minutes are a
+published document and need no right.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import and_, case, null, select
+from sqlalchemy.orm import Session
+
+from db.errors import NotFoundError
+from db.minutes.doc import FORMAT, MinutesDoc, RagKey, from_content
+from db.models import (
+    Action,
+    ActionArising,
+    AgendaItem,
+    Attendance,
+    AttendanceMode,
+    AttendanceStatus,
+    Board,
+    Capacity,
+    Decision,
+    Declaration,
+    Kpi,
+    KpiValue,
+    Meeting,
+    Membership,
+    Person,
+    Plan,
+    Polarity,
+    ProgressUpdate,
+    Role,
+    agenda_item_actions,
+    agenda_item_kpis,
+)
+from db.permissions import Capability, require
+from db.views import rag_key
+
+#: How many months of an indicator the minutes chart (the year to the meeting and one more).
+KPI_MONTHS = 13
+
+
+def build_minutes(
+    session: Session, viewer_id: str | None, meeting_id: str, *, public: bool
+) -> MinutesDoc:
+    """Generate a meeting's minutes from its record.
+
+    Args:
+        session: an open session.
+        viewer_id: who asks; full minutes need `Capability.READ_EXEMPT` on the board.
+        meeting_id: the meeting.
+        public: build the public version (exempt items: title and paragraph only).
+
+    Returns:
+        The document, with the plan's RAG key and no version record.
+
+    Raises:
+        NotFoundError: no such meeting.
+        PermissionDeniedError: full minutes asked for by someone who may not read exempt items.
+    """
+    meeting = session.get(Meeting, meeting_id)
+    if meeting is None:
+        raise NotFoundError("no such meeting")
+    if not public:
+        require(session, viewer_id, meeting.board_id, Capability.READ_EXEMPT)
+    content = minutes_content(session, meeting, public=public)
+    return from_content(content, public=public, rag_key=board_rag_key(session, meeting.board_id))
+
+
+def board_rag_key(session: Session, board_id: str) -> tuple[RagKey, ...]:
+    """The RAG key of the board's plan (defaults when it has none)."""
+    plan_id = session.scalar(select(Plan.id).where(Plan.board_id == board_id).limit(1))
+    return tuple(RagKey(e.rag, e.label, e.meaning, e.colour) for e in rag_key(session, plan_id))
+
+
+def minutes_content(session: Session, meeting: Meeting, *, public: bool) -> dict[str, Any]:
+    """The content JSON of a meeting's generated minutes (exempt text left unread if public)."""
+    board = session.get(Board, meeting.board_id)
+    assert board is not None
+    names = _names(session, meeting)
+    items = _items(session, meeting, public)
+    exempt_ids = {row["id"] for row in items if row["exempt"]}
+    number_of = {row["id"]: row["number"] for row in items}
+    last_id = items[-1]["id"] if items else None
+
+    for d in _decisions(session, meeting, exempt_ids if public else set()):
+        target = d.agenda_item_id if d.agenda_item_id in number_of else last_id
+        if target is None:
+            continue
+        _row(items, target)["decisions"].append(
+            {
+                "number": d.number,
+                "kind": d.kind.value,
+                "wording": d.wording,
+                **_votes(d, names),
+            }
+        )
+    arising = select(ActionArising).where(ActionArising.meeting_id == meeting.id)
+    if public and exempt_ids:
+        arising = arising.where(
+            (ActionArising.agenda_item_id.is_(None))
+            | ActionArising.agenda_item_id.not_in(exempt_ids)
+        )
+    for a in session.scalars(arising.order_by(ActionArising.created_at, ActionArising.id)):
+        target = a.agenda_item_id if a.agenda_item_id in number_of else last_id
+        if target is None:
+            continue
+        _row(items, target)["actions_arising"].append(
+            {
+                "text": a.text,
+                "owner": names.get(a.owner_id) if a.owner_id else None,
+                "due": a.due_date.isoformat() if a.due_date else None,
+            }
+        )
+    visible = [row["id"] for row in items if not (public and row["exempt"])]
+    for item_id, entry in _plan_actions(session, meeting, visible):
+        _row(items, item_id)["plan_actions"].append(entry)
+    for item_id, entry in _kpis(session, meeting, visible):
+        _row(items, item_id)["kpis"].append(entry)
+
+    declarations = []
+    for dec in session.scalars(
+        select(Declaration).where(Declaration.meeting_id == meeting.id).order_by(Declaration.id)
+    ):
+        if public and dec.agenda_item_id in exempt_ids:
+            continue
+        declarations.append(
+            {
+                "name": names.get(dec.person_id, ""),
+                "item": number_of.get(dec.agenda_item_id) if dec.agenda_item_id else None,
+                "interest": dec.interest,
+                "action_taken": dec.action_taken,
+            }
+        )
+    declarations.sort(key=lambda d: (d["item"] or 0, d["name"]))
+
+    nxt = session.scalars(
+        select(Meeting)
+        .where(Meeting.board_id == meeting.board_id, Meeting.meeting_date > meeting.meeting_date)
+        .order_by(Meeting.meeting_date)
+        .limit(1)
+    ).first()
+    for row in items:
+        del row["id"]
+    chair = _chair(session, meeting, names)
+    return {
+        "format": FORMAT,
+        "board": {"code": board.code, "name": board.name},
+        "meeting": {
+            "meeting_id": meeting.id,
+            "date": meeting.meeting_date.isoformat(),
+            "start": meeting.start_time.isoformat() if meeting.start_time else None,
+            "end": meeting.end_time.isoformat() if meeting.end_time else None,
+            "venue": meeting.venue,
+            "hybrid": meeting.hybrid,
+        },
+        "chair": chair,
+        "attendance": _attendance(session, meeting, names, number_of, chair),
+        "declarations": declarations,
+        "items": items,
+        "next_meeting": None
+        if nxt is None
+        else {
+            "date": nxt.meeting_date.isoformat(),
+            "start": nxt.start_time.isoformat() if nxt.start_time else None,
+            "venue": nxt.venue,
+        },
+    }
+
+
+def _row(items: list[dict[str, Any]], item_id: str) -> dict[str, Any]:
+    return next(row for row in items if row["id"] == item_id)
+
+
+def _names(session: Session, meeting: Meeting) -> dict[str, str]:
+    """Every person's name (boards are tens of people, not thousands)."""
+    return dict(session.execute(select(Person.id, Person.name)).tuples().all())
+
+
+def _items(session: Session, meeting: Meeting, public: bool) -> list[dict[str, Any]]:
+    discussion: Any = AgendaItem.discussion
+    report_of: Any = AgendaItem.report_of
+    if public:  # exempt text is not even read
+        discussion = case((AgendaItem.exempt, null()), else_=AgendaItem.discussion)
+        report_of = case((AgendaItem.exempt, null()), else_=AgendaItem.report_of)
+    rows = session.execute(
+        select(
+            AgendaItem.id,
+            AgendaItem.kind,
+            AgendaItem.title,
+            report_of,
+            AgendaItem.presenter_id,
+            AgendaItem.exempt,
+            AgendaItem.exempt_paragraph,
+            discussion,
+            AgendaItem.taken_inquorate,
+        )
+        .where(AgendaItem.meeting_id == meeting.id)
+        .order_by(AgendaItem.position)
+    ).all()
+    return [
+        {
+            "id": item_id,
+            "number": number,
+            "kind": kind.value,
+            "title": title,
+            "report_of": report,
+            "exempt": bool(exempt),
+            "exempt_paragraph": paragraph if exempt else None,
+            "minutes": (text or "").strip(),
+            "decisions": [],
+            "actions_arising": [],
+            "plan_actions": [],
+            "kpis": [],
+            "inquorate": bool(inquorate),
+        }
+        for number, (
+            item_id,
+            kind,
+            title,
+            report,
+            _presenter,
+            exempt,
+            paragraph,
+            text,
+            inquorate,
+        ) in enumerate(rows, start=1)
+    ]
+
+
+def _decisions(session: Session, meeting: Meeting, skip_items: set[str]) -> list[Decision]:
+    """The meeting's decisions in number order, each at its latest version."""
+    query = select(Decision).where(Decision.meeting_id == meeting.id)
+    if skip_items:
+        query = query.where(
+            (Decision.agenda_item_id.is_(None)) | Decision.agenda_item_id.not_in(skip_items)
+        )
+    decisions = list(session.scalars(query.order_by(Decision.year, Decision.seq, Decision.version)))
+    superseded = {d.supersedes_id for d in decisions if d.supersedes_id}
+    return [d for d in decisions if d.id not in superseded]
+
+
+def _votes(d: Decision, names: dict[str, str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if d.votes_for is not None or d.votes_against is not None or d.votes_abstain is not None:
+        out["votes"] = {"for": d.votes_for, "against": d.votes_against, "abstain": d.votes_abstain}
+    if d.named_votes:
+        out["named_votes"] = [
+            {"name": names.get(str(v.get("person_id")), ""), "vote": str(v.get("vote", ""))}
+            for v in d.named_votes
+        ]
+    return out
+
+
+def _chair(session: Session, meeting: Meeting, names: dict[str, str]) -> str | None:
+    chairs = session.execute(
+        select(Membership.person_id, Membership.start_date, Membership.end_date).where(
+            Membership.board_id == meeting.board_id, Membership.role == Role.CHAIR
+        )
+    ).all()
+    day = meeting.meeting_date
+    for person_id, start, end in chairs:
+        if (start is None or start <= day) and (end is None or end >= day):
+            return names.get(person_id)
+    return names.get(chairs[0][0]) if chairs else None
+
+
+def _attendance(
+    session: Session,
+    meeting: Meeting,
+    names: dict[str, str],
+    number_of: dict[str, int],
+    chair: str | None,
+) -> dict[str, list[str]]:
+    """Names with position and notes, the chair first, then alphabetical by name."""
+    positions = dict(
+        session.execute(
+            select(Membership.person_id, Membership.position).where(
+                Membership.board_id == meeting.board_id, Membership.position.is_not(None)
+            )
+        )
+        .tuples()
+        .all()
+    )
+    titles = {
+        pid: ", ".join(p for p in (job, org) if p)
+        for pid, job, org in session.execute(
+            select(Person.id, Person.job_title, Person.organisation)
+        ).tuples()
+    }
+    out: dict[str, list[str]] = {"present": [], "in_attendance": [], "apologies": [], "absent": []}
+    rows = session.scalars(select(Attendance).where(Attendance.meeting_id == meeting.id)).all()
+    for a in sorted(rows, key=lambda a: _seat_order(names.get(a.person_id, ""), chair)):
+        name = names.get(a.person_id, "")
+        role = positions.get(a.person_id) or titles.get(a.person_id)
+        text = f"{name} ({role})" if role else name
+        notes = []
+        if a.status is AttendanceStatus.PRESENT:
+            if a.mode is AttendanceMode.REMOTE:
+                notes.append("attended remotely")
+            if a.arrived_at_item_id in number_of:
+                notes.append(f"arrived during item {number_of[a.arrived_at_item_id]}")
+            if a.left_after_item_id in number_of:
+                notes.append(f"left after item {number_of[a.left_after_item_id]}")
+        if notes:
+            text += " – " + ", ".join(notes)
+        if a.status is AttendanceStatus.PRESENT:
+            key = "present" if a.capacity is Capacity.MEMBER else "in_attendance"
+        else:
+            key = a.status.value
+        out[key].append(text)
+    return out
+
+
+def _seat_order(name: str, chair: str | None) -> tuple[bool, str, str]:
+    return (name != chair, name.split()[-1] if name else "", name)
+
+
+def _day_end(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
+
+
+def _plan_actions(
+    session: Session, meeting: Meeting, item_ids: list[str]
+) -> list[tuple[str, dict[str, Any]]]:
+    if not item_ids:
+        return []
+    links = session.execute(
+        select(agenda_item_actions.c.agenda_item_id, Action.id, Action.reference, Action.title)
+        .join(Action, Action.id == agenda_item_actions.c.action_id)
+        .where(agenda_item_actions.c.agenda_item_id.in_(item_ids))
+    ).all()
+    action_ids = {row[1] for row in links}
+    rag_then: dict[str, str] = {}
+    for action_id, rag in session.execute(
+        select(ProgressUpdate.action_id, ProgressUpdate.rag)
+        .where(
+            ProgressUpdate.action_id.in_(action_ids),
+            ProgressUpdate.recorded_at < _day_end(meeting.meeting_date),
+        )
+        .order_by(ProgressUpdate.recorded_at, ProgressUpdate.id)
+    ):
+        rag_then[action_id] = rag.value
+    out = [
+        (item_id, {"reference": ref, "title": title, "rag": rag_then.get(action_id)})
+        for item_id, action_id, ref, title in links
+    ]
+    out.sort(key=lambda pair: (pair[0], _ref_key(pair[1]["reference"])))
+    return out
+
+
+def _ref_key(reference: str) -> tuple[tuple[int, int | str], ...]:
+    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in reference.split("."))
+
+
+def _kpis(
+    session: Session, meeting: Meeting, item_ids: list[str]
+) -> list[tuple[str, dict[str, Any]]]:
+    if not item_ids:
+        return []
+    links = session.execute(
+        select(agenda_item_kpis.c.agenda_item_id, Kpi)
+        .join(Kpi, Kpi.id == agenda_item_kpis.c.kpi_id)
+        .where(agenda_item_kpis.c.agenda_item_id.in_(item_ids))
+    ).all()
+    kpi_ids = {kpi.id for _, kpi in links}
+    points: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for kpi_id, period, value, national, regional in session.execute(
+        select(
+            KpiValue.kpi_id, KpiValue.period, KpiValue.value, KpiValue.national, KpiValue.regional
+        )
+        .where(and_(KpiValue.kpi_id.in_(kpi_ids), KpiValue.period <= meeting.meeting_date))
+        .order_by(KpiValue.period)
+    ):
+        points[kpi_id].append(
+            {"date": period.isoformat(), "value": value, "national": national, "regional": regional}
+        )
+    out = [
+        (
+            item_id,
+            {
+                "reference": kpi.reference,
+                "title": kpi.title,
+                "unit": kpi.unit,
+                "higher_is_better": kpi.polarity is Polarity.HIGHER_IS_BETTER,
+                "target": kpi.target,
+                "points": points[kpi.id][-KPI_MONTHS:],
+            },
+        )
+        for item_id, kpi in links
+    ]
+    out.sort(key=lambda pair: (pair[0], _ref_key(pair[1]["reference"].lstrip("K"))))
+    return out
