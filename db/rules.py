@@ -135,3 +135,118 @@ def is_overdue(due_date: dt.date | None, rag: str | None, today: dt.date) -> boo
         True for an action past its due date that is not complete.
     """
     return due_date is not None and due_date < today and rag != "blue"
+
+
+# -- Meetings ----------------------------------------------------------------------------
+
+#: Schedule 12A to the Local Government Act 1972, Part 1: the descriptions of exempt
+#: information an item may rely on (paragraph number -> description).
+SCHEDULE_12A_PARAGRAPHS: dict[int, str] = {
+    1: "information relating to any individual",
+    2: "information which is likely to reveal the identity of an individual",
+    3: (
+        "information relating to the financial or business affairs of any particular "
+        "person (including the authority holding that information)"
+    ),
+    4: (
+        "information relating to any consultations or negotiations, or contemplated "
+        "consultations or negotiations, in connection with any labour relations matter "
+        "arising between the authority or a Minister of the Crown and employees of, or "
+        "office holders under, the authority"
+    ),
+    5: (
+        "information in respect of which a claim to legal professional privilege could "
+        "be maintained in legal proceedings"
+    ),
+    6: (
+        "information which reveals that the authority proposes to give under any enactment "
+        "a notice under or by virtue of which requirements are imposed on a person, or to "
+        "make an order or direction under any enactment"
+    ),
+    7: (
+        "information relating to any action taken or to be taken in connection with the "
+        "prevention, investigation or prosecution of crime"
+    ),
+}
+
+
+def schedule_12a_paragraph(paragraph: int) -> str:
+    """The description of one paragraph of Schedule 12A (1–7).
+
+    Raises:
+        ValueError: a paragraph outside 1–7.
+    """
+    try:
+        return SCHEDULE_12A_PARAGRAPHS[paragraph]
+    except KeyError:
+        raise ValueError(
+            f"Schedule 12A has paragraphs 1 to 7 of exempt information, not {paragraph}"
+        ) from None
+
+
+def exclusion_resolution(paragraph: int) -> str:
+    """The resolution excluding the press and public for an exempt item.
+
+    The wording councils use under section 100A(4) of the Local Government Act
+    1972, citing the paragraph of Part 1 of Schedule 12A relied on and the
+    public interest test.
+
+    Args:
+        paragraph: the paragraph of Schedule 12A (1–7).
+
+    Returns:
+        The resolution, one paragraph of text.
+
+    Raises:
+        ValueError: a paragraph outside 1–7.
+    """
+    description = schedule_12a_paragraph(paragraph)
+    return (
+        "That under section 100A(4) of the Local Government Act 1972 the press and public be "
+        "excluded from the meeting for the following item of business on the grounds that it "
+        "involves the likely disclosure of exempt information as defined in paragraph "
+        f"{paragraph} of Part 1 of Schedule 12A to the Act ({description}), and that in all "
+        "the circumstances of the case the public interest in maintaining the exemption "
+        "outweighs the public interest in disclosing the information."
+    )
+
+
+def quorum_required(fraction: float, voting_members: int) -> int:
+    """How many voting members make a quorum: the fraction of the voting members, rounded up.
+
+    A board of nine with a third needs three (not four: 9 × ⅓ is 3.0000000000000004
+    in floating point, so a hair is taken off before rounding up). Never fewer than one.
+
+    Args:
+        fraction: the board's quorum fraction (0 < fraction ≤ 1).
+        voting_members: how many voting members the board has.
+
+    Returns:
+        The number of voting members who must be present.
+    """
+    return max(1, math.ceil(fraction * voting_members - 1e-9))
+
+
+def is_quorate(
+    present_voting: int, required: int, *, chair_present: bool, needs_chair: bool
+) -> bool:
+    """Whether a meeting is quorate: enough voting members, and the chair rule if the board has it.
+
+    Args:
+        present_voting: voting members present (at the item in question).
+        required: `quorum_required` for the board.
+        chair_present: whether the chair or a vice-chair is among them.
+        needs_chair: whether the board's quorum needs the chair or vice-chair present.
+    """
+    return present_voting >= required and (chair_present or not needs_chair)
+
+
+def decision_number(board_code: str, year: int, seq: int) -> str:
+    """A decision's number: board code, two-digit year, sequence within the year ("OPAB 19/07").
+
+    Args:
+        board_code: the board's code ("OPAB").
+        year: the calendar year of the meeting (2019).
+        seq: the decision's place in the board's year, from 1.
+    """
+    return f"{board_code} {year % 100:02d}/{seq:02d}"

@@ -127,9 +127,16 @@ class Meeting(IdMixin, Base):
     opened_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Meeting mode: the item on the chair's screen and since when (a restart resumes there).
+    current_item_id: Mapped[str | None] = mapped_column(
+        ForeignKey("agenda_items.id", use_alter=True)
+    )
+    current_item_since: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     items: Mapped[list[AgendaItem]] = relationship(
-        back_populates="meeting", order_by="AgendaItem.position"
+        back_populates="meeting",
+        order_by="AgendaItem.position",
+        foreign_keys="AgendaItem.meeting_id",
     )
     attendance: Mapped[list[Attendance]] = relationship(back_populates="meeting")
 
@@ -161,8 +168,13 @@ class AgendaItem(IdMixin, Base):
     discussion: Mapped[str | None] = mapped_column(Text)
     taken_inquorate: Mapped[bool] = mapped_column(Boolean, default=False)
     chair_notes: Mapped[str | None] = mapped_column(Text)
+    # When the item was first taken up and last left, and the time spent on it
+    # before its current visit (an item gone back to keeps counting).
+    started_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    ended_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    elapsed_seconds: Mapped[int | None] = mapped_column(Integer)
 
-    meeting: Mapped[Meeting] = relationship(back_populates="items")
+    meeting: Mapped[Meeting] = relationship(back_populates="items", foreign_keys=[meeting_id])
 
 
 class Attendance(IdMixin, Base):
