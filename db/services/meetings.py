@@ -20,8 +20,10 @@ Quorum (`quorum`): the board's voting members present at an item — present,
 sitting as a member, arrived at or before the item and not left before it —
 against `db.rules.quorum_required` of the board's voting members, and the chair
 or a vice-chair among them when the board's rule says so. An item started while
-inquorate is flagged (`taken_inquorate`) and stays flagged; a change of
-attendance during the current item re-reads the flag of that item.
+inquorate is flagged (`taken_inquorate`) and stays flagged once the meeting has
+moved on; a change of attendance recorded during the current item (the clerk
+takes the roll under the apologies item; someone leaves) reads that item's
+flag again.
 
 Agenda preparation lives in `db.services.agenda`; decisions, actions arising
 and the decisions that change the plan or the risk register in
@@ -1021,7 +1023,8 @@ def start_item(session: Session, actor_id: str | None, item_id: str) -> QuorumSt
 
     The item's first start is kept (`started_at`); going back to an item adds
     to its time rather than restarting it. An item started while the meeting is
-    inquorate is flagged `taken_inquorate` (and stays flagged).
+    inquorate is flagged `taken_inquorate`; going back to it later never clears
+    the flag.
 
     Returns:
         The quorum at the item.
