@@ -1,0 +1,896 @@
+"""The chair's cockpit: the current item large, its timer, notes, interests, quorum, and the record.
+
+Keyboard first — every action has a shortcut and the shortcuts are printed
+along the bottom (`SHORTCUTS`). The left strip is the agenda (Enter takes the
+chosen item); the middle is the current item: number and title large, the
+exempt warning, presenter and time box, the timer against the time box
+(overrun said in words and colour), the discussion notes and the chair's
+private briefing notes, both saved as typed (`NotesAutosave`); the right is
+who declared an interest in this item, the item's decisions and actions
+arising, and what the item links to — the action's RAG history, the risk,
+the indicator's chart — one click (or Alt+1/2/3) away, each read only when
+its tab is shown. The quorum is always in the strip along the top; an item taken while
+inquorate is flagged there in words. Writes go through `MeetingController`.
+"""
+
+from __future__ import annotations
+
+import html
+import time
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPlainTextEdit,
+    QSplitter,
+    QTabWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from db.errors import BoardpackError
+from db.models import DecisionKind, MeetingStatus
+from desktop.meeting_mode.autosave import NotesAutosave, PendingNotes
+from desktop.meeting_mode.controller import MeetingController
+from desktop.meeting_mode.dialogs import (
+    ActionDialog,
+    Choice,
+    DecisionDialog,
+    DecisionInput,
+    EvidenceDialog,
+    MeetingForm,
+    RagDialog,
+    RiskDialog,
+)
+from desktop.pages.meetings_models import DecisionModel, presenter_text
+from widgets.page_parts import heading, muted, panel, read_only_table
+from widgets.time_box import TimeBoxTimer
+
+#: (keys, what it does): the cockpit's shortcuts, printed along its bottom edge.
+SHORTCUTS: tuple[tuple[str, str], ...] = (
+    ("F5", "Open meeting"),
+    ("Alt+→", "Next item"),
+    ("Alt+←", "Previous item"),
+    ("Ctrl+D", "Decision"),
+    ("Ctrl+Shift+D", "Amend last decision"),
+    ("Ctrl+T", "Action arising"),
+    ("Ctrl+G", "Agree RAG"),
+    ("Ctrl+E", "Accept evidence"),
+    ("Ctrl+R", "Risk score"),
+    ("Alt+1/2/3", "Action · Risk · KPI"),
+    ("Ctrl+Shift+X", "Close meeting"),
+)
+QUORATE_STYLE = "background: #00703c; color: #ffffff; border-radius: 4px; padding: 4px 8px;"
+INQUORATE_STYLE = "background: #d4351c; color: #ffffff; border-radius: 4px; padding: 4px 8px;"
+EXEMPT_STYLE = "background: #0b0c0c; color: #ffdd00; border-radius: 4px; padding: 2px 8px;"
+BANNER_STYLE = "background: #fff7bf; color: #0b0c0c; padding: 6px; border-radius: 4px;"
+FLAG_STYLE = "color: #d4351c; font-weight: bold;"
+
+
+def quorum_text(q: Any) -> str:
+    """The quorum in words: "Quorate: 6 of 9 voting members present (3 needed)", or why not."""
+    if q is None:
+        return "Quorum: attendance not recorded"
+    text = str(q.reason)
+    if q.quorate and q.needs_chair:
+        text += ", chair present"
+    return ("✔ " if q.quorate else "⚠ ") + text
+
+
+class _FocusOut(QObject):
+    """Calls back when the watched editor loses the focus (the notes are then written)."""
+
+    def __init__(self, callback: Callable[[], object], parent: QObject) -> None:
+        super().__init__(parent)
+        self._callback = callback
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FocusOut:
+            self._callback()
+        return False
+
+
+class MeetingMode(QWidget):
+    """The live meeting for one meeting id; `load()` reads it, each key acts on it."""
+
+    item_changed = Signal(str)  # the current item's id
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("meetingMode")
+        self.setAccessibleName("Meeting mode")
+        self.controller: MeetingController | None = None
+        self.view: Any = None
+        self.item: Any = None  # the item on screen (ItemView)
+        self.dialog: MeetingForm[Any] | QMessageBox | None = None
+        self.roster: tuple[Choice, ...] = ()
+        #: Reads the meeting again everywhere it is shown (set by the page); None: only here.
+        self.reloader: Callable[[], None] | None = None
+        self._loading = False
+        self._linked_loaded: set[int] = set()
+        self.autosave = NotesAutosave(self._save_notes, parent=self)
+        self.autosave.failed.connect(self._notes_failed)
+
+        # Agenda strip -----------------------------------------------------------
+        self.agenda = QListWidget()
+        self.agenda.setObjectName("cockpitAgenda")
+        self.agenda.setAccessibleName("Agenda: choose an item and press Enter to take it")
+        self.agenda.setWordWrap(True)
+        self.agenda.itemActivated.connect(self._agenda_activated)
+        agenda_panel, agenda_layout = panel("cockpitAgendaPanel")
+        agenda_layout.addWidget(heading("Agenda", 1.05))
+        agenda_layout.addWidget(self.agenda, 1)
+        agenda_panel.setMinimumWidth(200)
+        agenda_panel.setMaximumWidth(260)
+
+        # Current item ---------------------------------------------------------------
+        self.position = heading("", 1.1)
+        self.position.setObjectName("cockpitPosition")
+        self.title = heading("", 1.7)
+        self.title.setObjectName("cockpitTitle")
+        self.title.setWordWrap(True)
+        self.exempt = QLabel("")
+        self.exempt.setObjectName("cockpitExempt")
+        self.exempt.setStyleSheet(EXEMPT_STYLE)
+        self.exempt.setWordWrap(True)
+        self.facts = muted("")
+        self.facts.setObjectName("cockpitFacts")
+        self.flag = QLabel("")
+        self.flag.setObjectName("cockpitInquorateFlag")
+        self.flag.setStyleSheet(FLAG_STYLE)
+        self.flag.setWordWrap(True)
+        self.timer = TimeBoxTimer(time.time)
+        self.quorum = QLabel("")
+        self.quorum.setObjectName("cockpitQuorum")
+        self.quorum.setWordWrap(False)
+        bold = self.quorum.font()
+        bold.setBold(True)
+        self.quorum.setFont(bold)
+        self.discussion = QPlainTextEdit()
+        self.discussion.setObjectName("discussionNotes")
+        self.discussion.setAccessibleName("Discussion notes for the minutes (saved as you type)")
+        self.discussion.setPlaceholderText("Discussion notes — saved as you type (Alt+N)")
+        self.discussion.setTabChangesFocus(True)
+        self.chair_notes = QPlainTextEdit()
+        self.chair_notes.setObjectName("chairNotes")
+        self.chair_notes.setAccessibleName("Chair's private briefing notes (saved as you type)")
+        self.chair_notes.setPlaceholderText("Chair's private briefing notes (Alt+B)")
+        self.chair_notes.setTabChangesFocus(True)
+        self.discussion.textChanged.connect(self._discussion_typed)
+        self.chair_notes.textChanged.connect(self._chair_typed)
+        for editor in (self.discussion, self.chair_notes):
+            editor.installEventFilter(_FocusOut(self.autosave.flush, editor))
+        self.saved_label = muted("", wrap=False)
+        self.saved_label.setObjectName("notesSaved")
+        self.autosave.saved.connect(lambda _id: self.saved_label.setText("Notes saved"))
+
+        # The strip along the top: where we are, the clock, the quorum — always in view.
+        strip = QHBoxLayout()
+        strip.addWidget(self.position)
+        strip.addStretch(1)
+        strip.addWidget(self.quorum)
+        strip.addSpacing(8)
+        strip.addWidget(self.timer)
+        header = QVBoxLayout()
+        header.addWidget(self.title)
+        header.addWidget(self.exempt)
+        header.addWidget(self.facts)
+        header.addWidget(self.flag)
+
+        notes_heading = QHBoxLayout()
+        notes_heading.addWidget(heading("Discussion", 1.0))
+        notes_heading.addStretch(1)
+        notes_heading.addWidget(self.saved_label)
+        centre = QWidget()
+        centre_layout = QVBoxLayout(centre)
+        centre_layout.setContentsMargins(0, 0, 0, 0)
+        centre_layout.addLayout(header)
+        centre_layout.addLayout(notes_heading)
+        centre_layout.addWidget(self.discussion, 3)
+        centre_layout.addWidget(heading("Chair's briefing (private)", 1.0))
+        centre_layout.addWidget(self.chair_notes, 2)
+
+        # Right column: interests, record, links -------------------------------------
+        self.interests = QLabel("")
+        self.interests.setObjectName("cockpitInterests")
+        self.interests.setWordWrap(True)
+        self.interests.setTextFormat(Qt.TextFormat.RichText)
+        self.decisions_model = DecisionModel(self)
+        self.decisions = read_only_table(
+            "cockpitDecisions", "Decisions on this item", "Latest version of each decision."
+        )
+        self.decisions.setModel(self.decisions_model)
+        self.decisions.horizontalHeader().setStretchLastSection(False)
+        self.decisions.setColumnWidth(0, 96)
+        self.decisions.setColumnWidth(1, 74)
+        self.decisions.setColumnHidden(3, True)
+        from PySide6.QtWidgets import QHeaderView
+
+        self.decisions.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.actions_label = QLabel("")
+        self.actions_label.setObjectName("cockpitActions")
+        self.actions_label.setWordWrap(True)
+        self.actions_label.setTextFormat(Qt.TextFormat.RichText)
+        self.linked = QTabWidget()
+        self.linked.setObjectName("cockpitLinked")
+        self.linked.setAccessibleName("What this item links to")
+        self.action_choice = QComboBox()
+        self.action_choice.setAccessibleName("Linked plan action")
+        self.action_choice.currentIndexChanged.connect(lambda _i: self._load_linked(0, force=True))
+        from widgets.rag_timeline import RagTimeline
+
+        self.timeline = RagTimeline("No plan action is linked to this item.")
+        action_tab = QWidget()
+        action_layout = QVBoxLayout(action_tab)
+        action_layout.addWidget(self.action_choice)
+        from PySide6.QtWidgets import QScrollArea
+
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.timeline)
+        action_layout.addWidget(scroll, 1)
+        self.risk_text = QTextBrowser()
+        self.risk_text.setObjectName("cockpitRisk")
+        self.risk_text.setAccessibleName("Linked risks")
+        self.kpi_choice = QComboBox()
+        self.kpi_choice.setAccessibleName("Linked indicator")
+        self.kpi_choice.currentIndexChanged.connect(lambda _i: self._load_linked(2, force=True))
+        from widgets.kpi_chart import KpiChart
+
+        self.chart = KpiChart()
+        kpi_tab = QWidget()
+        kpi_layout = QVBoxLayout(kpi_tab)
+        kpi_layout.addWidget(self.kpi_choice)
+        kpi_layout.addWidget(self.chart, 1)
+        self.linked.addTab(action_tab, "Action RAG (Alt+1)")
+        self.linked.addTab(self.risk_text, "Risk (Alt+2)")
+        self.linked.addTab(kpi_tab, "KPI (Alt+3)")
+        self.linked.tabBar().setExpanding(False)
+        self.linked.setUsesScrollButtons(False)
+        self.linked.currentChanged.connect(lambda index: self._load_linked(index))
+
+        record = QWidget()
+        record_layout = QVBoxLayout(record)
+        record_layout.setContentsMargins(0, 0, 0, 0)
+        record_layout.addWidget(heading("Interests declared", 1.0))
+        record_layout.addWidget(self.interests)
+        record_layout.addWidget(heading("Decisions", 1.0))
+        record_layout.addWidget(self.decisions, 1)
+        record_layout.addWidget(heading("Actions arising", 1.0))
+        record_layout.addWidget(self.actions_label)
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.setChildrenCollapsible(False)
+        right.addWidget(record)
+        right.addWidget(self.linked)
+        right.setStretchFactor(0, 1)
+        right.setStretchFactor(1, 1)
+
+        body = QSplitter(Qt.Orientation.Horizontal)
+        body.setChildrenCollapsible(False)
+        body.addWidget(agenda_panel)
+        body.addWidget(centre)
+        body.addWidget(right)
+        body.setStretchFactor(1, 3)
+        body.setStretchFactor(2, 2)
+        body.setSizes([220, 600, 420])
+
+        self.banner = QLabel("")
+        self.banner.setObjectName("cockpitBanner")
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet(BANNER_STYLE)
+        self.keys = QLabel(
+            "   ".join(f"<b>{html.escape(k)}</b> {html.escape(v)}" for k, v in SHORTCUTS)
+        )
+        self.keys.setObjectName("cockpitShortcuts")
+        self.keys.setWordWrap(True)
+        self.keys.setTextFormat(Qt.TextFormat.RichText)
+        self.keys.setAccessibleName("Shortcuts: " + "; ".join(f"{k} {v}" for k, v in SHORTCUTS))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.banner)
+        layout.addLayout(strip)
+        layout.addWidget(body, 1)
+        layout.addWidget(self.keys)
+
+        self.shortcuts: dict[str, QShortcut] = {}
+        for keys, slot in (
+            ("F5", self.open_meeting),
+            ("Alt+Right", self.next_item),
+            ("Alt+Left", self.previous_item),
+            ("Ctrl+D", self.record_decision),
+            ("Ctrl+Shift+D", self.amend_decision),
+            ("Ctrl+T", self.add_action),
+            ("Ctrl+G", self.agree_rag),
+            ("Ctrl+E", self.accept_evidence),
+            ("Ctrl+R", self.review_risk),
+            ("Ctrl+Shift+X", self.close_meeting),
+            ("Alt+1", lambda: self.linked.setCurrentIndex(0)),
+            ("Alt+2", lambda: self.linked.setCurrentIndex(1)),
+            ("Alt+3", lambda: self.linked.setCurrentIndex(2)),
+            ("Alt+N", self.discussion.setFocus),
+            ("Alt+B", self.chair_notes.setFocus),
+            ("Alt+A", self.agenda.setFocus),
+        ):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
+            self.shortcuts[keys] = shortcut
+        self.show_item(None)
+
+    # Loading ------------------------------------------------------------------------
+
+    def set_controller(self, controller: MeetingController | None) -> None:
+        if self.controller is not None and controller is not self.controller:
+            self.autosave.flush()
+        self.controller = controller
+
+    def load(self) -> None:
+        """Read the meeting again and show its current item (or item 1 before it opens)."""
+        if self.reloader is not None:
+            self.reloader()
+            return
+        controller = self.controller
+        if controller is None:
+            return
+        from db.services.meetings import meeting_view
+
+        try:
+            with controller.database.session() as s:
+                view = meeting_view(s, controller.actor_id, controller.meeting_id)
+        except BoardpackError as error:
+            self.banner.setText(f"⚠ {error}")
+            return
+        self.show_view(view)
+
+    def show_view(self, view: Any) -> None:
+        self.view = view
+        current = view.current_item_id
+        keep = self.item.item_id if self.item is not None else None
+        item_id = current or keep
+        item = next((i for i in view.items if i.item_id == item_id), None)
+        if item is None and view.items:
+            item = view.items[0]
+        self._fill_agenda(view, item)
+        self._show_banner(view)
+        self.show_item(item)
+
+    def _fill_agenda(self, view: Any, chosen: Any) -> None:
+        self.agenda.blockSignals(True)
+        self.agenda.clear()
+        for item in view.items:
+            mark = "▶ " if item.item_id == view.current_item_id else ""
+            done = (
+                " ✓" if item.ended_at is not None and item.item_id != view.current_item_id else ""
+            )
+            text = f"{mark}{item.number}. {item.title}{done}"
+            entry = QListWidgetItem(text)
+            entry.setData(Qt.ItemDataRole.UserRole, item.item_id)
+            spoken = f"Item {item.number}: {item.title}"
+            if mark:
+                spoken += ", current item"
+            elif done:
+                spoken += ", taken"
+            entry.setData(Qt.ItemDataRole.AccessibleTextRole, spoken)
+            if item.item_id == view.current_item_id:
+                font = entry.font()
+                font.setBold(True)
+                entry.setFont(font)
+            self.agenda.addItem(entry)
+            if chosen is not None and item.item_id == chosen.item_id:
+                self.agenda.setCurrentItem(entry)
+        self.agenda.blockSignals(False)
+
+    def _show_banner(self, view: Any) -> None:
+        status = MeetingStatus(view.status)
+        if status is MeetingStatus.PLANNED:
+            text = "This meeting has not been opened. Press F5 to open it and take item 1."
+        elif status is MeetingStatus.CLOSED:
+            text = (
+                "This meeting is closed: its decisions are frozen (a correction is a new record)."
+            )
+        else:
+            text = ""
+        self.banner.setText(text)
+        self.banner.setVisible(bool(text))
+
+    @property
+    def is_open(self) -> bool:
+        return self.view is not None and self.view.status == MeetingStatus.IN_PROGRESS.value
+
+    def show_item(self, item: Any) -> None:
+        """Show `item` (an ItemView) as the current item; None shows an empty cockpit."""
+        if self.item is not None and (item is None or item.item_id != self.item.item_id):
+            self.autosave.flush()
+        self._loading = True
+        self.item = item
+        self._linked_loaded.clear()
+        view = self.view
+        if item is None:
+            self.position.setText("")
+            self.title.setText("No meeting chosen" if view is None else "This agenda has no items")
+            self.exempt.hide()
+            self.facts.setText("")
+            self.flag.hide()
+            self.discussion.setPlainText("")
+            self.chair_notes.setPlainText("")
+            self.discussion.setReadOnly(True)
+            self.chair_notes.setReadOnly(True)
+            self.interests.setText("")
+            self.decisions_model.set_rows(())
+            self.actions_label.setText("")
+            self.timer.stop("Not started")
+            self.quorum.setText("")
+            self._loading = False
+            return
+        count = len(view.items)
+        self.position.setText(f"Item {item.number} of {count}")
+        self.title.setText(f"{item.number}. {item.title}")
+        self.title.setAccessibleName(f"Item {item.number}: {item.title}")
+        if item.exempt:
+            self.exempt.setText(
+                f"EXEMPT — Part 2, Schedule 12A paragraph {item.exempt_paragraph}. "
+                "The public and press must be excluded before this item is taken."
+                + (f"\n{item.exclusion_resolution}" if item.exclusion_resolution else "")
+            )
+            self.exempt.show()
+        else:
+            self.exempt.hide()
+        facts = []
+        presenter = presenter_text(item)
+        if presenter:
+            facts.append(f"Presented by {presenter}")
+        facts.append(
+            f"Time box {item.time_box_minutes} min" if item.time_box_minutes else "No time box"
+        )
+        if item.papers:
+            facts.append("Papers: " + "; ".join(p.label for p in item.papers))
+        if item.purpose:
+            facts.append(item.purpose)
+        self.facts.setText(" · ".join(facts))
+        if item.taken_inquorate:
+            self.flag.setText("⚠ This item was taken while the meeting was INQUORATE (recorded).")
+            self.flag.show()
+        else:
+            self.flag.hide()
+        self.discussion.setPlainText(item.discussion or "")
+        self.chair_notes.setPlainText(item.chair_notes or "")
+        writable = self.is_open
+        self.discussion.setReadOnly(not writable)
+        self.chair_notes.setReadOnly(not writable)
+        self._show_interests(item)
+        self._show_record(item)
+        self._show_timer(item)
+        self._show_quorum()
+        self._fill_links(item)
+        self._loading = False
+        self._load_linked(self.linked.currentIndex())
+        self.item_changed.emit(item.item_id)
+
+    def _show_timer(self, item: Any) -> None:
+        view = self.view
+        if self.is_open and item.item_id == view.current_item_id:
+            since = view.current_item_since
+            base = float(item.elapsed_seconds or 0)
+            start = since.timestamp() - base if since is not None else time.time() - base
+            self.timer.start(start, item.time_box_minutes)
+        elif item.ended_at is not None and item.started_at is not None:
+            spent = int(item.elapsed_seconds or 0)
+            box = f" of {item.time_box_minutes} min" if item.time_box_minutes else ""
+            self.timer.stop(f"Taken: {spent // 60}:{spent % 60:02d}{box}")
+        else:
+            box = f"{item.time_box_minutes} min" if item.time_box_minutes else "no time box"
+            self.timer.stop(f"Not yet taken ({box})")
+
+    def _show_quorum(self) -> None:
+        q = self.view.quorum
+        self.quorum.setText(quorum_text(q))
+        self.quorum.setAccessibleName(quorum_text(q))
+        quorate = q is not None and q.quorate
+        self.quorum.setStyleSheet(QUORATE_STYLE if quorate else INQUORATE_STYLE)
+
+    def _show_interests(self, item: Any) -> None:
+        rows = [d for d in self.view.declarations if d.item_id in (item.item_id, None)]
+        if not rows:
+            self.interests.setText("<i>No interest declared for this item.</i>")
+            self.interests.setAccessibleName("No interest declared for this item.")
+            return
+        lines = []
+        for d in rows:
+            scope = "" if d.item_id else " (whole meeting)"
+            action = f" — {html.escape(d.action_taken)}" if d.action_taken else ""
+            lines.append(
+                f"<b>{html.escape(d.person_name)}</b>{scope}: {html.escape(d.interest)}{action}"
+            )
+        self.interests.setText("<br>".join(lines))
+        self.interests.setAccessibleName(
+            "Interests declared: " + "; ".join(f"{d.person_name}: {d.interest}" for d in rows)
+        )
+
+    def _show_record(self, item: Any) -> None:
+        decisions = [d for d in self.view.decisions if d.item_id == item.item_id]
+        self.decisions_model.set_rows(decisions)
+        self.decisions.resizeRowsToContents()
+        actions = [a for a in self.view.actions_arising if a.item_id == item.item_id]
+        if actions:
+            self.actions_label.setText(
+                "<br>".join(
+                    f"{html.escape(a.text)} — <b>{html.escape(a.owner_name or 'no owner')}</b>"
+                    + (f", due {a.due_date:%d %b %Y}" if a.due_date else "")
+                    for a in actions
+                )
+            )
+        else:
+            self.actions_label.setText("<i>None yet (Ctrl+T adds one).</i>")
+
+    # Linked records -------------------------------------------------------------------
+
+    def _fill_links(self, item: Any) -> None:
+        for box, links in (
+            (self.action_choice, item.actions),
+            (self.kpi_choice, item.kpis),
+        ):
+            box.blockSignals(True)
+            box.clear()
+            for link in links:
+                box.addItem(link.label, link.id)
+            box.setVisible(len(links) > 1)
+            box.blockSignals(False)
+
+    def _load_linked(self, index: int, *, force: bool = False) -> None:
+        if self._loading or self.item is None or self.controller is None:
+            return
+        if index in self._linked_loaded and not force:
+            return
+        self._linked_loaded.add(index)
+        database = self.controller.database
+        today = self.controller.today
+        try:
+            with database.session() as s:
+                if index == 0:
+                    self._show_action(s, today)
+                elif index == 1:
+                    self._show_risks(s)
+                elif index == 2:
+                    self._show_kpi(s)
+        except BoardpackError as error:
+            self.banner.setText(f"⚠ {error}")
+            self.banner.show()
+
+    def _show_action(self, s: Any, today: Any) -> None:
+        action_id = self.action_choice.currentData()
+        if action_id is None:
+            self.timeline.set_entries(())
+            return
+        from db.services.plan import action_detail, rag_definitions
+        from desktop.pages.plan_detail import timeline_entries
+
+        detail = action_detail(s, action_id, today=today)
+        key = {entry.rag: entry for entry in rag_definitions(s, detail.plan_id)}
+        self.timeline.set_entries(timeline_entries(detail.history, key))
+
+    def _show_risks(self, s: Any) -> None:
+        from db.services.risks import risk_detail
+
+        parts = []
+        for risk_id in (r.id for r in self.item.risks):
+            detail = risk_detail(s, risk_id)
+            row = detail.row
+            parts.append(
+                f"<p><b>{html.escape(row.reference)} {html.escape(row.title)}</b><br>"
+                f"Now {row.likelihood} × {row.impact} = "
+                f"<b>{row.score} ({html.escape(row.band)})</b>;"
+                f" target {row.target_score} ({html.escape(row.target_band)})"
+                + (" — above target" if row.above_target else "")
+                + f"<br>Mitigation: {html.escape(detail.mitigation or 'not recorded')}</p>"
+            )
+        self.risk_text.setHtml("".join(parts) or "<i>No risk is linked to this item.</i>")
+
+    def _show_kpi(self, s: Any) -> None:
+        kpi_id = self.kpi_choice.currentData()
+        if kpi_id is None:
+            self.chart.show_message("No indicator is linked to this item.")
+            return
+        from db.services.kpis import kpi_series
+        from desktop.pages.performance import chart_series
+
+        self.chart.show_series(chart_series(kpi_series(s, kpi_id)))
+
+    # Notes ----------------------------------------------------------------------------
+
+    def _discussion_typed(self) -> None:
+        if not self._loading and self.item is not None and self.is_open:
+            self.saved_label.setText("Saving…")
+            self.autosave.edited(self.item.item_id, discussion=self.discussion.toPlainText())
+
+    def _chair_typed(self) -> None:
+        if not self._loading and self.item is not None and self.is_open:
+            self.saved_label.setText("Saving…")
+            self.autosave.edited(self.item.item_id, chair_notes=self.chair_notes.toPlainText())
+
+    def _save_notes(self, notes: PendingNotes) -> str | None:
+        if self.controller is None:
+            return "The meeting is not open on this laptop."
+        return self.controller.save_notes(
+            notes.item_id, discussion=notes.discussion, chair_notes=notes.chair_notes
+        )
+
+    def _notes_failed(self, problem: str) -> None:
+        self.saved_label.setText(f"⚠ Notes not saved yet: {problem}")
+
+    # Moving through the agenda ---------------------------------------------------------
+
+    def _refuse(self, problem: str, title: str = "Not done") -> None:
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            title,
+            problem[:1].upper() + problem[1:],
+            QMessageBox.StandardButton.Ok,
+            self,
+        )
+        box.setAccessibleName(f"{title}: {problem}")
+        self.dialog = box
+        box.open()
+
+    def open_meeting(self) -> None:
+        if self.controller is None or self.view is None:
+            return
+        if self.view.status != MeetingStatus.PLANNED.value:
+            return
+        problem = self.controller.open_meeting()
+        if problem is None and self.view.items:
+            problem = self.controller.start_item(self.view.items[0].item_id)
+        if problem is not None:
+            self._refuse(problem, "Meeting not opened")
+        self.load()
+
+    def take_item(self, item_id: str) -> None:
+        """Move the meeting on to `item_id` (or just show it when the meeting is not open)."""
+        if self.controller is None or self.view is None:
+            return
+        self.autosave.flush()
+        if self.is_open:
+            if item_id != self.view.current_item_id:
+                problem = self.controller.start_item(item_id)
+                if problem is not None:
+                    self._refuse(problem, "Item not taken")
+            self.load()
+            return
+        item = next((i for i in self.view.items if i.item_id == item_id), None)
+        if item is not None:
+            self._fill_agenda(self.view, item)
+            self.show_item(item)
+
+    def _step(self, delta: int) -> None:
+        if self.view is None or self.item is None:
+            return
+        ids = [i.item_id for i in self.view.items]
+        index = ids.index(self.item.item_id) + delta
+        if 0 <= index < len(ids):
+            self.take_item(ids[index])
+
+    def next_item(self) -> None:
+        self._step(1)
+
+    def previous_item(self) -> None:
+        self._step(-1)
+
+    def _agenda_activated(self, entry: QListWidgetItem) -> None:
+        item_id = entry.data(Qt.ItemDataRole.UserRole)
+        if isinstance(item_id, str):
+            self.take_item(item_id)
+
+    # The record -----------------------------------------------------------------------
+
+    def _ready(self) -> bool:
+        if self.controller is None or self.item is None or self.view is None:
+            return False
+        if not self.is_open:
+            self._refuse(
+                "the meeting is not open: press F5 to open it first."
+                if self.view.status == MeetingStatus.PLANNED.value
+                else "the meeting is closed; its record is frozen.",
+                "Not recorded",
+            )
+            return False
+        self.autosave.flush()
+        return True
+
+    def _members(self) -> list[Choice]:
+        return [
+            Choice(a.person_id, a.name)
+            for a in self.view.attendance
+            if a.voting and a.status == "present" and a.capacity == "member"
+        ]
+
+    def people_choices(self) -> list[Choice]:
+        """Who an action can be given to: the board's people as far as this laptop knows them."""
+        if self.roster:
+            return list(self.roster)
+        seen: dict[str, str] = {}
+        for a in self.view.attendance:
+            seen[a.person_id] = a.name
+        for i in self.view.items:
+            if i.presenter_id and i.presenter_name:
+                seen.setdefault(i.presenter_id, i.presenter_name)
+        return [Choice(k, v) for k, v in sorted(seen.items(), key=lambda kv: kv[1])]
+
+    def _open(self, dialog: MeetingForm[Any]) -> MeetingForm[Any]:
+        self.dialog = dialog
+        dialog.finished.connect(lambda _r: self.load())
+        dialog.open()
+        return dialog
+
+    def record_decision(self) -> MeetingForm[Any] | None:
+        if not self._ready():
+            return None
+        item = self.item
+        controller = self.controller
+        assert controller is not None
+        return self._open(
+            DecisionDialog(
+                f"{item.number}. {item.title}",
+                self._members(),
+                lambda value: controller.record_decision(item.item_id, value),
+                self,
+            )
+        )
+
+    def amend_decision(self) -> MeetingForm[Any] | None:
+        """Amend the selected decision of this item (or its latest)."""
+        if not self._ready():
+            return None
+        rows = self.decisions_model.rows()
+        if not rows:
+            self._refuse("no decision has been recorded on this item yet.", "Nothing to amend")
+            return None
+        index = self.decisions.currentIndex()
+        row = rows[index.row()] if index.isValid() else rows[-1]
+        controller = self.controller
+        assert controller is not None
+        named = tuple((v.person_id, v.vote) for v in row.named_votes)
+        current = DecisionInput(
+            DecisionKind(row.kind),
+            row.wording,
+            row.votes_for,
+            row.votes_against,
+            row.votes_abstain,
+            named or None,
+        )
+        return self._open(
+            DecisionDialog(
+                f"{self.item.number}. {self.item.title}",
+                self._members(),
+                lambda value: controller.amend_decision(row.decision_id, value),
+                self,
+                amend=current,
+                number=row.number,
+            )
+        )
+
+    def add_action(self) -> MeetingForm[Any] | None:
+        if not self._ready():
+            return None
+        item = self.item
+        controller = self.controller
+        assert controller is not None
+        owners = self.people_choices()
+        plan_actions = [Choice(link.id, link.label) for link in item.actions]
+        return self._open(
+            ActionDialog(
+                owners,
+                plan_actions,
+                lambda value: controller.add_action(item.item_id, value),
+                self,
+                due=None,
+            )
+        )
+
+    def agree_rag(self) -> MeetingForm[Any] | None:
+        if not self._ready():
+            return None
+        item = self.item
+        controller = self.controller
+        assert controller is not None
+        actions = [Choice(link.id, link.label) for link in item.actions]
+        from db.models import Rag
+
+        rags = [Choice(r.value, r.label) for r in Rag]
+        return self._open(
+            RagDialog(actions, rags, lambda value: controller.agree_rag(item.item_id, value), self)
+        )
+
+    def accept_evidence(self) -> MeetingForm[Any] | None:
+        if not self._ready():
+            return None
+        item = self.item
+        controller = self.controller
+        assert controller is not None
+        choices: list[Choice] = []
+        from db.services.plan import action_detail
+
+        with controller.database.session() as s:
+            for action_id, label in ((a.id, a.label) for a in item.actions):
+                detail = action_detail(s, action_id, today=controller.today)
+                choices += [
+                    Choice(e.evidence_id, f"{label.split(' ')[0]}: {e.title} ({e.state})")
+                    for e in detail.evidence
+                    if e.state != "accepted"
+                ]
+        return self._open(
+            EvidenceDialog(
+                choices, lambda value: controller.accept_evidence(item.item_id, value), self
+            )
+        )
+
+    def review_risk(self) -> MeetingForm[Any] | None:
+        if not self._ready():
+            return None
+        item = self.item
+        controller = self.controller
+        assert controller is not None
+        from db.services.risks import risk_detail
+
+        risks = []
+        with controller.database.session() as s:
+            for risk_id in (r.id for r in item.risks):
+                row = risk_detail(s, risk_id).row
+                risks.append(
+                    (Choice(risk_id, f"{row.reference} {row.title}"), row.likelihood, row.impact)
+                )
+        return self._open(
+            RiskDialog(risks, lambda value: controller.review_risk(item.item_id, value), self)
+        )
+
+    def close_meeting(self) -> QMessageBox | None:
+        """Ask, then close the meeting (its decisions are then frozen)."""
+        if self.controller is None or not self._ready():
+            return None
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Close the meeting",
+            "Close the meeting now? Its decisions are then frozen: a correction will be a new "
+            "record citing the old one.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            self,
+        )
+        box.setDefaultButton(QMessageBox.StandardButton.Yes)
+        box.setAccessibleName("Close the meeting?")
+        box.buttonClicked.connect(
+            lambda button: (
+                self._do_close()
+                if box.standardButton(button) == QMessageBox.StandardButton.Yes
+                else None
+            )
+        )
+        self.dialog = box
+        box.open()
+        return box
+
+    def _do_close(self) -> None:
+        if self.controller is None or not self.is_open:
+            return
+        self.autosave.flush()
+        problem = self.controller.close_meeting()
+        if problem is not None:
+            self._refuse(problem, "Meeting not closed")
+        self.load()
+
+    def focus_start(self) -> None:
+        """Put the keyboard where the chair starts: the notes when running, else the agenda."""
+        if self.is_open:
+            self.discussion.setFocus()
+        else:
+            self.agenda.setFocus()
+
+    def shutdown(self) -> None:
+        """Write any pending notes now (the window is closing)."""
+        self.autosave.flush()
