@@ -199,15 +199,26 @@ def run(board: Path, today: dt.date, repeats: int, quick: bool) -> dict[str, Any
         choices = filter_choices(session, plan_id, today)
     from desktop.pages.plan import PlanPage
 
+    # The window's sync part re-reads its status on the GUI thread every few seconds:
+    # what one read costs here (a stall any sample below may have caught).
+    polls = []
+    if window.sync_ui is not None:
+        for _ in range(3):
+            started = time.perf_counter()
+            window.sync_ui.controller.refresh()
+            polls.append(time.perf_counter() - started)
+    sync_poll = sorted(polls)[len(polls) // 2] if polls else None
+
     plan = window.page("plan")
     if not isinstance(plan, PlanPage):
         raise RuntimeError("the window has no Plan page")
     tree_watch = PaintWatch(plan.tree.viewport())
     floor = Floor(board, plan_id)
     out: dict[str, Any] = {
+        "sync_poll": sync_poll,
         "plan_actions": floor.conn.execute(
             "SELECT count(*) FROM actions WHERE plan_id = ?", (plan_id,)
-        ).fetchone()[0]
+        ).fetchone()[0],
     }
 
     # Opening the Plan page ------------------------------------------------------

@@ -50,6 +50,9 @@ def test_quick_browse_run_on_a_tiny_board(tmp_path: Path) -> None:
     # Memory is in MB: a Qt process holds tens of MB at least, never gigabytes here.
     assert 20 < rows["browse peak RSS (plan, filters, search)"]["median"] < 2000
     assert "scale 0.001" in rows["open the plan page"]["note"]
+    # The notes name what else the GUI thread did: the file check, the sync-status poll.
+    assert "quick_check" in rows["start to dashboard with data"]["note"]
+    assert "sync-status poll" in rows["search keystroke to results, worst"]["note"]
 
 
 def _samples(*ms: float) -> list[float]:
