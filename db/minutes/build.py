@@ -25,7 +25,7 @@ from sqlalchemy import and_, case, null, select
 from sqlalchemy.orm import Session
 
 from db.errors import NotFoundError
-from db.minutes.doc import FORMAT, MinutesDoc, RagKey, from_content
+from db.minutes.doc import FORMAT, MinutesDoc, RagKey, from_content, long_date
 from db.models import (
     Action,
     ActionArising,
@@ -159,6 +159,8 @@ def minutes_content(session: Session, meeting: Meeting, *, public: bool) -> dict
     for row in items:
         del row["id"]
     chair = _chair(session, meeting, names)
+    attendance = _attendance(session, meeting, names, number_of, chair)
+    _standing_text(items, attendance, declarations, nxt)
     return {
         "format": FORMAT,
         "board": {"code": board.code, "name": board.name},
@@ -171,7 +173,7 @@ def minutes_content(session: Session, meeting: Meeting, *, public: bool) -> dict
             "hybrid": meeting.hybrid,
         },
         "chair": chair,
-        "attendance": _attendance(session, meeting, names, number_of, chair),
+        "attendance": attendance,
         "declarations": declarations,
         "items": items,
         "next_meeting": None
@@ -182,6 +184,40 @@ def minutes_content(session: Session, meeting: Meeting, *, public: bool) -> dict
             "venue": nxt.venue,
         },
     }
+
+
+def _standing_text(
+    items: list[dict[str, Any]],
+    attendance: dict[str, list[str]],
+    declarations: list[dict[str, Any]],
+    nxt: Meeting | None,
+) -> None:
+    """The clerk's usual sentences for standing items the record left without text."""
+    for row in items:
+        if row["minutes"] or row.get("withheld"):
+            continue
+        if row["kind"] == "apologies":
+            sent = [n.split(" (")[0] for n in attendance["apologies"]]
+            row["minutes"] = (
+                f"Apologies were received from {_joined(sent)}."
+                if sent
+                else "There were no apologies."
+            )
+        elif row["kind"] == "declarations":
+            said = [
+                f"{d['name']} declared an interest"
+                + (f" in item {d['item']}" if d["item"] else "")
+                + f": {d['interest']}"
+                + (f" {d['action_taken']}" if d["action_taken"] else "")
+                for d in declarations
+            ]
+            row["minutes"] = "\n\n".join(said) or "No declarations of interest were made."
+        elif row["kind"] == "next_meeting" and nxt is not None:
+            row["minutes"] = f"The next meeting will be held on {long_date(nxt.meeting_date)}."
+
+
+def _joined(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _row(items: list[dict[str, Any]], item_id: str) -> dict[str, Any]:
