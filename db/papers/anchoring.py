@@ -1,0 +1,300 @@
+"""Re-anchoring annotations to a re-issued paper by the text they quote (pure functions).
+
+An annotation remembers its page and the text it quotes. When a paper is
+re-issued the quote is looked for in the new version's page texts, in three
+passes of growing tolerance: the exact text; then a normalised form (case,
+whitespace, line-break hyphenation, dashes, ligatures and curly quotes
+ironed out); then a fuzzy match (`difflib.SequenceMatcher` ratio at least
+`threshold`, only for quotes long enough for a ratio to mean something).
+Several places match: the one nearest the old page wins (then the earliest).
+A note with no quote keeps its page if the new version still has it.
+Anything else is `orphaned`: the caller flags it and keeps it readable, never
+drops it. A match also gives a hint of where to draw the highlight (`rects`,
+fractions of the page, origin top left) when the page's line positions are
+known (`PageText.runs`, from `db.papers.pdftext`).
+"""
+
+from __future__ import annotations
+
+import enum
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+#: A fuzzy match must score at least this (difflib ratio, 0..1).
+DEFAULT_THRESHOLD = 0.8
+#: Quotes shorter than this (normalised characters) are matched exactly or not at all.
+MIN_FUZZY_CHARS = 16
+
+Rect = tuple[float, float, float, float]  # x0, y0, x1, y1: fractions of the page, top left
+
+_DASHES = frozenset("-‐‑‒–—―−")
+_DROP = frozenset("\u00ad\u200b\u200c\u200d\ufeff•▪◦")
+_QUOTES = {"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"', "„": '"', "‟": '"'}
+
+
+class Method(enum.Enum):
+    """How an annotation found its place in the new version."""
+
+    EXACT = "exact"
+    NORMALISED = "normalised"
+    FUZZY = "fuzzy"
+    PAGE = "page"  # a note with no quote: kept on its page
+    ORPHANED = "orphaned"
+
+
+@dataclass(frozen=True)
+class TextRun:
+    """A line of text on a page: its characters in `PageText.text` and its box."""
+
+    start: int
+    end: int
+    box: Rect
+
+
+@dataclass(frozen=True)
+class PageText:
+    """A page's text and, when known, where each line of it sits."""
+
+    text: str
+    runs: tuple[TextRun, ...] = ()
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """What an annotation remembers: its page (0-based) and the text it quotes."""
+
+    page: int
+    quote: str | None
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where an annotation lands in the new version, or that it is orphaned.
+
+    `start`/`end` index the page's text; `rects` is a drawing hint (may be empty).
+    """
+
+    method: Method
+    page: int | None
+    start: int | None = None
+    end: int | None = None
+    score: float = 0.0
+    rects: tuple[Rect, ...] = ()
+
+    @property
+    def orphaned(self) -> bool:
+        return self.method is Method.ORPHANED
+
+
+def normalise(text: str) -> tuple[str, list[int]]:
+    """Text for tolerant matching, and for each of its characters the index it came from.
+
+    Case-folded; runs of whitespace become one space; hyphens and dashes vanish
+    (so "well-being", "wellbeing" and a line-break "well-\\nbeing" agree);
+    soft hyphens, zero-width characters and bullets vanish; curly quotes become
+    straight; compatibility forms (ligatures) are unfolded.
+    """
+    out: list[str] = []
+    where: list[int] = []
+    space_at = -1
+    for i, ch in enumerate(text):
+        if ch in _DASHES or ch in _DROP:
+            continue
+        if ch.isspace():
+            if out and space_at < 0:
+                space_at = i
+            continue
+        if space_at >= 0:
+            # a line-break hyphen has already vanished, so "exam-\nple" joins here
+            if not _broken_word(text, space_at, i):
+                out.append(" ")
+                where.append(space_at)
+            space_at = -1
+        folded = unicodedata.normalize("NFKC", _QUOTES.get(ch, ch)).casefold()
+        for c in folded:
+            out.append(c)
+            where.append(i)
+    return "".join(out), where
+
+
+def _broken_word(text: str, space_at: int, after: int) -> bool:
+    """Whether the whitespace text[space_at:after] is a line break after a hyphenated word."""
+    gap = text[space_at:after]
+    if "\n" not in gap and "\r" not in gap:
+        return False
+    return (
+        space_at >= 2
+        and text[space_at - 1] in _DASHES
+        and text[space_at - 2].isalpha()
+        and text[after].isalpha()
+    )
+
+
+def _order(found: list[tuple[int, int]], near: int) -> tuple[int, int] | None:
+    """The (page, offset) nearest the old page, then earliest."""
+    if not found:
+        return None
+    return min(found, key=lambda po: (abs(po[0] - near), po[0], po[1]))
+
+
+def _occurrences(pages: Sequence[str], needle: str) -> list[tuple[int, int]]:
+    found: list[tuple[int, int]] = []
+    if not needle:
+        return found
+    for number, text in enumerate(pages):
+        at = text.find(needle)
+        while at >= 0:
+            found.append((number, at))
+            at = text.find(needle, at + 1)
+    return found
+
+
+def _best_window(page: str, quote: str) -> tuple[float, int, int]:
+    """The best-scoring stretch of `page` for `quote`: (ratio, start, end)."""
+    if not page:
+        return 0.0, 0, 0
+    matcher = SequenceMatcher(None, page, quote, autojunk=False)
+    starts = {
+        max(0, min(block.a - block.b, max(0, len(page) - len(quote))))
+        for block in matcher.get_matching_blocks()
+        if block.size >= 3
+    }
+    best = (0.0, 0, 0)
+    scorer = SequenceMatcher(None, autojunk=False)
+    scorer.set_seq2(quote)
+    step = max(1, len(quote) // 10)
+    for start in starts:
+        for length in range(max(1, len(quote) - 2 * step), len(quote) + 2 * step + 1, step):
+            scorer.set_seq1(page[start : start + length])
+            if scorer.real_quick_ratio() <= best[0] or scorer.quick_ratio() <= best[0]:
+                continue
+            ratio = scorer.ratio()
+            if ratio > best[0]:
+                best = (ratio, start, min(len(page), start + length))
+    return best
+
+
+def find_quote(
+    pages: Sequence[PageText | str],
+    quote: str,
+    near_page: int,
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+) -> Placement:
+    """Find a quote in a paper's pages: exact, then normalised, then fuzzy.
+
+    Args:
+        pages: the new version's pages, in order.
+        quote: the text the annotation quotes.
+        near_page: the annotation's page in the old version (0-based); ties go
+            to the place nearest it.
+        threshold: the least difflib ratio a fuzzy match needs.
+
+    Returns:
+        The placement, `Method.ORPHANED` (page None) when nothing fits.
+    """
+    texts = [p.text if isinstance(p, PageText) else p for p in pages]
+    runs = [p.runs if isinstance(p, PageText) else () for p in pages]
+    stripped = quote.strip()
+    if not stripped:
+        return Placement(Method.ORPHANED, None)
+    hit = _order(_occurrences(texts, stripped), near_page)
+    if hit is not None:
+        page, at = hit
+        end = at + len(stripped)
+        return Placement(Method.EXACT, page, at, end, 1.0, rects_for(runs[page], at, end))
+
+    norm_quote, _ = normalise(stripped)
+    if not norm_quote:
+        return Placement(Method.ORPHANED, None)
+    normalised = [normalise(t) for t in texts]
+    hit = _order(_occurrences([n for n, _ in normalised], norm_quote), near_page)
+    if hit is not None:
+        page, at = hit
+        where = normalised[page][1]
+        start, end = where[at], where[at + len(norm_quote) - 1] + 1
+        return Placement(
+            Method.NORMALISED, page, start, end, 1.0, rects_for(runs[page], start, end)
+        )
+
+    if len(norm_quote) < MIN_FUZZY_CHARS:
+        return Placement(Method.ORPHANED, None)
+    best: tuple[float, int, int, int] | None = None  # ratio, -distance, page, start/end
+    chosen: tuple[int, int, int] = (0, 0, 0)
+    for page in sorted(range(len(texts)), key=lambda p: (abs(p - near_page), p)):
+        text, where = normalised[page]
+        ratio, start, end = _best_window(text, norm_quote)
+        if ratio < threshold or end <= start:
+            continue
+        key = (round(ratio, 3), -abs(page - near_page), -page, 0)
+        if best is None or key > best:
+            best = key
+            chosen = (page, where[start], where[end - 1] + 1)
+    if best is None:
+        return Placement(Method.ORPHANED, None)
+    page, start, end = chosen
+    return Placement(Method.FUZZY, page, start, end, best[0], rects_for(runs[page], start, end))
+
+
+def rects_for(runs: Sequence[TextRun], start: int, end: int) -> tuple[Rect, ...]:
+    """Boxes covering characters start..end of a page, one per line, from its line runs.
+
+    Within a line, x is interpolated by character position (a hint, not a glyph box).
+    """
+    out: list[Rect] = []
+    for run in runs:
+        lo, hi = max(start, run.start), min(end, run.end)
+        if lo >= hi or run.end <= run.start:
+            continue
+        x0, y0, x1, y1 = run.box
+        span = run.end - run.start
+        left = x0 + (x1 - x0) * (lo - run.start) / span
+        right = x0 + (x1 - x0) * (hi - run.start) / span
+        out.append((round(left, 4), round(y0, 4), round(right, 4), round(y1, 4)))
+    return tuple(out)
+
+
+def reanchor(
+    anchors: Sequence[Anchor],
+    new_pages: Sequence[PageText | str],
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+) -> tuple[Placement, ...]:
+    """Place each annotation in a paper's new version.
+
+    Args:
+        anchors: each annotation's old page and quote.
+        new_pages: the new version's pages.
+        threshold: see `find_quote`.
+
+    Returns:
+        One placement per anchor, in order. A quoted annotation whose text is
+        gone, or a note whose page is gone, is `Method.ORPHANED`.
+    """
+    placements: list[Placement] = []
+    for anchor in anchors:
+        if anchor.quote and anchor.quote.strip():
+            placements.append(find_quote(new_pages, anchor.quote, anchor.page, threshold=threshold))
+        elif 0 <= anchor.page < len(new_pages):
+            placements.append(Placement(Method.PAGE, anchor.page, score=1.0))
+        else:
+            placements.append(Placement(Method.ORPHANED, None))
+    return tuple(placements)
+
+
+__all__ = [
+    "DEFAULT_THRESHOLD",
+    "MIN_FUZZY_CHARS",
+    "Anchor",
+    "Method",
+    "PageText",
+    "Placement",
+    "Rect",
+    "TextRun",
+    "find_quote",
+    "normalise",
+    "reanchor",
+    "rects_for",
+]

@@ -1,0 +1,136 @@
+"""The text of a PDF's pages, with where each line sits, read with pypdf.
+
+Papers are searched, quoted and re-anchored by their text, so the text is
+taken once per version, page by page, when a paper is added. pypdf reports
+each shown string with its text and graphics matrices; a line's box is
+its baseline origin moved by both, its height the font size, its width
+estimated from its length (reportlab's papers draw one string per line), as
+fractions of the page with the origin at the top left — what annotations
+store. pypdf is imported on first use.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from db.errors import ValidationError
+from db.papers.anchoring import PageText, TextRun
+
+#: Average glyph advance as a fraction of the font size (DejaVu Sans, English text).
+_ADVANCE = 0.52
+#: Pages are joined with this in `Paper.text`, so the text splits back into pages.
+PAGE_BREAK = "\f"
+
+
+def _reader(data: bytes) -> Any:
+    from pypdf import PdfReader
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        _ = len(reader.pages)
+    except Exception as exc:  # pypdf raises many kinds for a damaged file
+        raise ValidationError(f"the file is not a PDF that can be read ({exc})") from None
+    return reader
+
+
+def page_count(data: bytes) -> int:
+    """How many pages a PDF has.
+
+    Raises:
+        ValidationError: the bytes are not a readable PDF.
+    """
+    return len(_reader(data).pages)
+
+
+def _mul(m: list[float], n: list[float]) -> list[float]:
+    """The affine product m × n of two PDF matrices [a b c d e f]."""
+    a, b, c, d, e, f = m
+    p, q, r, s, t, u = n
+    return [
+        a * p + b * r,
+        a * q + b * s,
+        c * p + d * r,
+        c * q + d * s,
+        e * p + f * r + t,
+        e * q + f * s + u,
+    ]
+
+
+def read_pages(data: bytes) -> tuple[PageText, ...]:
+    """Each page's text and line boxes.
+
+    Args:
+        data: the PDF's bytes.
+
+    Returns:
+        One `PageText` per page; `text` is the concatenation of the page's
+        shown strings (lines end with a newline), `runs` their boxes.
+
+    Raises:
+        ValidationError: the bytes are not a readable PDF.
+    """
+    reader = _reader(data)
+    out: list[PageText] = []
+    for page in reader.pages:
+        try:
+            out.append(_read_page(page))
+        except Exception as exc:  # a damaged content stream on one page
+            raise ValidationError(f"the PDF's text cannot be read ({exc})") from None
+    return tuple(out)
+
+
+def _read_page(page: Any) -> PageText:
+    box = page.mediabox
+    left, bottom = float(box.left), float(box.bottom)
+    width, height = float(box.width) or 1.0, float(box.height) or 1.0
+    parts: list[str] = []
+    runs: list[TextRun] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], _font: Any, size: float) -> None:
+        if not text:
+            return
+        start = runs_end[0]
+        parts.append(text)
+        runs_end[0] = start + len(text)
+        visible = text.rstrip("\n")
+        if not visible.strip():
+            return
+        m = _mul(list(tm), list(cm))
+        font = float(size) * (abs(m[3]) or 1.0)
+        x = (m[4] - left) / width
+        y = (m[5] - bottom) / height
+        w = len(visible) * font * _ADVANCE / width
+        runs.append(
+            TextRun(
+                start,
+                start + len(visible),
+                (
+                    _clamp(x),
+                    _clamp(1.0 - y - font * 0.8 / height),
+                    _clamp(x + w),
+                    _clamp(1.0 - y + font * 0.25 / height),
+                ),
+            )
+        )
+
+    runs_end = [0]
+    page.extract_text(visitor_text=visit)
+    return PageText("".join(parts), tuple(runs))
+
+
+def _clamp(value: float) -> float:
+    return min(1.0, max(0.0, value))
+
+
+def split_pages(text: str | None, count: int) -> tuple[str, ...]:
+    """Page texts from `Paper.text` (pages joined by `PAGE_BREAK`; older rows: one block)."""
+    if not text:
+        return ("",) * count
+    pages = text.split(PAGE_BREAK)
+    if len(pages) == count:
+        return tuple(pages)
+    return (text,) + ("",) * max(0, count - 1)
+
+
+__all__ = ["PAGE_BREAK", "page_count", "read_pages", "split_pages"]

@@ -1,0 +1,521 @@
+"""Papers of the board pack: which ones a person may read, in agenda order, and their versions.
+
+Reads return frozen values, never ORM objects, and apply the roles table:
+exempt papers (the paper or its agenda item is Part 2) only for viewers with
+`Capability.READ_EXEMPT` (an officer only on the items they present). Writes
+take `(session, actor_id, ...)`, check the right in the caller's transaction
+and raise `db.errors` with one sentence. The helpers here that other papers
+services share (`check_paper_visible`, `may_read_exempt`…) are public for them.
+
+`add_paper` stores the PDF as a content-addressed blob and its text page by
+page (`Paper.text` holds the pages joined by a form feed,
+`db.papers.pdftext.PAGE_BREAK`). `reissue_paper` adds a new version that
+supersedes the old and moves every annotation onto it, re-anchored by the
+text it quotes (`db.papers.anchoring`): those that fit get their new page
+and a drawing hint (`AnchorState.REANCHORED`, or `ANCHORED` when nothing
+moved); those that no longer fit keep their quote, comment and old position
+and are flagged `AnchorState.ORPHANED` — never dropped. How each one was
+placed is kept in `Annotation.extra["anchoring"]` (method, score,
+from_version, from_page). A sticky note with no quote follows the line of
+text it was put beside (`extra["context"]`, see `db.services.annotations`).
+
+Keeping exempt papers out of an observer's database during sync belongs to
+the sync layer (the security issue), not here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from db.base import utcnow
+from db.errors import NotFoundError, PermissionDeniedError, ValidationError
+from db.models import (
+    AgendaItem,
+    AnchorState,
+    Annotation,
+    AnnotationKind,
+    Blob,
+    Meeting,
+    Paper,
+    PaperKind,
+    Person,
+)
+from db.papers.anchoring import Anchor, Method, PageText, reanchor
+from db.papers.pdftext import PAGE_BREAK, read_pages, split_pages
+from db.permissions import Capability, allowed, require
+
+#: The largest PDF `add_paper` takes.
+MAX_PAPER_BYTES = 200 * 1024 * 1024
+#: Text found within this fraction of the page height of where it was has not moved.
+SAME_LINE = 0.02
+
+
+# -- Values ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PaperRow:
+    """A paper as the pack lists it (the current version unless asked otherwise)."""
+
+    paper_id: str
+    meeting_id: str
+    item_id: str | None
+    item_number: str | None  # "5": the agenda item's number
+    item_title: str | None
+    title: str
+    kind: str  # PaperKind value
+    report_of: str | None
+    page_count: int
+    exempt: bool  # the paper or its item is exempt (Part 2)
+    supplement: bool
+    version: int
+    supersedes_id: str | None
+    issued_at: dt.datetime
+    blob_sha256: str
+    on_this_laptop: bool  # the PDF's bytes are here
+
+
+@dataclass(frozen=True)
+class Reanchored:
+    """What happened to one annotation when its paper was re-issued."""
+
+    annotation_id: str
+    anchor: str  # AnchorState value
+    method: str  # anchoring.Method value
+    old_page: int
+    new_page: int
+
+
+@dataclass(frozen=True)
+class Reissued:
+    """The new version of a paper and where its annotations went."""
+
+    paper: PaperRow
+    annotations: tuple[Reanchored, ...]
+
+    @property
+    def orphaned(self) -> int:
+        return sum(1 for a in self.annotations if a.anchor == AnchorState.ORPHANED.value)
+
+
+# -- Helpers -----------------------------------------------------------------------------
+
+
+def session_now(session: Session) -> dt.datetime:
+    clock = session.info.get("clock", utcnow)
+    now: dt.datetime = clock()
+    return now
+
+
+def board_of_meeting(session: Session, meeting_id: str) -> str:
+    board_id = session.scalar(select(Meeting.board_id).where(Meeting.id == meeting_id))
+    if board_id is None:
+        raise NotFoundError(f"there is no meeting with id {meeting_id}")
+    return board_id
+
+
+def get_item(session: Session, item_id: str) -> AgendaItem:
+    item = session.get(AgendaItem, item_id)
+    if item is None:
+        raise NotFoundError(f"there is no agenda item with id {item_id}")
+    return item
+
+
+def get_paper(session: Session, paper_id: str) -> Paper:
+    paper = session.get(Paper, paper_id)
+    if paper is None:
+        raise NotFoundError(f"there is no paper with id {paper_id}")
+    return paper
+
+
+def may_read_exempt(
+    session: Session, viewer_id: str | None, board_id: str, presenter_id: str | None
+) -> bool:
+    owns = viewer_id is not None and presenter_id == viewer_id
+    return allowed(session, viewer_id, board_id, Capability.READ_EXEMPT, owns=owns)
+
+
+def require_read(session: Session, viewer_id: str | None, board_id: str) -> None:
+    require(session, viewer_id, board_id, Capability.READ_PUBLIC)
+
+
+def check_paper_visible(session: Session, viewer_id: str | None, paper: Paper) -> str:
+    """Refuse a paper the viewer may not read; return its board id."""
+    board_id = board_of_meeting(session, paper.meeting_id)
+    require_read(session, viewer_id, board_id)
+    item = session.get(AgendaItem, paper.agenda_item_id) if paper.agenda_item_id else None
+    exempt = paper.exempt or (item is not None and item.exempt)
+    if exempt and not may_read_exempt(
+        session, viewer_id, board_id, item.presenter_id if item else None
+    ):
+        raise PermissionDeniedError(
+            f"the paper '{paper.title}' is exempt (Part 2) and your role on this board "
+            "does not allow reading exempt papers"
+        )
+    return board_id
+
+
+def person_names(session: Session, ids: Iterable[str]) -> dict[str, str]:
+    wanted = set(ids)
+    if not wanted:
+        return {}
+    return dict(session.execute(select(Person.id, Person.name).where(Person.id.in_(wanted))).all())
+
+
+def _paper_row(paper: Paper, item: AgendaItem | None, on_laptop: bool) -> PaperRow:
+    return PaperRow(
+        paper_id=paper.id,
+        meeting_id=paper.meeting_id,
+        item_id=paper.agenda_item_id,
+        item_number=str(item.position) if item is not None else None,
+        item_title=item.title if item is not None else None,
+        title=paper.title,
+        kind=paper.kind.value,
+        report_of=paper.report_of,
+        page_count=paper.page_count,
+        exempt=bool(paper.exempt or (item is not None and item.exempt)),
+        supplement=bool(paper.supplement),
+        version=paper.version,
+        supersedes_id=paper.supersedes_id,
+        issued_at=paper.issued_at,
+        blob_sha256=paper.blob_sha256,
+        on_this_laptop=on_laptop,
+    )
+
+
+def _on_laptop(session: Session, shas: Iterable[str]) -> set[str]:
+    wanted = set(shas)
+    if not wanted:
+        return set()
+    return set(
+        session.scalars(select(Blob.sha256).where(Blob.sha256.in_(wanted), Blob.data.is_not(None)))
+    )
+
+
+# -- Reads: papers -----------------------------------------------------------------------
+
+
+def meeting_papers(
+    session: Session, viewer_id: str | None, meeting_id: str, *, include_superseded: bool = False
+) -> tuple[PaperRow, ...]:
+    """The papers of a meeting in agenda order, as the viewer may see them.
+
+    Args:
+        session: an open session.
+        viewer_id: who is reading.
+        meeting_id: the meeting.
+        include_superseded: also list versions a re-issue replaced.
+
+    Returns:
+        Papers by agenda item number, then supplements after the item's other
+        papers, then issue time; papers on no item last. Exempt papers are left
+        out for a viewer not cleared for them.
+
+    Raises:
+        NotFoundError: no such meeting.
+        PermissionDeniedError: the viewer has no role on the meeting's board.
+    """
+    board_id = board_of_meeting(session, meeting_id)
+    require_read(session, viewer_id, board_id)
+    papers = list(session.scalars(select(Paper).where(Paper.meeting_id == meeting_id)))
+    superseded = {p.supersedes_id for p in papers if p.supersedes_id}
+    if not include_superseded:
+        papers = [p for p in papers if p.id not in superseded]
+    items = {
+        i.id: i
+        for i in session.scalars(select(AgendaItem).where(AgendaItem.meeting_id == meeting_id))
+    }
+    here = _on_laptop(session, (p.blob_sha256 for p in papers))
+    cleared = allowed(session, viewer_id, board_id, Capability.READ_EXEMPT)
+    rows = []
+    for p in papers:
+        item = items.get(p.agenda_item_id) if p.agenda_item_id else None
+        exempt = p.exempt or (item is not None and item.exempt)
+        if exempt and not cleared:
+            presenter = item.presenter_id if item is not None else None
+            if not may_read_exempt(session, viewer_id, board_id, presenter):
+                continue
+        rows.append(_paper_row(p, item, p.blob_sha256 in here))
+    rows.sort(
+        key=lambda r: (
+            int(r.item_number) if r.item_number else 10**6,
+            r.supplement,
+            r.issued_at,
+            r.title,
+            r.version,
+        )
+    )
+    return tuple(rows)
+
+
+def paper(session: Session, viewer_id: str | None, paper_id: str) -> PaperRow:
+    """One paper (any version).
+
+    Raises:
+        NotFoundError: no such paper.
+        PermissionDeniedError: the viewer may not read it (exempt, or no role).
+    """
+    p = get_paper(session, paper_id)
+    check_paper_visible(session, viewer_id, p)
+    item = session.get(AgendaItem, p.agenda_item_id) if p.agenda_item_id else None
+    return _paper_row(p, item, bool(_on_laptop(session, [p.blob_sha256])))
+
+
+def current_version(session: Session, viewer_id: str | None, paper_id: str) -> PaperRow:
+    """The latest version of a paper (itself when never re-issued)."""
+    p = get_paper(session, paper_id)
+    while True:
+        newer = session.scalar(select(Paper).where(Paper.supersedes_id == p.id))
+        if newer is None:
+            break
+        p = newer
+    return paper(session, viewer_id, p.id)
+
+
+def paper_bytes(session: Session, viewer_id: str | None, paper_id: str) -> bytes | None:
+    """The paper's PDF, or None when it is known here but not fetched to this laptop yet.
+
+    Raises:
+        NotFoundError, PermissionDeniedError: as `paper`.
+    """
+    p = get_paper(session, paper_id)
+    check_paper_visible(session, viewer_id, p)
+    data: bytes | None = session.scalar(select(Blob.data).where(Blob.sha256 == p.blob_sha256))
+    return data
+
+
+def paper_pages(session: Session, viewer_id: str | None, paper_id: str) -> tuple[str, ...]:
+    """The paper's text, page by page (for search; empty strings when unknown)."""
+    p = get_paper(session, paper_id)
+    check_paper_visible(session, viewer_id, p)
+    return split_pages(p.text, p.page_count)
+
+
+# -- Writes: papers ----------------------------------------------------------------------
+
+
+def _store_blob(session: Session, data: bytes) -> str:
+    sha = hashlib.sha256(data).hexdigest()
+    stored = session.execute(select(Blob.data.is_not(None)).where(Blob.sha256 == sha)).first()
+    if stored is None:
+        session.add(Blob(sha256=sha, size=len(data), media_type="application/pdf", data=data))
+    elif not stored[0]:
+        # Known but not fetched: these are its bytes. `data` is never change-captured.
+        session.execute(
+            update(Blob).where(Blob.sha256 == sha, Blob.data.is_(None)).values(data=data)
+        )
+    return sha
+
+
+def _check_pdf(data: bytes, title: str) -> tuple[PageText, ...]:
+    if not data:
+        raise ValidationError(f"the file for '{title}' is empty")
+    if len(data) > MAX_PAPER_BYTES:
+        raise ValidationError(
+            f"the file for '{title}' is larger than {MAX_PAPER_BYTES // (1024 * 1024)} MB"
+        )
+    if not data.lstrip()[:5].startswith(b"%PDF"):
+        raise ValidationError(f"the file for '{title}' is not a PDF")
+    pages = read_pages(data)
+    if not pages:
+        raise ValidationError(f"the PDF for '{title}' has no pages")
+    return pages
+
+
+def add_paper(
+    session: Session,
+    actor_id: str | None,
+    item_id: str,
+    title: str,
+    data: bytes,
+    *,
+    kind: PaperKind = PaperKind.REPORT,
+    report_of: str | None = None,
+    exempt: bool = False,
+    supplement: bool = False,
+) -> PaperRow:
+    """Add a PDF to an agenda item's papers.
+
+    Args:
+        session: the caller's session (the caller commits).
+        actor_id: who adds it (needs `Capability.EDIT_BUSINESS`: the secretariat).
+        item_id: the agenda item.
+        title: the paper's title.
+        data: the PDF's bytes.
+        kind: report, action cards, minutes or other.
+        report_of: who reports.
+        exempt: the paper is exempt (an exempt item's papers always are).
+        supplement: issued after the pack went out (numbered S1, S2… in the pack).
+
+    Returns:
+        The new paper.
+
+    Raises:
+        NotFoundError: no such item.
+        PermissionDeniedError: the actor may not edit the board's papers.
+        ValidationError: no title, or the file is empty, too large or not a readable PDF.
+    """
+    item = get_item(session, item_id)
+    board_id = board_of_meeting(session, item.meeting_id)
+    require(session, actor_id, board_id, Capability.EDIT_BUSINESS)
+    label = " ".join((title or "").split())
+    if not label:
+        raise ValidationError("a paper needs a title")
+    pages = _check_pdf(data, label)
+    sha = _store_blob(session, data)
+    p = Paper(
+        meeting_id=item.meeting_id,
+        agenda_item_id=item.id,
+        title=label[:300],
+        kind=kind,
+        report_of=(report_of or "").strip() or None,
+        blob_sha256=sha,
+        page_count=len(pages),
+        text=PAGE_BREAK.join(pg.text for pg in pages),
+        exempt=bool(exempt or item.exempt),
+        supplement=supplement,
+        version=1,
+    )
+    session.add(p)
+    session.flush()
+    return _paper_row(p, item, True)
+
+
+def _context_of(annotation: Annotation) -> str | None:
+    context = (annotation.extra or {}).get("context")
+    return context if isinstance(context, str) and context.strip() else None
+
+
+def reissue_paper(
+    session: Session,
+    actor_id: str | None,
+    paper_id: str,
+    data: bytes,
+    *,
+    title: str | None = None,
+) -> Reissued:
+    """Issue a new version of a paper; its annotations follow their text to it.
+
+    Args:
+        session: the caller's session (the caller commits).
+        actor_id: who re-issues it (`Capability.EDIT_BUSINESS`).
+        paper_id: the current version.
+        data: the new PDF.
+        title: a new title (default: the old one).
+
+    Returns:
+        The new version and, per annotation, its new anchor state and page.
+        Orphaned annotations stay on the new version with their quote,
+        comment and old position, flagged `orphaned`.
+
+    Raises:
+        NotFoundError: no such paper.
+        PermissionDeniedError: the actor may not edit papers.
+        ValidationError: the paper was already re-issued, or the file is not a readable PDF.
+    """
+    old = get_paper(session, paper_id)
+    board_id = board_of_meeting(session, old.meeting_id)
+    require(session, actor_id, board_id, Capability.EDIT_BUSINESS)
+    newer = session.scalar(select(Paper.version).where(Paper.supersedes_id == old.id))
+    if newer is not None:
+        raise ValidationError(
+            f"'{old.title}' version {old.version} was already replaced by version {newer}; "
+            "re-issue the latest version"
+        )
+    label = " ".join((title or old.title).split())[:300]
+    pages = _check_pdf(data, label)
+    sha = _store_blob(session, data)
+    new = Paper(
+        meeting_id=old.meeting_id,
+        agenda_item_id=old.agenda_item_id,
+        title=label,
+        kind=old.kind,
+        report_of=old.report_of,
+        blob_sha256=sha,
+        page_count=len(pages),
+        text=PAGE_BREAK.join(pg.text for pg in pages),
+        exempt=old.exempt,
+        supplement=old.supplement,
+        version=old.version + 1,
+        supersedes_id=old.id,
+    )
+    session.add(new)
+    session.flush()
+    moved = list(
+        session.scalars(
+            select(Annotation).where(Annotation.paper_id == old.id).order_by(Annotation.id)
+        )
+    )
+    anchors = [Anchor(a.page, a.quote or _context_of(a)) for a in moved]
+    placements = reanchor(anchors, pages)
+    results = []
+    for a, place in zip(moved, placements, strict=True):
+        old_page = a.page
+        extra = dict(a.extra or {})
+        extra["anchoring"] = {
+            "method": place.method.value,
+            "score": round(place.score, 3),
+            "from_version": old.version,
+            "from_page": old_page,
+        }
+        a.paper_id = new.id
+        if place.orphaned or place.page is None:
+            a.anchor = AnchorState.ORPHANED
+            a.page = min(old_page, len(pages) - 1)
+        else:
+            unmoved = (
+                place.method in {Method.EXACT, Method.PAGE}
+                and place.page == old_page
+                and _same_height(a, place.rects)
+            )
+            a.anchor = AnchorState.ANCHORED if unmoved else AnchorState.REANCHORED
+            a.page = place.page
+            if place.rects and not unmoved:
+                if a.kind is AnnotationKind.HIGHLIGHT:
+                    a.rects = [list(r) for r in place.rects]
+                    a.x = place.rects[0][0]
+                a.y = place.rects[0][1]
+        a.extra = extra
+        results.append(Reanchored(a.id, a.anchor.value, place.method.value, old_page, a.page))
+    session.flush()
+    item = session.get(AgendaItem, new.agenda_item_id) if new.agenda_item_id else None
+    return Reissued(_paper_row(new, item, True), tuple(results))
+
+
+def _same_height(a: Annotation, hint: Sequence[tuple[float, float, float, float]]) -> bool:
+    """Whether the text sits where the annotation was drawn (within a line), so keep its boxes."""
+    if not hint:
+        return True
+    old_top = a.rects[0][1] if a.rects else a.y
+    if old_top is None:
+        return False
+    return abs(hint[0][1] - old_top) <= SAME_LINE
+
+
+__all__ = [
+    "MAX_PAPER_BYTES",
+    "PaperRow",
+    "Reanchored",
+    "Reissued",
+    "add_paper",
+    "board_of_meeting",
+    "check_paper_visible",
+    "current_version",
+    "get_item",
+    "get_paper",
+    "may_read_exempt",
+    "meeting_papers",
+    "paper",
+    "paper_bytes",
+    "paper_pages",
+    "person_names",
+    "reissue_paper",
+    "require_read",
+    "session_now",
+]
