@@ -6,7 +6,10 @@ what it drew as a PNG. It needs no display: with no `QApplication` yet it
 selects Qt's offscreen platform itself. The data is loaded synchronously by
 `build_main_window`, so the picture always shows the figures, never "Loading".
 Besides the navigation's pages, `PAGES` has the ones reached another way —
-"conflicts", opened as the status bar's conflict count opens it, lists loaded.
+"conflicts", opened as the status bar's conflict count opens it, lists loaded;
+"agenda" (the next meeting's agenda) and "meeting-mode" (the chair's cockpit,
+rehearsed on a scratch copy of the database by `desktop.meeting_mode.rehearsal`
+so the picture shows a meeting under way without writing to the real file).
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from pathlib import Path
 from desktop.pages import PAGE_KEYS
 
 #: Pages outside the navigation that a screenshot can show.
-OTHER_PAGES: tuple[str, ...] = ("conflicts",)
+OTHER_PAGES: tuple[str, ...] = ("conflicts", "agenda", "meeting-mode")
 PAGES: tuple[str, ...] = PAGE_KEYS + OTHER_PAGES
 
 
@@ -53,16 +56,30 @@ def take_screenshot(
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = QApplication.instance() or QApplication(["boardpack-screenshot"])
 
+    import tempfile
+
     from db.store import open_database
     from desktop.app import build_main_window, is_demo_database
 
+    demo = is_demo_database(Path(db_path))
+    scratch: tempfile.TemporaryDirectory[str] | None = None
+    meeting_id: str | None = None
+    if page == "meeting-mode":
+        from desktop.meeting_mode.rehearsal import rehearse, scratch_copy
+
+        scratch = tempfile.TemporaryDirectory(prefix="boardpack-shot-")
+        db_path = scratch_copy(Path(db_path), Path(scratch.name) / Path(db_path).name)
+        copy = db_path
+        meeting_id = rehearse(copy, today=today)
     database = open_database(db_path)
     try:
-        window = build_main_window(database, today=today, demo=is_demo_database(Path(db_path)))
+        window = build_main_window(database, today=today, demo=demo)
         try:
             window.resize(*size)
             if page == "conflicts" and window.sync_ui is not None:
                 window.sync_ui.show_conflicts()
+            elif page in ("agenda", "meeting-mode"):
+                window.navigate("meetings", {"view": page, "meeting_id": meeting_id})
             else:
                 window.show_page(page)
             window.show()
@@ -75,6 +92,8 @@ def take_screenshot(
             app.processEvents()
     finally:
         database.close()
+        if scratch is not None:
+            scratch.cleanup()
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     if not pixmap.save(str(out), "PNG"):

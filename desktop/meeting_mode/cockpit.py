@@ -50,6 +50,7 @@ from desktop.meeting_mode.dialogs import (
     MeetingForm,
     RagDialog,
     RiskDialog,
+    open_keeping_focus,
 )
 from desktop.pages.meetings_models import DecisionModel, presenter_text
 from widgets.page_parts import heading, muted, panel, read_only_table
@@ -638,7 +639,7 @@ class MeetingMode(QWidget):
         )
         box.setAccessibleName(f"{title}: {problem}")
         self.dialog = box
-        box.open()
+        open_keeping_focus(box)
 
     def open_meeting(self) -> None:
         if self.controller is None or self.view is None:
@@ -726,7 +727,7 @@ class MeetingMode(QWidget):
     def _open(self, dialog: MeetingForm[Any]) -> MeetingForm[Any]:
         self.dialog = dialog
         dialog.finished.connect(lambda _r: self.load())
-        dialog.open()
+        open_keeping_focus(dialog)
         return dialog
 
     def record_decision(self) -> MeetingForm[Any] | None:
@@ -872,7 +873,7 @@ class MeetingMode(QWidget):
             )
         )
         self.dialog = box
-        box.open()
+        open_keeping_focus(box)
         return box
 
     def _do_close(self) -> None:

@@ -16,9 +16,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+import shiboken6
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QComboBox,
     QDateEdit,
@@ -99,6 +101,25 @@ class RiskInput:
     likelihood: int
     impact: int
     note: str | None
+
+
+def open_keeping_focus(dialog: QDialog) -> None:
+    """Open `dialog` window-modal; when it closes the keyboard goes back where it was.
+
+    Without this the focus is lost whenever a platform does not re-activate the
+    window on its own (offscreen, some remote desktops), and a keyboard-only
+    chair would be stranded after every form.
+    """
+    before = QApplication.focusWidget()
+
+    def restore(_result: int) -> None:
+        if before is not None and shiboken6.isValid(before) and before.isVisible():
+            window = before.window()
+            window.activateWindow()
+            before.setFocus(Qt.FocusReason.ActiveWindowFocusReason)
+
+    dialog.finished.connect(restore)
+    dialog.open()
 
 
 def text_box(accessible: str, lines: int = 3) -> QPlainTextEdit:
@@ -203,7 +224,7 @@ class MeetingForm(QDialog, Generic[T]):
             )
             box.setAccessibleName(f"Not recorded: {problem}")
             self.refusal = box
-            box.open()
+            open_keeping_focus(box)
 
 
 class DecisionDialog(MeetingForm[DecisionInput]):

@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 from db.errors import BoardpackError
 from desktop.meeting_mode.cockpit import MeetingMode
 from desktop.meeting_mode.controller import MeetingController
-from desktop.meeting_mode.dialogs import Choice, MeetingForm
+from desktop.meeting_mode.dialogs import Choice, MeetingForm, open_keeping_focus
 from desktop.pages.base import Filter, PageEnv
 from desktop.pages.meetings_agenda import AgendaEditor
 from desktop.pages.meetings_attendance import AttendancePanel, ItemChoiceDialog
@@ -58,7 +58,7 @@ def _refusal(parent: QWidget, problem: str, title: str = "Not done") -> QMessage
         parent,
     )
     box.setAccessibleName(f"{title}: {problem}")
-    box.open()
+    open_keeping_focus(box)
     return box
 
 
@@ -215,6 +215,11 @@ class MeetingsPage(QWidget):
         super().showEvent(event)
         if self._stale and self.env is not None:
             self.reload()
+        # The keyboard lands where the work is: the list, or the meeting's open tab.
+        if self.stack.currentWidget() is self.list_face:
+            self.upcoming.setFocus()
+        else:
+            self._focus_tab()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.cockpit.shutdown()
@@ -360,10 +365,16 @@ class MeetingsPage(QWidget):
         from db.services import meetings
 
         reader = getattr(meetings, "board_people", None)
-        if reader is None:
-            return ()
         with env.database.session() as s:
-            return tuple(reader(s, env.context.board_id))
+            if reader is not None:
+                return tuple(reader(s, env.context.board_id))
+            # Until the services list a board's people, those recorded at its last
+            # meeting stand in (anyone else recorded still appears once marked).
+            listing = meetings.meetings_of(s, env.actor_id, env.context.board_id, today=env.today)
+            if not listing.past:
+                return ()
+            last = meetings.meeting_view(s, env.actor_id, listing.past[0].meeting_id)
+            return tuple(last.attendance)
 
     def people(self) -> list[Choice]:
         return self.cockpit.people_choices() if self.meeting is not None else []
@@ -427,7 +438,7 @@ class MeetingsPage(QWidget):
 
         dialog.accepted.connect(opened)
         self.dialog = dialog
-        dialog.open()
+        open_keeping_focus(dialog)
         return dialog
 
     def _link_choices(self) -> tuple[list[Choice], list[Choice], list[Choice]]:
@@ -551,7 +562,7 @@ class MeetingsPage(QWidget):
 
         dialog.accepted.connect(done)
         self.dialog = dialog
-        dialog.open()
+        open_keeping_focus(dialog)
         return dialog
 
     def move_item(self, item_id: str, position: int) -> None:
@@ -585,7 +596,7 @@ class MeetingsPage(QWidget):
 
         box.buttonClicked.connect(clicked)
         self.dialog = box
-        box.open()
+        open_keeping_focus(box)
         return box
 
     def set_attendance(self, person_id: str, status: str, mode: str, capacity: str) -> str | None:
@@ -615,7 +626,7 @@ class MeetingsPage(QWidget):
         dialog = ItemChoiceDialog(title, items, view.current_item_id, submit, self)
         dialog.finished.connect(lambda _r: self.reload_meeting())
         self.dialog = dialog
-        dialog.open()
+        open_keeping_focus(dialog)
         return dialog
 
     def open_declaration(self) -> MeetingForm[Any] | None:
@@ -638,7 +649,7 @@ class MeetingsPage(QWidget):
             dialog.person.setCurrentIndex(max(dialog.person.findData(chosen.person_id), 0))
         dialog.finished.connect(lambda _r: self.reload_meeting())
         self.dialog = dialog
-        dialog.open()
+        open_keeping_focus(dialog)
         return dialog
 
     # For tests and checks ----------------------------------------------------------------

@@ -1,0 +1,117 @@
+"""A meeting under way, rehearsed on a scratch copy: for screenshots and demonstrations only.
+
+`rehearse(path)` takes the board's next meeting in the database at `path`
+(always a copy: `scratch_copy` makes one with SQLite's backup API, so a file
+open elsewhere is copied consistently) and runs it as a chair would up to its
+first substantive item with linked plan actions: attendance as at the
+board's last meeting, the meeting opened, the standing items taken in turn,
+the previous minutes approved, and the current item started long enough ago
+that its timer has just run over its time box — so the cockpit shows what it
+looks like in use. Every write goes through the same services as the GUI.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from pathlib import Path
+
+#: How far past its time box the rehearsed current item is.
+OVERRUN = dt.timedelta(minutes=2, seconds=10)
+
+
+def scratch_copy(source: Path, dest: Path) -> Path:
+    """Copy the database at `source` to `dest` consistently (SQLite online backup)."""
+    src = sqlite3.connect(source)
+    out = sqlite3.connect(dest)
+    try:
+        src.backup(out)
+    finally:
+        out.close()
+        src.close()
+    return dest
+
+
+def rehearse(path: Path, *, today: dt.date | None = None) -> str | None:
+    """Run the board's next meeting at `path` up to its first business item with actions.
+
+    Returns:
+        The meeting's id, or None when the board has no meeting to rehearse.
+    """
+    from db.models import AttendanceMode, AttendanceStatus, Capacity, DecisionKind, ItemKind
+    from db.services.decisions import record_decision
+    from db.services.meetings import (
+        meeting_view,
+        meetings_of,
+        open_meeting,
+        save_notes,
+        set_attendance,
+        start_item,
+    )
+    from db.store import open_database
+    from db.views import default_board_context
+
+    database = open_database(path)
+    try:
+        with database.session() as s:
+            context = default_board_context(s)
+            if context is None or context.viewer is None:
+                return None
+            actor = context.viewer.person_id
+            listing = meetings_of(s, actor, context.board_id, today=today or dt.date.today())
+            if not listing.upcoming:
+                return None
+            meeting = meeting_view(s, actor, listing.upcoming[0].meeting_id)
+            last = meeting_view(s, actor, listing.past[0].meeting_id) if listing.past else None
+        if meeting.status != "planned" or not meeting.items:
+            return meeting.meeting_id
+        target = next(
+            (i for i in meeting.items if i.kind == ItemKind.BUSINESS.value and i.actions),
+            meeting.items[0],
+        )
+        now = dt.datetime.now(dt.UTC)
+        box = dt.timedelta(minutes=target.time_box_minutes or 10)
+        started = now - box - OVERRUN
+        earlier = [i for i in meeting.items if i.position < target.position]
+        step = dt.timedelta(minutes=6)
+        opened = started - step * len(earlier)
+
+        with database.begin(actor, clock=lambda: opened) as s:
+            for a in last.attendance if last is not None else ():
+                set_attendance(
+                    s,
+                    actor,
+                    meeting.meeting_id,
+                    a.person_id,
+                    AttendanceStatus(a.status),
+                    mode=AttendanceMode(a.mode),
+                    capacity=Capacity(a.capacity),
+                )
+            open_meeting(s, actor, meeting.meeting_id)
+        for n, item in enumerate([*earlier, target]):
+            moment = opened + step * n
+            with database.begin(actor, clock=lambda moment=moment: moment) as s:
+                start_item(s, actor, item.item_id)
+                if item.kind == ItemKind.PREVIOUS_MINUTES.value and last is not None:
+                    record_decision(
+                        s,
+                        actor,
+                        item.item_id,
+                        DecisionKind.APPROVED,
+                        f"The minutes of the meeting held on {last.meeting_date:%-d %B %Y} were "
+                        "approved as a correct record and signed by the Chair.",
+                    )
+        with database.begin(actor) as s:
+            save_notes(
+                s,
+                actor,
+                target.item_id,
+                discussion=(
+                    "The report was introduced. Members asked why two actions had slipped "
+                    "and what the recovery plans were."
+                ),
+                chair_notes="Ask for a recovery date on each Red action. Thank the presenter.",
+            )
+        return meeting.meeting_id
+    finally:
+        database.close()
