@@ -193,6 +193,7 @@ def _standing_text(
     nxt: Meeting | None,
 ) -> None:
     """The clerk's usual sentences for standing items the record left without text."""
+    private = {row["number"] for row in items if row["exempt"]}
     for row in items:
         if row["minutes"] or row.get("withheld"):
             continue
@@ -204,16 +205,23 @@ def _standing_text(
                 else "There were no apologies."
             )
         elif row["kind"] == "declarations":
-            said = [
-                f"{d['name']} declared an interest"
-                + (f" in item {d['item']}" if d["item"] else "")
-                + f": {d['interest']}"
-                + (f" {d['action_taken']}" if d["action_taken"] else "")
-                for d in declarations
-            ]
+            said = [_declared(d, private) for d in declarations]
             row["minutes"] = "\n\n".join(said) or "No declarations of interest were made."
         elif row["kind"] == "next_meeting" and nxt is not None:
             row["minutes"] = f"The next meeting will be held on {long_date(nxt.meeting_date)}."
+
+
+def _declared(d: dict[str, Any], private: set[int]) -> str:
+    # An interest in an item taken in private is minuted without its substance here: the
+    # declarations item is public, and the interest itself may be the exempt information.
+    if d["item"] in private:
+        return f"{d['name']} declared an interest in item {d['item']}, which was taken in private."
+    return (
+        f"{d['name']} declared an interest"
+        + (f" in item {d['item']}" if d["item"] else "")
+        + f": {d['interest']}"
+        + (f" {d['action_taken']}" if d["action_taken"] else "")
+    )
 
 
 def _joined(names: list[str]) -> str:
@@ -226,7 +234,7 @@ def _row(items: list[dict[str, Any]], item_id: str) -> dict[str, Any]:
 
 def _names(session: Session, meeting: Meeting) -> dict[str, str]:
     """Every person's name (boards are tens of people, not thousands)."""
-    return dict(session.execute(select(Person.id, Person.name)).tuples().all())
+    return {pid: name for pid, name in session.execute(select(Person.id, Person.name))}
 
 
 def _items(session: Session, meeting: Meeting, public: bool) -> list[dict[str, Any]]:
@@ -325,20 +333,19 @@ def _attendance(
     chair: str | None,
 ) -> dict[str, list[str]]:
     """Names with position and notes, the chair first, then alphabetical by name."""
-    positions = dict(
-        session.execute(
+    positions: dict[str, str | None] = {
+        pid: position
+        for pid, position in session.execute(
             select(Membership.person_id, Membership.position).where(
                 Membership.board_id == meeting.board_id, Membership.position.is_not(None)
             )
         )
-        .tuples()
-        .all()
-    )
+    }
     titles = {
         pid: ", ".join(p for p in (job, org) if p)
         for pid, job, org in session.execute(
             select(Person.id, Person.job_title, Person.organisation)
-        ).tuples()
+        )
     }
     out: dict[str, list[str]] = {"present": [], "in_attendance": [], "apologies": [], "absent": []}
     rows = session.scalars(select(Attendance).where(Attendance.meeting_id == meeting.id)).all()
