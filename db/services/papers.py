@@ -41,6 +41,7 @@ from db.models import (
     Annotation,
     AnnotationKind,
     Blob,
+    Board,
     Meeting,
     Paper,
     PaperKind,
@@ -297,6 +298,59 @@ def paper_pages(session: Session, viewer_id: str | None, paper_id: str) -> tuple
     return split_pages(p.text, p.page_count)
 
 
+@dataclass(frozen=True)
+class PackSource:
+    """What a board pack is made of, for the viewer: the meeting and its papers' PDFs."""
+
+    meeting_id: str
+    board_code: str
+    board_name: str
+    meeting_date: dt.date
+    start_time: dt.time | None
+    venue: str | None
+    papers: tuple[tuple[PaperRow, bytes], ...]  # agenda order, current versions
+
+
+def board_pack_source(session: Session, viewer_id: str | None, meeting_id: str) -> PackSource:
+    """The meeting and the PDFs of the papers the viewer may read, for `exports.board_pack`.
+
+    Raises:
+        NotFoundError: no such meeting.
+        PermissionDeniedError: the viewer has no role on the board.
+        ValidationError: a paper's file has not been fetched to this laptop yet.
+    """
+    rows = meeting_papers(session, viewer_id, meeting_id)
+    found = session.execute(
+        select(Meeting, Board.code, Board.name)
+        .join(Board, Board.id == Meeting.board_id)
+        .where(Meeting.id == meeting_id)
+    ).first()
+    assert found is not None  # meeting_papers found it
+    meeting, code, name = found
+    blobs = dict(
+        session.execute(
+            select(Blob.sha256, Blob.data).where(Blob.sha256.in_({r.blob_sha256 for r in rows}))
+        ).all()
+    )
+    papers = []
+    for row in rows:
+        data = blobs.get(row.blob_sha256)
+        if data is None:
+            raise ValidationError(
+                f"the file of '{row.title}' is not on this laptop yet; sync, then try again"
+            )
+        papers.append((row, bytes(data)))
+    return PackSource(
+        meeting.id,
+        code,
+        name,
+        meeting.meeting_date,
+        meeting.start_time,
+        meeting.venue,
+        tuple(papers),
+    )
+
+
 # -- Writes: papers ----------------------------------------------------------------------
 
 
@@ -500,11 +554,14 @@ def _same_height(a: Annotation, hint: Sequence[tuple[float, float, float, float]
 
 __all__ = [
     "MAX_PAPER_BYTES",
+    "SAME_LINE",
+    "PackSource",
     "PaperRow",
     "Reanchored",
     "Reissued",
     "add_paper",
     "board_of_meeting",
+    "board_pack_source",
     "check_paper_visible",
     "current_version",
     "get_item",
