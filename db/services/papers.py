@@ -298,6 +298,23 @@ def paper_pages(session: Session, viewer_id: str | None, paper_id: str) -> tuple
     return split_pages(p.text, p.page_count)
 
 
+def meeting_label(session: Session, viewer_id: str | None, meeting_id: str) -> str:
+    """The meeting as a heading says it: "OPAB, 14 January 2020".
+
+    Raises:
+        NotFoundError: no such meeting.
+        PermissionDeniedError: the viewer has no role on the board.
+    """
+    require_read(session, viewer_id, board_of_meeting(session, meeting_id))
+    row = session.execute(
+        select(Board.code, Meeting.meeting_date)
+        .join(Board, Board.id == Meeting.board_id)
+        .where(Meeting.id == meeting_id)
+    ).one()
+    day: dt.date = row[1]
+    return f"{row[0]}, {day.day} {day:%B %Y}"
+
+
 @dataclass(frozen=True)
 class PackSource:
     """What a board pack is made of, for the viewer: the meeting and its papers' PDFs."""
@@ -567,6 +584,7 @@ __all__ = [
     "get_item",
     "get_paper",
     "may_read_exempt",
+    "meeting_label",
     "meeting_papers",
     "paper",
     "paper_bytes",
