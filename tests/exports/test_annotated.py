@@ -107,7 +107,8 @@ def test_my_annotated_paper_has_real_highlight_and_text_annotations(db: Database
     note = next(a for _, a in found if a["/Subtype"] == "/Text")
     assert note["/Contents"] == "Ask about 4.2 (owner?)"
     nx, bottom, _, top = (float(v) for v in note["/Rect"])
-    assert nx == pytest.approx(0.9 * width) and top == pytest.approx(0.75 * height) > bottom
+    assert nx == pytest.approx(0.9 * width) and top == pytest.approx(0.75 * height)
+    assert top - bottom == pytest.approx(20.0)
     # The paper's text is unchanged.
     assert "Red or overdue" in reader.pages[0].extract_text()
 
