@@ -236,7 +236,7 @@ class Decision(AppendOnly, IdMixin, Base):
     recorded_by_id: Mapped[str | None] = mapped_column(ForeignKey("people.id"))
     recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     supersedes_id: Mapped[str | None] = mapped_column(ForeignKey("decisions.id"))
-    corrects_id: Mapped[str | None] = mapped_column(ForeignKey("decisions.id"))
+    corrects_id: Mapped[str | None] = mapped_column(ForeignKey("decisions.id"), index=True)
 
 
 class ActionArising(IdMixin, Base):

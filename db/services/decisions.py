@@ -63,10 +63,10 @@ from db.rules import band_for, decision_number
 from db.services.meetings import (
     ArisingView,
     arising_views,
+    exempt_reader,
     get_item,
     get_meeting,
     long_date,
-    may_read_item,
     require_in_progress,
 )
 
@@ -566,12 +566,13 @@ def action_log(
     item_ids = {r.agenda_item_id for r in rows if r.agenda_item_id}
     hidden: set[str] = set()
     if item_ids:
+        may_read = exempt_reader(session, viewer_id, board_id)
         for item in session.execute(
             select(AgendaItem.id, AgendaItem.exempt, AgendaItem.presenter_id).where(
                 AgendaItem.id.in_(item_ids), AgendaItem.exempt.is_(True)
             )
         ):
-            if not may_read_item(session, viewer_id, board_id, item):
+            if not may_read(item):
                 hidden.add(item.id)
     visible = [r for r in rows if r.agenda_item_id not in hidden]
     return tuple(arising_views(session, visible, today=today))

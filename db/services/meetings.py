@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -363,12 +364,18 @@ def _names(session: Session, ids: set[str]) -> dict[str, str]:
     return dict(session.execute(select(Person.id, Person.name).where(Person.id.in_(ids))).all())
 
 
-def may_read_item(session: Session, viewer_id: str | None, board_id: str, item: Any) -> bool:
-    """Whether the viewer may read an item in full (an exempt item needs READ_EXEMPT)."""
-    if not item.exempt:
-        return True
-    owns = viewer_id is not None and item.presenter_id == viewer_id
-    return allowed(session, viewer_id, board_id, Capability.READ_EXEMPT, owns=owns)
+def exempt_reader(session: Session, viewer_id: str | None, board_id: str) -> Callable[[Any], bool]:
+    """A test of whether the viewer may read an item in full: an exempt item needs
+    READ_EXEMPT (an officer's own: the items they present). The rights are read once."""
+    every = allowed(session, viewer_id, board_id, Capability.READ_EXEMPT)
+    own = every or allowed(session, viewer_id, board_id, Capability.READ_EXEMPT, owns=True)
+
+    def may_read(item: Any) -> bool:
+        if not item.exempt or every:
+            return True
+        return own and viewer_id is not None and item.presenter_id == viewer_id
+
+    return may_read
 
 
 # -- Quorum ------------------------------------------------------------------------------
@@ -719,9 +726,7 @@ def arising_views(
             )
         ).all()
     )
-    numbers: dict[str, str] = {}
-    for meeting_id in {r.meeting_id for r in rows}:
-        numbers.update(item_numbers(session, meeting_id))
+    numbers = _numbers_of_items(session, {r.agenda_item_id for r in rows if r.agenda_item_id})
     out = []
     for r in rows:
         is_open = r.status.value == "open"
@@ -748,6 +753,29 @@ def arising_views(
             )
         )
     return out
+
+
+def _numbers_of_items(session: Session, item_ids: set[str]) -> dict[str, str]:
+    """Agenda item numbers ("5") of the given items, across meetings, in one query."""
+    if not item_ids:
+        return {}
+    mine = select(AgendaItem.meeting_id).where(AgendaItem.id.in_(item_ids)).distinct()
+    numbered = (
+        select(
+            AgendaItem.id,
+            func.row_number()
+            .over(partition_by=AgendaItem.meeting_id, order_by=AgendaItem.position)
+            .label("n"),
+        )
+        .where(AgendaItem.meeting_id.in_(mine))
+        .subquery()
+    )
+    return {
+        item_id: str(n)
+        for item_id, n in session.execute(
+            select(numbered.c.id, numbered.c.n).where(numbered.c.id.in_(item_ids))
+        )
+    }
 
 
 def arising_refs(session: Session, board_ids: set[str]) -> dict[str, str]:
@@ -793,7 +821,8 @@ def meeting_view(
             .order_by(AgendaItem.position)
         )
     )
-    readable = {i.id for i in items if may_read_item(session, viewer_id, board.id, i)}
+    may_read = exempt_reader(session, viewer_id, board.id)
+    readable = {i.id for i in items if may_read(i)}
     actions, risks, kpis, papers = _links(session, [i.id for i in items if i.id in readable])
 
     declarations_rows = session.scalars(
