@@ -36,6 +36,7 @@ from bench.context import (
     row_counts,
 )
 from bench.generate import generate
+from bench.minutes_bench import bench_minutes
 from bench.runner import Goal, Row, interleaved, median, time_once
 from bench.sync_bench import (
     bench_sync_apply,
@@ -428,6 +429,7 @@ BENCHMARKS: dict[str, Benchmark] = {
     "sync-sqlite": bench_sync_sqlite,
     "sync-apply": bench_sync_apply,
     "sync-pg": bench_sync_pg,
+    "minutes": bench_minutes,
 }
 
 #: Names `--only` also takes, each standing for several benchmarks.
