@@ -441,3 +441,37 @@ def test_unknown_ids_are_refused_with_a_sentence(db: Database, cast: Cast) -> No
             meetings.start_item(s, cast.chair, "nope")
         assert s.scalar(select(Meeting.id).where(Meeting.id == "nope")) is None
     assert count(db, Meeting) > 0
+
+
+def test_board_people_lists_everyone_senior_role_first_for_the_pickers(
+    db: Database, cast: Cast
+) -> None:
+    with db.session() as s:
+        people = meetings.board_people(s, cast.board_id)
+    assert people[0].person_id == cast.chair and people[0].roles[0] == "Chair"
+    assert people[1].person_id == cast.people[Role.VICE_CHAIR]
+    assert {p.person_id for p in people if p.voting} == set(cast.voting)
+    assert len({p.person_id for p in people}) == len(people)
+    observer = next(p for p in people if p.person_id == cast.people[Role.OBSERVER])
+    assert observer.roles == ("Observer",) and not observer.voting
+    ranks = ["Chair", "Vice-chair", "Member", "Secretariat", "Officer", "Observer"]
+    assert [ranks.index(p.roles[0]) for p in people] == sorted(
+        ranks.index(p.roles[0]) for p in people
+    )
+
+
+def test_link_choices_offer_the_boards_actions_risks_and_kpis_in_reference_order(
+    db: Database, cast: Cast
+) -> None:
+    with db.session() as s:
+        choices = meetings.link_choices(s, cast.board_id)
+        cpb = s.scalar(select(Board.id).where(Board.code == "CPB"))
+        assert cpb is not None
+        none = meetings.link_choices(s, cpb)
+    refs = [a.label.split(" ")[0] for a in choices.actions]
+    assert refs == sorted(refs, key=lambda r: [int(p) for p in r.split(".")])
+    assert len(refs) > 30
+    assert choices.risks[0].label.startswith("R1 ") and choices.kpis
+    risk_refs = [r.label.split(" ")[0] for r in choices.risks]
+    assert risk_refs.index("R2") < risk_refs.index("R10")
+    assert none.actions == () and none.risks == ()
