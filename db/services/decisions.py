@@ -371,7 +371,7 @@ def correct_decision(
     wording: str,
     *,
     kind: DecisionKind | str | None = None,
-    in_meeting_id: str | None = None,
+    in_item_id: str | None = None,
 ) -> DecisionRef:
     """Correct a decision of a closed meeting: a new record, with a new number, citing it.
 
@@ -381,8 +381,10 @@ def correct_decision(
         decision_id: the decision corrected (its latest version is cited).
         wording: the corrected resolution.
         kind: its kind (default: the corrected decision's).
-        in_meeting_id: a later meeting, in progress, that agrees the
-            correction; default: the corrected decision's own meeting.
+        in_item_id: an item of a later meeting, in progress, that agrees the
+            correction (say, the previous minutes); default: the corrected
+            decision's own item and meeting. Who may read the correction follows
+            that item (an exempt decision is corrected under an exempt item).
 
     Returns:
         The correction's id, number and version (1).
@@ -391,8 +393,8 @@ def correct_decision(
         NotFoundError: no such decision or meeting.
         PermissionDeniedError: the actor does not run meetings.
         ValidationError: the meeting is still in progress (amend instead), the
-            decision was already corrected, the meeting given is of another board
-            or not in progress.
+            decision was already corrected, the item given is of another board's
+            meeting or one not in progress.
     """
     old = _get_decision(session, decision_id)
     meeting = get_meeting(session, old.meeting_id)
@@ -408,13 +410,14 @@ def correct_decision(
         raise ValidationError(
             f"decision {old.number} has already been corrected by {already}; correct that instead"
         )
-    target = meeting
-    if in_meeting_id is not None and in_meeting_id != meeting.id:
-        target = get_meeting(session, in_meeting_id)
+    target, item_id = meeting, old.agenda_item_id
+    if in_item_id is not None and in_item_id != old.agenda_item_id:
+        item, target = get_item(session, in_item_id)
         if target.board_id != meeting.board_id:
             raise ValidationError("a decision is corrected by the board that made it")
-        require_in_progress(target, "recording a correction in it")
-    item_id = old.agenda_item_id if target is meeting else None
+        if target.id != meeting.id:
+            require_in_progress(target, "recording a correction in it")
+        item_id = item.id
     votes: tuple[int | None, int | None, int | None, list[dict[str, str]] | None] = (
         None,
         None,

@@ -460,3 +460,33 @@ def test_a_refused_write_leaves_nothing_behind(db: Database, cast: Cast) -> None
     with pytest.raises(PermissionDeniedError):
         run(db, member, add_action_arising, items[4], "Do it")
     assert (count(db, Decision), count(db, ActionArising), count(db, Meeting)) == before
+
+
+def test_a_correction_agreed_at_a_later_meeting_is_numbered_there_and_cites_the_old(
+    db: Database, cast: Cast
+) -> None:
+    with db.session() as s:
+        old = s.scalars(
+            select(Decision)
+            .where(Decision.meeting_id == cast.last_meeting)
+            .order_by(Decision.seq.desc())
+        ).first()
+        assert old is not None
+        old_id, old_number = old.id, old.number
+    later = run(db, cast.clerk, meetings.create_meeting, cast.board_id, dt.date(2020, 3, 10))
+    minutes_item = item_ids(db, later)[2]
+    with pytest.raises(ValidationError, match="has not been opened yet"):
+        run(db, cast.clerk, correct_decision, old_id, "Corrected.", in_item_id=minutes_item)
+    run(db, cast.clerk, meetings.open_meeting, later)
+    fixed = run(
+        db, cast.clerk, correct_decision, old_id, "Corrected wording.", in_item_id=minutes_item
+    )
+    assert fixed.number == "OPAB 20/01"
+    with db.session() as s:
+        there = meetings.meeting_view(s, cast.chair, later)
+        original = meetings.meeting_view(s, cast.chair, cast.last_meeting)
+    assert [(d.number, d.corrects_number, d.item_id) for d in there.decisions] == [
+        ("OPAB 20/01", old_number, minutes_item)
+    ]
+    cited = next(d for d in original.decisions if d.decision_id == old_id)
+    assert cited.corrected_by_number == "OPAB 20/01"

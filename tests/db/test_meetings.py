@@ -475,3 +475,18 @@ def test_link_choices_offer_the_boards_actions_risks_and_kpis_in_reference_order
     risk_refs = [r.label.split(" ")[0] for r in choices.risks]
     assert risk_refs.index("R2") < risk_refs.index("R10")
     assert none.actions == () and none.risks == ()
+
+
+def test_an_officer_reads_the_exempt_items_they_present_and_no_others(
+    db: Database, cast: Cast
+) -> None:
+    officer = cast.people[Role.OFFICER]
+    items = item_ids(db, cast.next_meeting)
+    run(db, cast.clerk, agenda.update_item, items[6], presenter_id=officer, purpose="Own")
+    run(db, cast.clerk, agenda.update_item, items[7], purpose="Not theirs")
+    for item in items[6:8]:
+        run(db, cast.clerk, agenda.set_exempt, item, 2)
+    with db.session() as s:
+        view = meetings.meeting_view(s, officer, cast.next_meeting)
+    assert view.item(items[6]).purpose == "Own" and not view.item(items[6]).withheld
+    assert view.item(items[7]).withheld and view.item(items[7]).purpose is None
