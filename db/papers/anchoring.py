@@ -17,6 +17,8 @@ known (`PageText.runs`, from `db.papers.pdftext`).
 from __future__ import annotations
 
 import enum
+import math
+import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -176,8 +178,77 @@ def _best_window(page: str, quote: str) -> tuple[float, int, int]:
     return best
 
 
+class _Pages:
+    """A version's pages as matching needs them, each form built once and shared by anchors."""
+
+    def __init__(self, pages: Sequence[PageText | str]) -> None:
+        self.texts = [p.text if isinstance(p, PageText) else p for p in pages]
+        self.runs = [p.runs if isinstance(p, PageText) else () for p in pages]
+        self._normalised: list[tuple[str, list[int]]] | None = None
+        self._words: list[tuple[dict[str, list[int]], list[tuple[int, int]]]] | None = None
+
+    @property
+    def normalised(self) -> list[tuple[str, list[int]]]:
+        if self._normalised is None:
+            self._normalised = [normalise(t) for t in self.texts]
+        return self._normalised
+
+    @property
+    def words(self) -> list[tuple[dict[str, list[int]], list[tuple[int, int]]]]:
+        """Per page: word -> its word positions, and each word's (start, end) in the text."""
+        if self._words is None:
+            self._words = []
+            for text, _ in self.normalised:
+                index: dict[str, list[int]] = {}
+                spans: list[tuple[int, int]] = []
+                for n, match in enumerate(_WORD.finditer(text)):
+                    index.setdefault(match.group(), []).append(n)
+                    spans.append(match.span())
+                self._words.append((index, spans))
+        return self._words
+
+
+_WORD = re.compile(r"\S+")
+#: A stretch is scored only if this share of the quote's words line up there.
+_VOTES = 0.3
+#: At most this many stretches per page are scored.
+_CANDIDATES = 6
+
+
+def _fuzzy_candidates(
+    index: dict[str, list[int]], spans: list[tuple[int, int]], words: list[str]
+) -> list[tuple[int, int]]:
+    """Stretches (start, end in the page's normalised text) where the quote's words line up.
+
+    Each quote word found on the page votes for the quote starting at (its
+    position there − its position in the quote); nearby starts pool their votes,
+    so an inserted or dropped word does not split them.
+    """
+    votes: dict[int, int] = {}
+    for offset, word in enumerate(words):
+        for position in index.get(word, ()):
+            start = position - offset
+            votes[start] = votes.get(start, 0) + 1
+    need = max(2, math.ceil(len(words) * _VOTES))
+    pooled = sorted(
+        ((sum(votes.get(s + d, 0) for d in range(-2, 3)), s) for s in votes), reverse=True
+    )
+    out: list[tuple[int, int]] = []
+    taken: list[int] = []
+    for count, start in pooled:
+        if count < need or len(out) == _CANDIDATES:
+            break
+        if any(abs(start - t) <= 2 for t in taken):
+            continue
+        taken.append(start)
+        first = min(max(start - 2, 0), len(spans) - 1)
+        last = min(max(start + len(words) + 2, 0), len(spans) - 1)
+        out.append((spans[first][0], spans[last][1]))
+    return out
+
+
 def find_quote(
-    pages: Sequence[PageText | str],
+    pages: Sequence[PageText | str] | _Pages,
     quote: str,
     near_page: int,
     *,
@@ -195,12 +266,12 @@ def find_quote(
     Returns:
         The placement, `Method.ORPHANED` (page None) when nothing fits.
     """
-    texts = [p.text if isinstance(p, PageText) else p for p in pages]
-    runs = [p.runs if isinstance(p, PageText) else () for p in pages]
+    doc = pages if isinstance(pages, _Pages) else _Pages(pages)
+    runs = doc.runs
     stripped = quote.strip()
     if not stripped:
         return Placement(Method.ORPHANED, None)
-    hit = _order(_occurrences(texts, stripped), near_page)
+    hit = _order(_occurrences(doc.texts, stripped), near_page)
     if hit is not None:
         page, at = hit
         end = at + len(stripped)
@@ -209,7 +280,7 @@ def find_quote(
     norm_quote, _ = normalise(stripped)
     if not norm_quote:
         return Placement(Method.ORPHANED, None)
-    normalised = [normalise(t) for t in texts]
+    normalised = doc.normalised
     hit = _order(_occurrences([n for n, _ in normalised], norm_quote), near_page)
     if hit is not None:
         page, at = hit
@@ -221,17 +292,19 @@ def find_quote(
 
     if len(norm_quote) < MIN_FUZZY_CHARS:
         return Placement(Method.ORPHANED, None)
-    best: tuple[float, int, int, int] | None = None  # ratio, -distance, page, start/end
+    words = norm_quote.split(" ")
+    best: tuple[float, int, int] | None = None  # ratio, -distance, -page
     chosen: tuple[int, int, int] = (0, 0, 0)
-    for page in sorted(range(len(texts)), key=lambda p: (abs(p - near_page), p)):
+    for page, (index, spans) in enumerate(doc.words):
         text, where = normalised[page]
-        ratio, start, end = _best_window(text, norm_quote)
-        if ratio < threshold or end <= start:
-            continue
-        key = (round(ratio, 3), -abs(page - near_page), -page, 0)
-        if best is None or key > best:
-            best = key
-            chosen = (page, where[start], where[end - 1] + 1)
+        for lo, hi in _fuzzy_candidates(index, spans, words):
+            ratio, start, end = _best_window(text[lo:hi], norm_quote)
+            if ratio < threshold or end <= start:
+                continue
+            key = (round(ratio, 3), -abs(page - near_page), -page)
+            if best is None or key > best:
+                best = key
+                chosen = (page, where[lo + start], where[lo + end - 1] + 1)
     if best is None:
         return Placement(Method.ORPHANED, None)
     page, start, end = chosen
@@ -274,9 +347,10 @@ def reanchor(
         gone, or a note whose page is gone, is `Method.ORPHANED`.
     """
     placements: list[Placement] = []
+    doc = _Pages(new_pages)
     for anchor in anchors:
         if anchor.quote and anchor.quote.strip():
-            placements.append(find_quote(new_pages, anchor.quote, anchor.page, threshold=threshold))
+            placements.append(find_quote(doc, anchor.quote, anchor.page, threshold=threshold))
         elif 0 <= anchor.page < len(new_pages):
             placements.append(Placement(Method.PAGE, anchor.page, score=1.0))
         else:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from db.papers.anchoring import (
@@ -150,6 +150,30 @@ def test_rewrapped_and_hyphenated_text_is_found_normalised(data: st.DataObject) 
 
     assert placed.method in {Method.NORMALISED, Method.EXACT}
     assert placed.page is not None
+
+
+@settings(max_examples=100, deadline=None)
+@given(data=st.data())
+def test_a_corrected_word_is_found_fuzzily_on_its_new_page(data: st.DataObject) -> None:
+    paragraphs = data.draw(paper())
+    index = data.draw(st.integers(0, len(paragraphs) - 1))
+    words = paragraphs[index].split()
+    start = data.draw(st.integers(0, len(words) - 6))
+    quoted = words[start : start + 6]
+    changed = data.draw(st.integers(0, 5))
+    # The new version corrects one word of the quoted passage (a letter changed).
+    fixed = list(words)
+    fixed[start + changed] = "q" + fixed[start + changed][1:]
+    assume(fixed[start + changed] != words[start + changed])
+    new_paragraphs = list(paragraphs)
+    new_paragraphs[index] = " ".join(fixed)
+    new = paginate(new_paragraphs, data.draw(st.lists(st.integers(1, len(paragraphs)), max_size=4)))
+
+    (placed,) = reanchor([Anchor(0, " ".join(quoted))], new)
+
+    assert placed.method is Method.FUZZY and placed.score >= 0.8
+    assert placed.page is not None
+    assert fixed[start + changed] in new[placed.page]
 
 
 def test_normalise_irons_out_hyphenation_case_quotes_and_ligatures() -> None:
