@@ -409,7 +409,8 @@ class MeetingMode(QWidget):
 
     def show_item(self, item: Any) -> None:
         """Show `item` (an ItemView) as the current item; None shows an empty cockpit."""
-        if self.item is not None and (item is None or item.item_id != self.item.item_id):
+        same = self.item is not None and item is not None and item.item_id == self.item.item_id
+        if self.item is not None and not same:
             self.autosave.flush()
         self._loading = True
         self.item = item
@@ -462,8 +463,12 @@ class MeetingMode(QWidget):
             self.flag.show()
         else:
             self.flag.hide()
-        self.discussion.setPlainText(item.discussion or "")
-        self.chair_notes.setPlainText(item.chair_notes or "")
+        # Re-showing the item on screen (after a decision, another page's write) keeps
+        # what is in the editors: it may be ahead of the database by the keystrokes
+        # the autosave has not written yet, and those must never be overwritten.
+        if not (same and self.is_open):
+            self.discussion.setPlainText(item.discussion or "")
+            self.chair_notes.setPlainText(item.chair_notes or "")
         writable = self.is_open
         self.discussion.setReadOnly(not writable)
         self.chair_notes.setReadOnly(not writable)

@@ -14,10 +14,15 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 #: How far past its time box the rehearsed current item is.
 OVERRUN = dt.timedelta(minutes=2, seconds=10)
+
+
+def _fixed(moment: dt.datetime) -> Callable[[], dt.datetime]:
+    return lambda: moment
 
 
 def scratch_copy(source: Path, dest: Path) -> Path:
@@ -90,7 +95,7 @@ def rehearse(path: Path, *, today: dt.date | None = None) -> str | None:
             open_meeting(s, actor, meeting.meeting_id)
         for n, item in enumerate([*earlier, target]):
             moment = opened + step * n
-            with database.begin(actor, clock=lambda moment=moment: moment) as s:
+            with database.begin(actor, clock=_fixed(moment)) as s:
                 start_item(s, actor, item.item_id)
                 if item.kind == ItemKind.PREVIOUS_MINUTES.value and last is not None:
                     record_decision(

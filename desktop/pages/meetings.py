@@ -76,6 +76,7 @@ class MeetingsPage(QWidget):
         self.dialog: MeetingForm[Any] | QMessageBox | None = None
         self._stale = True
         self._topics: set[str] = set()
+        self._announcing = False
         self._announce_timer = QTimer(self)
         self._announce_timer.setSingleShot(True)
         self._announce_timer.setInterval(0)
@@ -206,6 +207,8 @@ class MeetingsPage(QWidget):
             self.open_meeting(meeting_id, tab=view if view in TABS else None)
 
     def on_changed(self, topic: str) -> None:
+        if self._announcing:  # our own announcement: what we show is already fresh
+            return
         if topic in TOPICS or (self.meeting is not None and topic in {"plan", "risks"}):
             self._stale = True
             if self.isVisible() and not self._announce_timer.isActive():
@@ -355,8 +358,12 @@ class MeetingsPage(QWidget):
         topics, self._topics = self._topics, set()
         if env is None:
             return
-        for topic in sorted(topics):
-            env.announce(topic)
+        self._announcing = True
+        try:
+            for topic in sorted(topics):
+                env.announce(topic)
+        finally:
+            self._announcing = False
 
     def _read_roster(self) -> tuple[Any, ...]:
         env = self.env
