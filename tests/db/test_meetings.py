@@ -490,3 +490,35 @@ def test_an_officer_reads_the_exempt_items_they_present_and_no_others(
         view = meetings.meeting_view(s, officer, cast.next_meeting)
     assert view.item(items[6]).purpose == "Own" and not view.item(items[6]).withheld
     assert view.item(items[7]).withheld and view.item(items[7]).purpose is None
+
+
+def test_every_meeting_mode_write_leaves_change_records_for_sync(db: Database, cast: Cast) -> None:
+    """The new columns of migration 0007 are captured: another laptop gets the current
+    item, the timings and the notes, as well as the decision."""
+    import json
+
+    from sqlalchemy import text
+
+    items = open_with_everyone(db, cast)
+    with db.session() as s:
+        start = s.execute(text("SELECT max(site_seq) FROM change_log")).scalar_one()
+    run(db, cast.clerk, meetings.start_item, items[0])
+    run(db, cast.clerk, meetings.save_notes, items[0], discussion="Apologies from …")
+    run(db, cast.clerk, meetings.start_item, items[1])
+    ref = run(db, cast.clerk, record_decision, items[1], "noted", "No declarations.")
+    with db.session() as s:
+        rows = s.execute(
+            text(
+                "SELECT table_name, row_id, op, fields FROM change_log WHERE site_seq > :n "
+                "ORDER BY site_seq"
+            ),
+            {"n": start},
+        ).all()
+    fields: dict[tuple[str, str], set[str]] = {}
+    for table, row_id, _op, changed in rows:
+        fields.setdefault((table, row_id), set()).update(json.loads(changed or "{}"))
+    assert {"current_item_id", "current_item_since"} <= fields[("meetings", cast.next_meeting)]
+    assert {"started_at", "discussion", "ended_at", "elapsed_seconds"} <= fields[
+        ("agenda_items", items[0])
+    ]
+    assert {"number", "wording", "seq"} <= fields[("decisions", ref.decision_id)]
