@@ -80,6 +80,21 @@ def read_pages(data: bytes) -> tuple[PageText, ...]:
     return tuple(out)
 
 
+def read_page(data: bytes, number: int) -> PageText | None:
+    """One page's text and line boxes (0-based), None when the PDF has no such page.
+
+    Raises:
+        ValidationError: the bytes are not a readable PDF.
+    """
+    reader = _reader(data)
+    if not 0 <= number < len(reader.pages):
+        return None
+    try:
+        return _read_page(reader.pages[number])
+    except Exception as exc:  # a damaged content stream
+        raise ValidationError(f"the PDF's text cannot be read ({exc})") from None
+
+
 def _read_page(page: Any) -> PageText:
     box = page.mediabox
     left, bottom = float(box.left), float(box.bottom)
@@ -133,4 +148,4 @@ def split_pages(text: str | None, count: int) -> tuple[str, ...]:
     return (text,) + ("",) * max(0, count - 1)
 
 
-__all__ = ["PAGE_BREAK", "page_count", "read_pages", "split_pages"]
+__all__ = ["PAGE_BREAK", "page_count", "read_page", "read_pages", "split_pages"]

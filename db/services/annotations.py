@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from db.errors import NotFoundError, PermissionDeniedError, ValidationError
 from db.models import AgendaItem, AnchorState, Annotation, AnnotationKind, Blob, Paper
-from db.papers.pdftext import read_pages
+from db.papers.pdftext import read_page
 from db.permissions import Capability, allowed, require
 from db.services.papers import (
     board_of_meeting,
@@ -307,16 +307,16 @@ def add_highlight(
 
 
 def _line_near(session: Session, p: Paper, page: int, y: float) -> str | None:
+    """The line of text nearest a point's height on a page (None: no text, or no file here)."""
     data = session.scalar(select(Blob.data).where(Blob.sha256 == p.blob_sha256))
     if data is None:
         return None
     try:
-        pages = read_pages(data)
+        text = read_page(data, page)
     except ValidationError:
         return None
-    if not 0 <= page < len(pages) or not pages[page].runs:
+    if text is None or not text.runs:
         return None
-    text = pages[page]
     run = min(text.runs, key=lambda r: abs((r.box[1] + r.box[3]) / 2 - y))
     line = text.text[run.start : run.end].strip()
     return line if len(line) >= 8 else None
