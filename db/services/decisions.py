@@ -57,9 +57,11 @@ from db.models import (
     Rag,
     ReviewOutcome,
     Risk,
+    RiskReview,
+    RiskStatus,
 )
 from db.permissions import Capability, require
-from db.rules import band_for, decision_number
+from db.rules import BLUE_NEEDS_ACCEPTED_EVIDENCE, band_for, can_go_blue, decision_number
 from db.services.meetings import (
     ArisingView,
     arising_views,
@@ -621,15 +623,34 @@ def agree_rag_change(
             another plan; Blue without accepted evidence; no commentary; a
             moved due date without a reason.
     """
-    from db.services.plan import record_progress_update
+    from db.services.plan import accepted_evidence_count, record_progress_update
 
     item, meeting = get_item(session, item_id)
     require(session, actor_id, meeting.board_id, Capability.RUN_MEETING)
     require_in_progress(meeting, "agreeing a RAG change")
     action = _plan_action(session, meeting.board_id, action_id)
-    value = rag if isinstance(rag, Rag) else Rag(str(rag).strip().lower())
+    try:
+        value = rag if isinstance(rag, Rag) else Rag(str(rag).strip().lower())
+    except ValueError:
+        raise ValidationError("a RAG is blue, green, amber or red") from None
     if value is Rag.BLUE:
         require(session, actor_id, meeting.board_id, Capability.ACCEPT_EVIDENCE)
+    # Checked before the decision is written, so a refusal leaves no decision behind
+    # even if the caller commits what went before (record_progress_update checks again).
+    if not (commentary or "").strip():
+        raise ValidationError("a progress update needs a commentary saying what has happened")
+    if value is Rag.BLUE and not can_go_blue(accepted_evidence_count(session, action.id)):
+        raise ValidationError(
+            f"action {action.reference} cannot go Blue: {BLUE_NEEDS_ACCEPTED_EVIDENCE}, "
+            "and none is accepted yet"
+        )
+    moved = new_due_date is not None and new_due_date != action.due_date
+    if moved != bool((due_date_reason or "").strip()):
+        raise ValidationError(
+            "moving the due date needs a reason"
+            if moved
+            else "a reason for moving the due date was given, but no new due date"
+        )
     before = action.rag.value.capitalize() if action.rag else "no RAG"
     words = (wording or "").strip() or (
         f"Agreed that the RAG of action {action.reference} ({action.title}) moves from "
@@ -668,6 +689,8 @@ def _review_evidence(
         raise NotFoundError(f"there is no evidence with id {evidence_id}")
     action = _plan_action(session, meeting.board_id, evidence.action_id)
     accepted = outcome is ReviewOutcome.ACCEPTED
+    if evidence.state.value == outcome.value:
+        raise ValidationError(f"the evidence '{evidence.title}' is already {outcome.value}")
     default = (
         f"Accepted the evidence '{evidence.title}' for action {action.reference} ({action.title})."
         if accepted
@@ -762,6 +785,15 @@ def review_risk(
     for name, value in (("likelihood", likelihood), ("impact", impact)):
         if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
             raise ValidationError(f"a risk's {name} is scored 1 to 5")
+    if risk.status is not RiskStatus.OPEN:
+        raise ValidationError(f"risk {risk.reference} is closed; only open risks are reviewed")
+    last = session.scalar(
+        select(func.max(RiskReview.reviewed_on)).where(RiskReview.risk_id == risk.id)
+    )
+    if last is not None and last > meeting.meeting_date:
+        raise ValidationError(
+            f"risk {risk.reference} was last reviewed on {long_date(last)}, after this meeting"
+        )
     score = likelihood * impact
     band = band_for(score)
     default = (

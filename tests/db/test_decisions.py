@@ -332,10 +332,10 @@ def test_blue_needs_accepted_evidence_and_accepting_evidence_is_a_linked_decisio
         )
     assert accepted_before is None  # the demo's submitted evidence awaits the board
     decisions_before = count(db, Decision)
-    with pytest.raises(ValidationError, match="cannot go Blue"):
-        run(
-            db, cast.chair, agree_rag_change, items[5], action_id, "blue", "Done.", today=DEMO_AS_OF
-        )
+    # Refused before anything is written: even a caller that commits after catching
+    # the error (one transaction for several steps) keeps no decision.
+    with db.begin(cast.chair) as s, pytest.raises(ValidationError, match="cannot go Blue"):
+        agree_rag_change(s, cast.chair, items[5], action_id, "blue", "Done.", today=DEMO_AS_OF)
     assert count(db, Decision) == decisions_before  # the refused change left no decision
     ref = run(db, cast.chair, accept_evidence, items[5], evidence_id, note="Convincing.")
     with db.session() as s:
