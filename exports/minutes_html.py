@@ -274,7 +274,7 @@ def _decisions(item: MinutesItem) -> list[str]:
         out.append(f"<h3>{label}</h3>")
         out.append('<ol class="resolutions">')
         for d in group:
-            kind = "" if d.kind in {"agreed", "noted"} else f" ({escape(d.kind)})"
+            kind = f" ({escape(d.kind)})" if d.kind in {"deferred", "rejected"} else ""
             votes = _votes(d)
             extra = f"<br>{escape(votes)}" if votes else ""
             out.append(

@@ -218,6 +218,7 @@ def _numbered_canvas(doc: MinutesDoc, margin: float) -> tuple[type, list[int]]:
     header_left = f"{doc.board_name} · {doc.date.day} {doc.date:%B %Y}"
     header_right = status_line(doc)
     key = doc.rag_key
+    layout: list[tuple[float, float, RagKey, str, float]] = []
 
     class _NumberedCanvas(Canvas):  # type: ignore[misc]
         def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -259,30 +260,41 @@ def _numbered_canvas(doc: MinutesDoc, margin: float) -> tuple[type, list[int]]:
             self.drawString(margin + 1.5 * mm, 17 * mm, "Chair's initials")
             self.setFont(FONT, 8.5)
             self.drawRightString(page_width - margin, 12 * mm, f"Page {number} of {total}")
-            if rag and key:
-                self._rag_key(margin + 38 * mm, 15.5 * mm)
+            if rag and key:  # its own line, between the initials box and the text frame
+                self._rag_key(margin, 23 * mm)
             self.restoreState()
 
         def _rag_key(self, x: float, y: float) -> None:
+            if not layout:  # measured once per document, drawn on every page with a chip
+                layout.extend(_rag_key_layout(self, key))
             self.setFont(FONT_BOLD, 7)
             self.setFillColor(HexColor(INK))
             self.drawString(x, y, "RAG key:")
-            x += self.stringWidth("RAG key:", FONT_BOLD, 7) + 4
-            for entry in key:
-                label_width = self.stringWidth(entry.label, FONT_BOLD, 7) + 6
+            for dx, width_, entry, meaning, mx in layout:
                 self.setFillColor(HexColor(entry.colour))
-                self.roundRect(x, y - 2.5, label_width, 10, 2, stroke=0, fill=1)
+                self.roundRect(x + dx, y - 2.5, width_, 10, 2, stroke=0, fill=1)
                 self.setFillColor(HexColor(text_colour(entry.colour)))
                 self.setFont(FONT_BOLD, 7)
-                self.drawString(x + 3, y, entry.label)
-                x += label_width + 3
+                self.drawString(x + dx + 3, y, entry.label)
                 self.setFillColor(HexColor(INK))
                 self.setFont(FONT, 6.5)
-                meaning = entry.meaning.split(":")[0].split(",")[0].rstrip(".")
-                self.drawString(x, y, meaning)
-                x += self.stringWidth(meaning, FONT, 6.5) + 8
+                self.drawString(x + mx, y, meaning)
 
     return _NumberedCanvas, counts
+
+
+def _rag_key_layout(
+    canv: Any, key: tuple[RagKey, ...]
+) -> list[tuple[float, float, RagKey, str, float]]:
+    """Footer RAG key positions: (chip x, chip width, entry, meaning, meaning x)."""
+    out = []
+    x = canv.stringWidth("RAG key:", FONT_BOLD, 7) + 4
+    for entry in key:
+        width = canv.stringWidth(entry.label, FONT_BOLD, 7) + 6
+        meaning = entry.meaning.split(":")[0].split(",")[0].rstrip(".")
+        out.append((x, width, entry, meaning, x + width + 3))
+        x += width + 3 + canv.stringWidth(meaning, FONT, 6.5) + 8
+    return out
 
 
 def _rag_chip(entry: RagKey | None) -> Any:
@@ -522,7 +534,6 @@ def _item(
         )
     flow += _decisions(item, s)
     if item.actions_arising:
-        flow.append(_para("Actions arising:", s["label"]))
         rows = [
             [
                 _para("Action arising", s["cellhead"]),
@@ -539,7 +550,8 @@ def _item(
                     _para(due, s["cell"]),
                 ]
             )
-        flow += [Spacer(1, 1 * mm), _table(rows, [width - 72 * mm, 46 * mm, 26 * mm])]
+        table = _table(rows, [width - 72 * mm, 46 * mm, 26 * mm])
+        flow.append(KeepTogether([_para("Actions arising:", s["label"]), table]))
     return flow, figure
 
 
@@ -566,7 +578,7 @@ def _decisions(item: MinutesItem, s: dict[str, Any]) -> list[Any]:
             continue
         flow.append(_para(label, s["label"]))
         for d in group:
-            kind = "" if d.kind in {"agreed", "noted"} else f" <i>({escape(d.kind)})</i>"
+            kind = f" ({escape(d.kind)})" if d.kind in {"deferred", "rejected"} else ""
             flow.append(
                 _para(f"<b>{escape(d.number)}</b>\u2003{escape(d.wording)}{kind}", s["resolved"])
             )
