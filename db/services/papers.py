@@ -523,8 +523,17 @@ def reissue_paper(
             select(Annotation).where(Annotation.paper_id == old.id).order_by(Annotation.id)
         )
     )
-    anchors = [Anchor(a.page, a.quote or _context_of(a)) for a in moved]
-    placements = reanchor(anchors, pages)
+    results = _move_annotations(moved, old.version, new, pages)
+    session.flush()
+    item = session.get(AgendaItem, new.agenda_item_id) if new.agenda_item_id else None
+    return Reissued(_paper_row(new, item, True), tuple(results))
+
+
+def _move_annotations(
+    moved: Sequence[Annotation], from_version: int, new: Paper, pages: Sequence[PageText | str]
+) -> list[Reanchored]:
+    """Put annotations onto a paper's new version, re-anchored by their text (caller flushes)."""
+    placements = reanchor([Anchor(a.page, a.quote or _context_of(a)) for a in moved], pages)
     results = []
     for a, place in zip(moved, placements, strict=True):
         old_page = a.page
@@ -532,13 +541,13 @@ def reissue_paper(
         extra["anchoring"] = {
             "method": place.method.value,
             "score": round(place.score, 3),
-            "from_version": old.version,
+            "from_version": from_version,
             "from_page": old_page,
         }
         a.paper_id = new.id
         if place.orphaned or place.page is None:
             a.anchor = AnchorState.ORPHANED
-            a.page = min(old_page, len(pages) - 1)
+            a.page = max(0, min(old_page, len(pages) - 1))
         else:
             unmoved = (
                 place.method in {Method.EXACT, Method.PAGE}
@@ -554,9 +563,50 @@ def reissue_paper(
                 a.y = place.rects[0][1]
         a.extra = extra
         results.append(Reanchored(a.id, a.anchor.value, place.method.value, old_page, a.page))
+    return results
+
+
+def follow_reissues(
+    session: Session, actor_id: str | None, meeting_id: str
+) -> tuple[Reanchored, ...]:
+    """Move the actor's annotations left on replaced versions onto the current ones.
+
+    An annotation made offline on a version that was re-issued meanwhile
+    arrives by sync on the old version; this re-anchors it like the re-issue
+    did the others. The GUI may call it when it opens the meeting's papers.
+
+    Returns:
+        What happened to each annotation moved (empty when none was left behind).
+
+    Raises:
+        NotFoundError: no such meeting.
+        PermissionDeniedError: the actor has no role on the board.
+    """
+    if actor_id is None:
+        return ()
+    require_read(session, actor_id, board_of_meeting(session, meeting_id))
+    papers = {p.id: p for p in session.scalars(select(Paper).where(Paper.meeting_id == meeting_id))}
+    newer = {p.supersedes_id: p for p in papers.values() if p.supersedes_id}
+    stale = list(
+        session.scalars(
+            select(Annotation)
+            .where(Annotation.paper_id.in_(list(newer)), Annotation.author_id == actor_id)
+            .order_by(Annotation.id)
+        )
+    )
+    results: list[Reanchored] = []
+    for old_id in sorted({a.paper_id for a in stale}):
+        current = newer[old_id]
+        while current.id in newer:
+            current = newer[current.id]
+        data = session.scalar(select(Blob.data).where(Blob.sha256 == current.blob_sha256))
+        pages: Sequence[PageText | str] = (
+            read_pages(data) if data is not None else split_pages(current.text, current.page_count)
+        )
+        mine = [a for a in stale if a.paper_id == old_id]
+        results += _move_annotations(mine, papers[old_id].version, current, pages)
     session.flush()
-    item = session.get(AgendaItem, new.agenda_item_id) if new.agenda_item_id else None
-    return Reissued(_paper_row(new, item, True), tuple(results))
+    return tuple(results)
 
 
 def _same_height(a: Annotation, hint: Sequence[tuple[float, float, float, float]]) -> bool:
@@ -581,6 +631,7 @@ __all__ = [
     "board_pack_source",
     "check_paper_visible",
     "current_version",
+    "follow_reissues",
     "get_item",
     "get_paper",
     "may_read_exempt",

@@ -24,6 +24,7 @@ from db.errors import NotFoundError, PermissionDeniedError, ValidationError
 from db.models import (
     AgendaItem,
     Annotation,
+    AnnotationKind,
     Blob,
     Board,
     Meeting,
@@ -497,3 +498,33 @@ def test_action_cards_are_read_from_the_paper_and_get_a_recorded_response(db: Da
         assert reports is not None
         with pytest.raises(ValidationError, match="not a paper of action cards"):
             qs.action_cards(s, ruth, reports.id)
+
+
+def test_an_annotation_synced_onto_a_replaced_version_follows_to_the_current_one(
+    db: Database,
+) -> None:
+    v2_body = [*FILLER[:60], KEY, OTHER]
+    with db.begin(None) as s:
+        tom = who(s, TOM)
+        v1 = add_paper(s, [KEY, *FILLER[:3], OTHER])
+        v2 = svc.reissue_paper(s, who(s, EMMA), v1.paper_id, pdf("Placements: a paper", v2_body))
+        v3 = svc.reissue_paper(s, who(s, EMMA), v2.paper.paper_id, pdf("Placements", v2_body))
+        # Made offline on version 1, it arrives by sync after both re-issues.
+        late = Annotation(
+            paper_id=v1.paper_id,
+            author_id=tom,
+            kind=AnnotationKind.HIGHLIGHT,
+            page=0,
+            rects=[[0.1, 0.15, 0.9, 0.17]],
+            quote=KEY[:70],
+            comment="Written on the train",
+        )
+        s.add(late)
+        s.flush()
+        assert svc.follow_reissues(s, who(s, MOIRA), v1.meeting_id) == ()  # not Moira's
+        (moved,) = svc.follow_reissues(s, tom, v1.meeting_id)
+        assert moved.annotation_id == late.id and moved.anchor == "reanchored"
+        row = notes.annotation(s, tom, late.id)
+        assert row.paper_id == v3.paper.paper_id
+        assert row.page == _text_page(pdf("Placements", v2_body), KEY)
+        assert svc.follow_reissues(s, tom, v1.meeting_id) == ()  # nothing left behind
