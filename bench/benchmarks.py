@@ -36,7 +36,9 @@ from bench.context import (
     row_counts,
 )
 from bench.generate import generate
+from bench.meeting_bench import bench_meeting
 from bench.minutes_bench import bench_minutes
+from bench.papers_bench import bench_board_pack
 from bench.runner import Goal, Row, interleaved, median, time_once
 from bench.sync_bench import (
     bench_sync_apply,
@@ -430,6 +432,8 @@ BENCHMARKS: dict[str, Benchmark] = {
     "sync-apply": bench_sync_apply,
     "sync-pg": bench_sync_pg,
     "minutes": bench_minutes,
+    "board-pack": bench_board_pack,
+    "meeting": bench_meeting,
 }
 
 #: Names `--only` also takes, each standing for several benchmarks.
