@@ -369,19 +369,10 @@ class MeetingsPage(QWidget):
         env = self.env
         if env is None:
             return ()
-        from db.services import meetings
+        from db.services.meetings import board_people
 
-        reader = getattr(meetings, "board_people", None)
         with env.database.session() as s:
-            if reader is not None:
-                return tuple(reader(s, env.context.board_id))
-            # Until the services list a board's people, those recorded at its last
-            # meeting stand in (anyone else recorded still appears once marked).
-            listing = meetings.meetings_of(s, env.actor_id, env.context.board_id, today=env.today)
-            if not listing.past:
-                return ()
-            last = meetings.meeting_view(s, env.actor_id, listing.past[0].meeting_id)
-            return tuple(last.attendance)
+            return board_people(s, env.context.board_id, on=env.today)
 
     def people(self) -> list[Choice]:
         return self.cockpit.people_choices() if self.meeting is not None else []
@@ -450,27 +441,16 @@ class MeetingsPage(QWidget):
 
     def _link_choices(self) -> tuple[list[Choice], list[Choice], list[Choice]]:
         env = self.env
-        if env is None or env.context.plan_id is None:
+        if env is None:
             return [], [], []
-        from db.services.kpis import kpi_rows
-        from db.services.plan import ROW_ID, ROW_REFERENCE, ROW_TITLE, plan_tree
-        from db.services.risks import risk_register
+        from db.services.meetings import link_choices
 
-        plan_id = env.context.plan_id
         with env.database.session() as s:
-            tree = plan_tree(s, plan_id, today=env.today)
-            risks = risk_register(s, plan_id)
-            kpis = kpi_rows(s, plan_id)
-        actions = [
-            Choice(row[ROW_ID], f"{row[ROW_REFERENCE]} {row[ROW_TITLE]}")
-            for theme in tree.themes
-            for row in theme.actions
-        ]
-        return (
-            actions,
-            [Choice(r.risk_id, f"{r.reference} {r.title}") for r in risks],
-            [Choice(k.kpi_id, f"{k.reference} {k.title}") for k in kpis],
-        )
+            links = link_choices(s, env.context.board_id)
+        def choices(refs: Any) -> list[Choice]:
+            return [Choice(link.id, link.label) for link in refs]
+
+        return choices(links.actions), choices(links.risks), choices(links.kpis)
 
     def open_add_item(self) -> MeetingForm[Any] | None:
         return self._open_item(None)
