@@ -26,7 +26,7 @@ from desktop.paths import AppPaths, app_paths
 log = logging.getLogger(__name__)
 
 # Modules each adding a capability's subcommands (see desktop/cli_base.py).
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = ("desktop.cli_minutes",)
 
 
 class _VersionAction(argparse.Action):
