@@ -4430,56 +4430,15 @@ class _Builder:
 
     # -------------------------------------------------------------- minutes
     def minutes(self) -> None:
-        names = {k: PEOPLE[k][0] for k in PEOPLE}
+        # The minutes the secretariat generated from each meeting's record (db.minutes).
+        from db.minutes.build import minutes_content
+
+        self.s.flush()
         for spec in MEETINGS:
             if spec.planned:
                 continue
             meeting = self.meetings[(spec.board, spec.date)]
-            rows = self.items[(spec.board, spec.date)]
-            attendees = self._attendees(spec, rows)
-
-            def who(
-                wanted: AttendanceStatus,
-                capacity: Capacity,
-                people: list[tuple[str, Capacity, AttendanceStatus, AttendanceMode]] = attendees,
-            ) -> list[str]:
-                return [names[k] for k, c, s, _ in people if s is wanted and c is capacity]
-
-            content = {
-                "format": "boardpack-minutes/1",
-                "board": {"code": spec.board, "name": BOARDS[spec.board][0]},
-                "meeting": {
-                    "date": spec.date,
-                    "start": meeting.start_time,
-                    "end": meeting.end_time,
-                    "venue": meeting.venue,
-                },
-                "attendance": {
-                    "present": who(AttendanceStatus.PRESENT, Capacity.MEMBER),
-                    "in_attendance": who(AttendanceStatus.PRESENT, Capacity.IN_ATTENDANCE),
-                    "apologies": who(AttendanceStatus.APOLOGIES, Capacity.MEMBER),
-                    "absent": who(AttendanceStatus.ABSENT, Capacity.MEMBER),
-                },
-                "items": [
-                    {
-                        "number": number,
-                        "kind": item.kind,
-                        "title": item.title,
-                        "exempt": bool(item.spec and item.spec.exempt_paragraph),
-                        "exempt_paragraph": item.spec.exempt_paragraph if item.spec else None,
-                        "minutes": item.minutes,
-                        "decisions": [
-                            {"number": d.number, "kind": d.kind, "wording": d.wording}
-                            for d in item.decisions
-                        ],
-                        "actions_arising": [
-                            {"text": a.text, "owner": names[a.owner], "due": a.due}
-                            for a in (item.spec.arising if item.spec else ())
-                        ],
-                    }
-                    for number, item in enumerate(rows, start=1)
-                ],
-            }
+            content = minutes_content(self.s, meeting, public=False)
             text = canonical_json(content)
             drafted = _at(spec.date + dt.timedelta(days=5), 10)
             circulated = _at(spec.date + dt.timedelta(days=8), 16)
