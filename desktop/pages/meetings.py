@@ -41,7 +41,7 @@ from desktop.meeting_mode.controller import MeetingController
 from desktop.meeting_mode.dialogs import Choice, MeetingForm, open_keeping_focus
 from desktop.pages.base import Filter, PageEnv
 from desktop.pages.meetings_agenda import AgendaEditor
-from desktop.pages.meetings_attendance import AttendancePanel, ItemChoiceDialog
+from desktop.pages.meetings_attendance import AttendancePanel, ItemChoiceDialog, ItemChosen
 from desktop.pages.meetings_models import MeetingListModel, long_date, short_time
 from widgets.page_parts import Notice, fixed_columns, heading, muted, read_only_table
 
@@ -236,15 +236,27 @@ class MeetingsPage(QWidget):
         if env is None:
             return
         self._stale = False
+        from db.permissions import Capability, allowed
         from db.services.meetings import meetings_of
 
         board_id = self.scope.currentData()
         try:
             with env.database.session() as s:
                 listing = meetings_of(s, env.actor_id, board_id, today=env.today)
+                can_create = allowed(
+                    s, env.actor_id, env.context.board_id, Capability.EDIT_BUSINESS
+                )
         except BoardpackError as error:
             self.notice.say(str(error))
             return
+        self.new_button.setEnabled(can_create)
+        why = (
+            f"Create a meeting of {env.context.board_code} from its standing items (Ctrl+N)"
+            if can_create
+            else "Only the secretariat creates meetings and builds agendas."
+        )
+        self.new_button.setToolTip(why)
+        self.new_button.setAccessibleDescription(why)
         self.upcoming_model.set_rows(listing.upcoming)
         self.past_model.set_rows(listing.past)
         self.upcoming_heading.setText(f"Upcoming ({len(listing.upcoming)})")
@@ -398,7 +410,7 @@ class MeetingsPage(QWidget):
 
     def open_new_meeting(self) -> MeetingForm[Any] | None:
         env = self.env
-        if env is None:
+        if env is None or not self.new_button.isEnabled():
             return None
         from db.services.meetings import standing_items_template
         from desktop.pages.meetings_dialogs import NewMeeting, NewMeetingDialog
@@ -447,6 +459,7 @@ class MeetingsPage(QWidget):
 
         with env.database.session() as s:
             links = link_choices(s, env.context.board_id)
+
         def choices(refs: Any) -> list[Choice]:
             return [Choice(link.id, link.label) for link in refs]
 
@@ -604,10 +617,10 @@ class MeetingsPage(QWidget):
         items = [Choice(i.item_id, f"{i.number}. {i.title}") for i in view.items]
         name = next((r.name for r in self.attendance.model.rows() if r.person_id == person_id), "")
 
-        def submit(item_id: str) -> str | None:
+        def submit(chosen: ItemChosen) -> str | None:
             if arrival:
-                return controller.record_arrival(person_id, item_id)
-            return controller.record_departure(person_id, item_id)
+                return controller.record_arrival(person_id, chosen.item_id)
+            return controller.record_departure(person_id, chosen.item_id)
 
         title = f"{name} arrived at item" if arrival else f"{name} left after item"
         dialog = ItemChoiceDialog(title, items, view.current_item_id, submit, self)

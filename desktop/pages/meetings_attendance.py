@@ -14,6 +14,7 @@ meeting, interest, action taken).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, Qt
@@ -81,7 +82,14 @@ def attendance_rows(view: Any, roster: Sequence[Any]) -> list[AttendanceRow]:
     return rows
 
 
-class ItemChoiceDialog(MeetingForm[str]):
+@dataclass(frozen=True)
+class ItemChosen:
+    """The item a form chose (a plain str would read as a refusal: see `MeetingForm`)."""
+
+    item_id: str
+
+
+class ItemChoiceDialog(MeetingForm[ItemChosen]):
     """Which item a person arrived at, or left after."""
 
     def __init__(
@@ -89,7 +97,7 @@ class ItemChoiceDialog(MeetingForm[str]):
         title: str,
         items: Sequence[Choice],
         current: str | None,
-        submit: Callable[[str], str | None],
+        submit: Callable[[ItemChosen], str | None],
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(title, submit, parent, "Record")
@@ -101,8 +109,8 @@ class ItemChoiceDialog(MeetingForm[str]):
         self.form.addRow("&Item", self.item)
         self.item.setFocus()
 
-    def collect(self) -> str:
-        return str(self.item.currentData())
+    def collect(self) -> ItemChosen:
+        return ItemChosen(str(self.item.currentData()))
 
 
 class AttendancePanel(QWidget):
