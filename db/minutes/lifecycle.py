@@ -344,6 +344,20 @@ def approve(
             raise ValidationError(
                 f"{decision.number} was {decision.kind.value}, not agreed or approved"
             )
+        other = session.scalar(
+            select(Meeting.meeting_date)
+            .join(MinutesVersion, MinutesVersion.meeting_id == Meeting.id)
+            .where(
+                MinutesVersion.approved_by_decision_id == decision.id,
+                MinutesVersion.meeting_id != meeting.id,
+            )
+            .limit(1)
+        )
+        if other is not None:
+            raise ValidationError(
+                f"{decision.number} already approved the minutes of the meeting held on "
+                f"{other.day} {other:%B %Y}"
+            )
         version.approved_by_decision_id = decision.id
     version.status = MinutesStatus.APPROVED
     version.approved_at = _now(session)

@@ -128,6 +128,30 @@ def test_approval_needs_an_agreeing_decision_of_a_later_meeting(
         M.approve(s, board.clerk, version_id, decision_id=getattr(board, decision))
 
 
+def test_one_decision_approves_one_meetings_minutes(
+    database: Database, board: MinutesBoard
+) -> None:
+    with database.begin(board.clerk) as s:
+        other = MinutesVersion(
+            meeting_id=board.earlier_meeting,
+            content_json="{}",
+            status=MinutesStatus.APPROVED,
+            approved_by_decision_id=board.approving_decision,
+        )
+        s.add(other)
+    version_id = _draft(database, board)
+    with database.begin(board.clerk) as s:
+        M.circulate(s, board.clerk, version_id)
+    with (
+        database.begin(board.clerk) as s,
+        pytest.raises(
+            ValidationError,
+            match="already approved the minutes of the meeting held on 14 November 2018",
+        ),
+    ):
+        M.approve(s, board.clerk, version_id, decision_id=board.approving_decision)
+
+
 def test_who_may_do_what(database: Database, board: MinutesBoard) -> None:
     # Only the secretariat drafts; chair, member, officer and observer are refused.
     for person in (board.chair, board.member, board.officer, board.observer):
