@@ -31,6 +31,7 @@ MIN_FUZZY_CHARS = 16
 
 Rect = tuple[float, float, float, float]  # x0, y0, x1, y1: fractions of the page, top left
 
+_WORD = re.compile(r"\S+")
 _DASHES = frozenset("-‐‑‒–—―−")
 _DROP = frozenset("\u00ad\u200b\u200c\u200d\ufeff•▪◦")
 _QUOTES = {"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"', "„": '"', "‟": '"'}
@@ -96,28 +97,42 @@ def normalise(text: str) -> tuple[str, list[int]]:
     Case-folded; runs of whitespace become one space; hyphens and dashes vanish
     (so "well-being", "wellbeing" and a line-break "well-\\nbeing" agree);
     soft hyphens, zero-width characters and bullets vanish; curly quotes become
-    straight; compatibility forms (ligatures) are unfolded.
+    straight; compatibility forms (ligatures) are unfolded. Word by word, with
+    a fast path for plain ASCII words (most of a paper).
     """
     out: list[str] = []
     where: list[int] = []
-    space_at = -1
-    for i, ch in enumerate(text):
-        if ch in _DASHES or ch in _DROP:
+    previous_end = -1
+    for match in _WORD.finditer(text):
+        start, end = match.span()
+        word = match.group()
+        chars: str
+        index: Sequence[int]
+        if word.isascii():
+            if "-" in word:
+                kept = [(c, start + i) for i, c in enumerate(word) if c != "-"]
+                chars = "".join(c for c, _ in kept).lower()
+                index = [i for _, i in kept]
+            else:
+                chars, index = word.lower(), range(start, end)
+        else:
+            parts: list[str] = []
+            positions: list[int] = []
+            for i, ch in enumerate(word):
+                if ch in _DASHES or ch in _DROP:
+                    continue
+                folded = unicodedata.normalize("NFKC", _QUOTES.get(ch, ch)).casefold()
+                parts.append(folded)
+                positions.extend([start + i] * len(folded))
+            chars, index = "".join(parts), positions
+        if not chars:
             continue
-        if ch.isspace():
-            if out and space_at < 0:
-                space_at = i
-            continue
-        if space_at >= 0:
-            # a line-break hyphen has already vanished, so "exam-\nple" joins here
-            if not _broken_word(text, space_at, i):
-                out.append(" ")
-                where.append(space_at)
-            space_at = -1
-        folded = unicodedata.normalize("NFKC", _QUOTES.get(ch, ch)).casefold()
-        for c in folded:
-            out.append(c)
-            where.append(i)
+        if out and not _broken_word(text, previous_end, start):
+            out.append(" ")
+            where.append(previous_end)
+        out.append(chars)
+        where.extend(index)
+        previous_end = end
     return "".join(out), where
 
 
@@ -185,7 +200,7 @@ class _Pages:
         self.texts = [p.text if isinstance(p, PageText) else p for p in pages]
         self.runs = [p.runs if isinstance(p, PageText) else () for p in pages]
         self._normalised: list[tuple[str, list[int]]] | None = None
-        self._words: list[tuple[dict[str, list[int]], list[tuple[int, int]]]] | None = None
+        self._words: list[tuple[dict[str, list[int]], list[tuple[int, int]]] | None] | None = None
 
     @property
     def normalised(self) -> list[tuple[str, list[int]]]:
@@ -193,32 +208,33 @@ class _Pages:
             self._normalised = [normalise(t) for t in self.texts]
         return self._normalised
 
-    @property
-    def words(self) -> list[tuple[dict[str, list[int]], list[tuple[int, int]]]]:
-        """Per page: word -> its word positions, and each word's (start, end) in the text."""
+    def words(self, page: int) -> tuple[dict[str, list[int]], list[tuple[int, int]]]:
+        """A page's word index: word -> its word positions, and each word's (start, end)."""
         if self._words is None:
-            self._words = []
-            for text, _ in self.normalised:
-                index: dict[str, list[int]] = {}
-                spans: list[tuple[int, int]] = []
-                for n, match in enumerate(_WORD.finditer(text)):
-                    index.setdefault(match.group(), []).append(n)
-                    spans.append(match.span())
-                self._words.append((index, spans))
-        return self._words
+            self._words = [None] * len(self.texts)
+        found = self._words[page]
+        if found is None:
+            index: dict[str, list[int]] = {}
+            spans: list[tuple[int, int]] = []
+            for n, match in enumerate(_WORD.finditer(self.normalised[page][0])):
+                index.setdefault(match.group(), []).append(n)
+                spans.append(match.span())
+            found = self._words[page] = (index, spans)
+        return found
 
 
-_WORD = re.compile(r"\S+")
 #: A stretch is scored only if this share of the quote's words line up there.
-_VOTES = 0.3
+_VOTES = 0.5
 #: At most this many stretches per page are scored.
-_CANDIDATES = 6
+_CANDIDATES = 3
+#: A fuzzy match this good on a page nearer the old one is not bettered by a farther one.
+_EXCELLENT = 0.95
 
 
 def _fuzzy_candidates(
     index: dict[str, list[int]], spans: list[tuple[int, int]], words: list[str]
-) -> list[tuple[int, int]]:
-    """Stretches (start, end in the page's normalised text) where the quote's words line up.
+) -> list[tuple[int, int, int]]:
+    """Stretches (votes, start, end in the page's normalised text) where the quote's words line up.
 
     Each quote word found on the page votes for the quote starting at (its
     position there − its position in the quote); nearby starts pool their votes,
@@ -230,10 +246,13 @@ def _fuzzy_candidates(
             start = position - offset
             votes[start] = votes.get(start, 0) + 1
     need = max(2, math.ceil(len(words) * _VOTES))
-    pooled = sorted(
-        ((sum(votes.get(s + d, 0) for d in range(-2, 3)), s) for s in votes), reverse=True
-    )
-    out: list[tuple[int, int]] = []
+    pooled = []
+    for start in votes:
+        count = sum(votes.get(start + d, 0) for d in range(-2, 3))
+        if count >= need:
+            pooled.append((count, start))
+    pooled.sort(reverse=True)
+    out: list[tuple[int, int, int]] = []
     taken: list[int] = []
     for count, start in pooled:
         if count < need or len(out) == _CANDIDATES:
@@ -243,7 +262,7 @@ def _fuzzy_candidates(
         taken.append(start)
         first = min(max(start - 2, 0), len(spans) - 1)
         last = min(max(start + len(words) + 2, 0), len(spans) - 1)
-        out.append((spans[first][0], spans[last][1]))
+        out.append((count, spans[first][0], spans[last][1]))
     return out
 
 
@@ -293,15 +312,21 @@ def find_quote(
     if len(norm_quote) < MIN_FUZZY_CHARS:
         return Placement(Method.ORPHANED, None)
     words = norm_quote.split(" ")
+    # Pages nearest the old one first; a near-perfect match ends the search once
+    # the pages at its distance are done (so the common case reads few pages).
     best: tuple[float, int, int] | None = None  # ratio, -distance, -page
     chosen: tuple[int, int, int] = (0, 0, 0)
-    for page, (index, spans) in enumerate(doc.words):
+    for page in sorted(range(len(doc.texts)), key=lambda p: (abs(p - near_page), p)):
+        distance = abs(page - near_page)
+        if best is not None and best[0] >= _EXCELLENT and -best[1] < distance:
+            break
+        index, spans = doc.words(page)
         text, where = normalised[page]
-        for lo, hi in _fuzzy_candidates(index, spans, words):
+        for _votes, lo, hi in _fuzzy_candidates(index, spans, words):
             ratio, start, end = _best_window(text[lo:hi], norm_quote)
             if ratio < threshold or end <= start:
                 continue
-            key = (round(ratio, 3), -abs(page - near_page), -page)
+            key = (round(ratio, 3), -distance, -page)
             if best is None or key > best:
                 best = key
                 chosen = (page, where[lo + start], where[lo + end - 1] + 1)
