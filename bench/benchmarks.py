@@ -36,7 +36,6 @@ from bench.context import (
     row_counts,
 )
 from bench.generate import generate
-from bench.papers_bench import bench_board_pack
 from bench.meeting_bench import bench_meeting
 from bench.minutes_bench import bench_minutes
 from bench.papers_bench import bench_board_pack
@@ -432,7 +431,6 @@ BENCHMARKS: dict[str, Benchmark] = {
     "sync-sqlite": bench_sync_sqlite,
     "sync-apply": bench_sync_apply,
     "sync-pg": bench_sync_pg,
-    "board-pack": bench_board_pack,
     "minutes": bench_minutes,
     "board-pack": bench_board_pack,
     "meeting": bench_meeting,
