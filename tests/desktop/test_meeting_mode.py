@@ -1,0 +1,230 @@
+"""The cockpit's parts: the timer, the notes autosave, linked records, refusals, exempt items."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QMessageBox
+from pytestqt.qtbot import QtBot
+from sqlalchemy import select
+
+from db.demo import DEMO_AS_OF, create_demo
+from db.models import AgendaItem, Decision, Membership, Role
+from db.store import Database, open_database
+from desktop.app import build_main_window
+from desktop.main_window import MainWindow
+from desktop.meeting_mode.autosave import NotesAutosave, PendingNotes
+from desktop.meeting_mode.cockpit import MeetingMode
+from desktop.pages.meetings import MeetingsPage
+from widgets.time_box import TimeBoxTimer, clock_text, timer_text
+
+Key = Qt.Key
+ALT = Qt.KeyboardModifier.AltModifier
+CTRL = Qt.KeyboardModifier.ControlModifier
+
+
+# -- The timer -------------------------------------------------------------------------------
+
+
+def test_timer_text_says_the_state_in_words() -> None:
+    assert clock_text(65) == "1:05" and clock_text(3723) == "1:02:03" and clock_text(-4) == "0:00"
+    assert timer_text(125, 15) == ("2:05 of 15 min", "within")
+    assert timer_text(14 * 60 + 30, 15) == ("14:30 of 15 min — under a minute left", "near")
+    assert timer_text(17 * 60 + 10, 15) == ("⚠ OVER by 2:10 (17:10 of 15 min)", "over")
+    assert timer_text(42, None) == ("0:42 (no time box)", "within")
+
+
+def test_the_timer_turns_red_and_says_so_when_the_box_is_overrun(qtbot: QtBot) -> None:
+    now = [1000.0]
+    timer = TimeBoxTimer(lambda: now[0])
+    qtbot.addWidget(timer)
+    timer.start(1000.0 - 5 * 60, 10)
+    assert timer.state == "within" and "#d4351c" not in timer.styleSheet()
+    now[0] += 6 * 60
+    timer.refresh()
+    assert timer.state == "over"
+    assert timer.text().startswith("⚠ OVER by 1:00")
+    assert "Item timer: ⚠ OVER" in timer.accessibleName()
+    assert "#d4351c" in timer.styleSheet()
+    timer.stop("Taken: 11:00 of 10 min")
+    assert timer.state == "idle" and timer.text() == "Taken: 11:00 of 10 min"
+
+
+# -- The autosave ----------------------------------------------------------------------------
+
+
+def test_autosave_writes_within_the_interval_even_while_typing_goes_on(qtbot: QtBot) -> None:
+    writes: list[PendingNotes] = []
+    autosave = NotesAutosave(lambda n: writes.append(n), interval_ms=200)
+    for n in range(8):  # typing without a pause longer than the interval
+        autosave.edited("item", discussion="x" * (n + 1))
+        qtbot.wait(40)
+    # A debounce would still be waiting; the first keystroke's timer has fired.
+    assert writes and writes[0].discussion is not None and len(writes[0].discussion) >= 4
+    qtbot.waitUntil(lambda: not autosave.pending, timeout=1000)
+    assert writes[-1].discussion == "x" * 8
+
+
+def test_autosave_keeps_the_text_when_a_write_fails_and_tries_again(qtbot: QtBot) -> None:
+    attempts: list[str | None] = []
+    failing = [True]
+
+    def save(notes: PendingNotes) -> str | None:
+        attempts.append(notes.chair_notes)
+        return "the disk is full" if failing[0] else None
+
+    autosave = NotesAutosave(save, interval_ms=50)
+    problems: list[str] = []
+    autosave.failed.connect(problems.append)
+    autosave.edited("item", chair_notes="Ask about 3.9")
+    assert autosave.flush() is False
+    assert autosave.pending and problems == ["the disk is full"]
+    failing[0] = False
+    qtbot.waitUntil(lambda: not autosave.pending, timeout=1000)
+    assert attempts[-1] == "Ask about 3.9"
+
+
+# -- The cockpit on the demo ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    create_demo(path, render_paper=None).close()
+    return path
+
+
+@pytest.fixture
+def database(demo_file: Path, tmp_path: Path) -> Iterator[Database]:
+    path = tmp_path / "demo.db"
+    shutil.copy(demo_file, path)
+    db = open_database(path)
+    yield db
+    db.close()
+
+
+@pytest.fixture
+def window(qtbot: QtBot, database: Database) -> MainWindow:
+    window = build_main_window(database, today=DEMO_AS_OF, demo=True)
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+@pytest.fixture
+def page(window: MainWindow) -> MeetingsPage:
+    window.show_page("meetings")
+    page = window.page("meetings")
+    assert isinstance(page, MeetingsPage)
+    page.apply_filter({"view": "meeting-mode"})
+    return page
+
+
+def go_to(cockpit: MeetingMode, title_part: str) -> None:
+    while title_part not in cockpit.item.title:
+        before = cockpit.item.item_id
+        cockpit.next_item()
+        assert cockpit.item.item_id != before, f"no item titled {title_part!r}"
+
+
+def test_before_opening_the_cockpit_says_how_and_refuses_to_record(
+    qtbot: QtBot, page: MeetingsPage
+) -> None:
+    cockpit = page.cockpit
+    assert "Press F5" in cockpit.banner.text()
+    assert cockpit.discussion.isReadOnly()
+    assert cockpit.record_decision() is None
+    box = cockpit.dialog
+    assert isinstance(box, QMessageBox) and "F5" in box.text()
+    box.close()
+    cockpit.next_item()  # browsing the agenda before the meeting writes nothing
+    assert cockpit.item.number == "2"
+    assert cockpit.timer.text().startswith("Not yet taken")
+
+
+def test_linked_records_are_one_tab_away(qtbot: QtBot, page: MeetingsPage) -> None:
+    cockpit = page.cockpit
+    go_to(cockpit, "Placements closer to home")
+    assert cockpit.linked.currentIndex() == 0
+    assert cockpit.timeline.entries, "the action's RAG history is shown"
+    assert cockpit.chart.figure is None  # not drawn until its tab is chosen
+    cockpit.shortcuts["Alt+2"].activated.emit()
+    assert "R5" in cockpit.risk_text.toPlainText()
+    cockpit.shortcuts["Alt+3"].activated.emit()
+    assert cockpit.chart.drawn
+    assert cockpit.chart.line_labels()
+
+
+def test_notes_are_written_when_the_item_changes(
+    qtbot: QtBot, page: MeetingsPage, database: Database
+) -> None:
+    cockpit = page.cockpit
+    cockpit.open_meeting()
+    assert cockpit.is_open
+    first = cockpit.item.item_id
+    qtbot.keyClicks(cockpit.discussion, "Apologies from two members.")
+    qtbot.keyClicks(cockpit.chair_notes, "Welcome the new member.")
+    cockpit.next_item()  # at once, not a second later
+    with database.session() as s:
+        item = s.get_one(AgendaItem, first)
+        assert item.discussion == "Apologies from two members."
+        assert item.chair_notes == "Welcome the new member."
+    cockpit.previous_item()
+    assert cockpit.discussion.toPlainText() == "Apologies from two members."
+
+
+def test_an_exempt_item_says_so_with_its_resolution(page: MeetingsPage) -> None:
+    cockpit = page.cockpit
+    for row in page.past_model.rows():
+        page.apply_filter({"meeting_id": row.meeting_id, "view": "meeting-mode"})
+        exempt = next((i for i in page.meeting.items if i.exempt), None)
+        if exempt is not None:
+            break
+    assert exempt is not None, "the demo has exempt items"
+    cockpit.take_item(exempt.item_id)
+    assert cockpit.exempt.isVisible()
+    assert f"paragraph {exempt.exempt_paragraph}" in cockpit.exempt.text()
+    assert "section 100A(4)" in cockpit.exempt.text()
+
+
+def test_a_member_cannot_run_the_meeting_and_is_told_why(
+    qtbot: QtBot, page: MeetingsPage, database: Database
+) -> None:
+    assert page.env is not None
+    with database.session() as s:
+        member = s.scalars(
+            select(Membership.person_id).where(
+                Membership.board_id == page.env.context.board_id, Membership.role == Role.MEMBER
+            )
+        ).first()
+    page.attach(dataclasses.replace(page.env, actor_id=member))
+    page.apply_filter({"view": "meeting-mode"})
+    cockpit = page.cockpit
+    cockpit.open_meeting()
+    box = cockpit.dialog
+    assert isinstance(box, QMessageBox)
+    assert "not allowed to run the meeting" in box.text().lower()
+    assert not cockpit.is_open
+
+
+def test_a_closed_meeting_is_frozen(qtbot: QtBot, page: MeetingsPage, database: Database) -> None:
+    page.apply_filter({"meeting_id": page.past_model.row(0).meeting_id})
+    cockpit = page.cockpit
+    assert page.tabs.currentWidget() is page.agenda
+    assert "closed" in cockpit.banner.text()
+    assert cockpit.decisions_model.rowCount() >= 0
+    assert cockpit.record_decision() is None
+    box = cockpit.dialog
+    assert isinstance(box, QMessageBox) and "frozen" in box.text()
+    with database.session() as s:
+        count = len(s.scalars(select(Decision.id)).all())
+    QApplication.processEvents()
+    with database.session() as s:
+        assert len(s.scalars(select(Decision.id)).all()) == count
