@@ -40,6 +40,7 @@ from bench.meeting_bench import bench_meeting
 from bench.minutes_bench import bench_minutes
 from bench.papers_bench import bench_board_pack
 from bench.runner import Goal, Row, interleaved, median, time_once
+from bench.signing_bench import bench_signing
 from bench.sync_bench import (
     bench_sync_apply,
     bench_sync_capture,
@@ -434,6 +435,7 @@ BENCHMARKS: dict[str, Benchmark] = {
     "minutes": bench_minutes,
     "board-pack": bench_board_pack,
     "meeting": bench_meeting,
+    "signing": bench_signing,
 }
 
 #: Names `--only` also takes, each standing for several benchmarks.

