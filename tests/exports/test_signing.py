@@ -236,3 +236,22 @@ def test_signing_reportlab_invariant_output_is_stable_and_valid(
     reader = PdfReader(out)
     assert "Finance" in reader.pages[0].extract_text()
     assert reader.metadata is not None and reader.metadata.title == "Minutes of the Outcomes Board"
+
+
+@pytest.mark.parametrize(
+    ("hex_der", "canonical"),
+    [
+        ("3003020101", True),
+        ("30060201010500", False),  # the outer length claims one byte more than there is
+        ("30050201010500", True),
+        ("308103020101", False),  # long form where the short one fits
+        ("3004020101" + "00", False),  # a stray byte inside the sequence
+        ("3080020101" + "0000", False),  # indefinite length is BER, not DER
+        ("0282000101", False),  # a padded two-byte length
+        ("", False),
+    ],
+)
+def test_canonical_der_walk(hex_der: str, canonical: bool) -> None:
+    from exports.signing import _canonical_der
+
+    assert _canonical_der(bytes.fromhex(hex_der)) is canonical
