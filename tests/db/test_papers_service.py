@@ -528,3 +528,44 @@ def test_an_annotation_synced_onto_a_replaced_version_follows_to_the_current_one
         assert row.paper_id == v3.paper.paper_id
         assert row.page == _text_page(pdf("Placements", v2_body), KEY)
         assert svc.follow_reissues(s, tom, v1.meeting_id) == ()  # nothing left behind
+
+
+CARDS = """Report of: Participation Manager
+
+# New cards
+
+- Card 8: "We want our pathway plans written with us, not about us." For: the Head of Leaving Care.
+
+- Card 9: "Tell us before our social worker changes." For: the Director of Children's Social Care.
+"""
+
+
+def test_cards_of_an_added_paper_are_read_from_its_pdf_and_keep_their_responses(
+    db: Database,
+) -> None:
+    with db.begin(None, clock=lambda: FIXED) as s:
+        emma, ruth = who(s, EMMA), who(s, "Cllr Ruth Okonedo")
+        item_id = item(s, meeting(s, "CPB", "2020-01-28"), 5)
+        data, _ = render_paper_pdf("Action cards, January 2020", CARDS)
+        row = svc.add_paper(
+            s, emma, item_id, "Action cards, January 2020", data, kind=PaperKind.ACTION_CARDS
+        )
+        cards = qs.action_cards(s, ruth, row.paper_id)
+        assert [(c.number, c.addressed_to) for c in cards] == [
+            (8, "the Head of Leaving Care"),
+            (9, "the Director of Children's Social Care"),
+        ]
+        assert cards[1].text == "Tell us before our social worker changes."
+        qs.respond_to_card(
+            s, ruth, row.paper_id, 9, "Agreed: a letter and a visit before any change."
+        )
+        # Re-issued with a longer introduction: the response stays with its card.
+        longer = render_paper_pdf(
+            "Action cards, January 2020", "\n\n".join(FILLER[:40]) + "\n\n" + CARDS
+        )[0]
+        result = svc.reissue_paper(s, emma, row.paper_id, longer)
+        assert result.orphaned == 0
+        after = {c.number: c for c in qs.action_cards(s, ruth, result.paper.paper_id)}
+        assert after[9].response == "Agreed: a letter and a visit before any change."
+        assert after[9].page == _text_page(longer, "Tell us before our social worker changes.")
+        assert after[8].response is None
