@@ -28,7 +28,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from desktop.cli_base import CliError, Parser, add_db, subparsers
+from desktop.cli_base import PROG, CliError, Parser, add_db, subparsers
 from desktop.paths import AppPaths
 
 if TYPE_CHECKING:
@@ -118,6 +118,9 @@ def register(sub: argparse._SubParsersAction[Parser]) -> None:
     listing.set_defaults(handler=_cmd_ca_list)
 
 
+_PASS_OPTION = "--passphrase-file"
+
+
 def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
@@ -183,11 +186,19 @@ def _cmd_minutes_export(args: argparse.Namespace, _paths: AppPaths) -> int:
         raise CliError("--passphrase-file goes with --sign P12")
     if not out.parent.is_dir():
         raise CliError(f"there is no folder {out.parent}")
-    passphrase = (
-        _passphrase(args.passphrase_file, "Certificate passphrase", "--passphrase-file")
-        if args.sign is not None
-        else None
-    )
+    passphrase, holder = None, None
+    if args.sign is not None:  # a wrong passphrase fails before the minutes are rendered
+        from cryptography.x509.oid import NameOID
+
+        from exports.signing_ca import load_pkcs12
+
+        passphrase = _passphrase(
+            args.passphrase_file, "Certificate passphrase", "--passphrase-file"
+        )
+        names = load_pkcs12(args.sign, passphrase).certificate.subject.get_attributes_for_oid(
+            NameOID.COMMON_NAME
+        )
+        holder = str(names[0].value) if names else None
     from db.minutes import export_doc, find_meeting
     from db.models import Meeting
     from db.store import open_database
@@ -230,6 +241,12 @@ def _cmd_minutes_export(args: argparse.Namespace, _paths: AppPaths) -> int:
         )
     _write_atomically(out, data)
     print(f"{kind} minutes ({state}) written to {out}" + (", signed" if args.sign else ""))
+    if args.sign is not None and record is not None and holder != record.signed_by:
+        print(
+            f"{PROG}: note: the certificate is {holder}'s, but {record.signed_by} "
+            f"signed version {record.version} in the app",
+            file=sys.stderr,
+        )
     return 0
 
 

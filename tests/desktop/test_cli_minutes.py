@@ -211,6 +211,33 @@ def test_wrong_passphrase_is_one_line_and_writes_nothing(
     assert not out.exists() and list(tmp_path.iterdir()) == []
 
 
+def test_a_certificate_of_someone_else_than_the_signing_chair_is_noted(
+    capsys: pytest.CaptureFixture[str], env: Env, signed_minutes: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "public.pdf"
+    code, stdout, err = call(
+        capsys,
+        "minutes",
+        "export",
+        "--db",
+        env.db,
+        "--meeting",
+        "OPAB:2018-11-14",
+        "--public",
+        "--out",
+        out,
+        "--sign",
+        env.p12,
+        "--passphrase-file",
+        env.chair_pass,
+    )
+    assert code == 0 and stdout == f"public minutes (version 1, signed) written to {out}, signed\n"
+    assert err == (
+        "boardpack: note: the certificate is Cllr Ann Smith's, but Dr Helen Marchbank "
+        "signed version 1 in the app\n"
+    )
+
+
 def test_only_signed_minutes_can_carry_the_signature(
     capsys: pytest.CaptureFixture[str], env: Env, signed_minutes: Path, tmp_path: Path
 ) -> None:
