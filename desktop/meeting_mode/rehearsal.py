@@ -5,7 +5,8 @@
 open elsewhere is copied consistently) and runs it as a chair would up to its
 first substantive item with linked plan actions: attendance as at the
 board's last meeting, the meeting opened, the standing items taken in turn,
-the previous minutes approved, and the current item started long enough ago
+the previous minutes approved, a RAG change agreed and an action
+arising given on the current item, which was started long enough ago
 that its timer has just run over its time box — so the cockpit shows what it
 looks like in use. Every write goes through the same services as the GUI.
 """
@@ -43,8 +44,8 @@ def rehearse(path: Path, *, today: dt.date | None = None) -> str | None:
     Returns:
         The meeting's id, or None when the board has no meeting to rehearse.
     """
-    from db.models import AttendanceMode, AttendanceStatus, Capacity, DecisionKind, ItemKind
-    from db.services.decisions import record_decision
+    from db.models import AttendanceMode, AttendanceStatus, Capacity, DecisionKind, ItemKind, Rag
+    from db.services.decisions import add_action_arising, agree_rag_change, record_decision
     from db.services.meetings import (
         meeting_view,
         meetings_of,
@@ -106,7 +107,33 @@ def rehearse(path: Path, *, today: dt.date | None = None) -> str | None:
                         f"The minutes of the meeting held on {last.meeting_date:%-d %B %Y} were "
                         "approved as a correct record and signed by the Chair.",
                     )
-        with database.begin(actor) as s:
+        # The record is dated as on the meeting's day (its history reads right); only the
+        # item's start is real time, so the timer shows the overrun.
+        start = meeting.start_time or dt.time(10, 0)
+        on_the_day = dt.datetime.combine(meeting.meeting_date, start, dt.UTC) + step * (
+            len(earlier) + 3
+        )
+        with database.begin(actor, clock=_fixed(on_the_day)) as s:
+            if target.actions:
+                agree_rag_change(
+                    s,
+                    actor,
+                    target.item_id,
+                    target.actions[0].id,
+                    Rag.AMBER,
+                    "Recovery plan agreed: audits every month until the March meeting.",
+                    today=today or dt.date.today(),
+                )
+                add_action_arising(
+                    s,
+                    actor,
+                    target.item_id,
+                    f"Report progress on the recovery plan for {target.actions[0].label.split()[0]}"
+                    " to the next meeting",
+                    owner_id=target.presenter_id,
+                    due_date=meeting.meeting_date + dt.timedelta(weeks=8),
+                    plan_action_id=target.actions[0].id,
+                )
             save_notes(
                 s,
                 actor,

@@ -103,7 +103,7 @@ class MeetingsPage(QWidget):
         self.past = self._meeting_table("pastMeetings", "Past meetings")
         self.past.setModel(self.past_model)
         for table in (self.upcoming, self.past):
-            fixed_columns(table, {0: 190, 1: 70, 2: 70, 4: 110, 5: 60}, 3)
+            fixed_columns(table, {0: 215, 1: 70, 2: 70, 4: 110, 5: 60}, 3)
         self.upcoming_heading = heading("Upcoming", 1.1)
         self.past_heading = heading("Past", 1.1)
         self.list_hint = muted(
@@ -115,9 +115,9 @@ class MeetingsPage(QWidget):
         list_layout.addLayout(list_header)
         list_layout.addWidget(self.notice)
         list_layout.addWidget(self.upcoming_heading)
-        list_layout.addWidget(self.upcoming, 1)
+        list_layout.addWidget(self.upcoming, 2)
         list_layout.addWidget(self.past_heading)
-        list_layout.addWidget(self.past, 2)
+        list_layout.addWidget(self.past, 5)
         list_layout.addWidget(self.list_hint)
 
         # One meeting ----------------------------------------------------------------------

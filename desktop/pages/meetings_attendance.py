@@ -140,7 +140,7 @@ class AttendancePanel(QWidget):
             "Ctrl+Shift+A arrived at an item, Ctrl+Shift+L left after an item.",
         )
         self.table.setModel(self.model)
-        fixed_columns(self.table, {1: 150, 2: 110, 3: 90, 4: 120, 5: 200}, 0)
+        fixed_columns(self.table, {1: 150, 2: 110, 3: 90, 4: 150, 5: 200}, 0)
         self.keys = muted(
             "Keys on the list: P present · A apologies · X absent · R remote / in person · "
             "M member / in attendance · Ctrl+Shift+A arrived at item · Ctrl+Shift+L left after "
