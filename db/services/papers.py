@@ -47,7 +47,7 @@ from db.models import (
     PaperKind,
     Person,
 )
-from db.papers.anchoring import Anchor, Method, PageText, reanchor
+from db.papers.anchoring import Anchor, Method, PageText, normalise, reanchor
 from db.papers.pdftext import PAGE_BREAK, read_pages, split_pages
 from db.permissions import Capability, allowed, require
 
@@ -291,11 +291,79 @@ def paper_bytes(session: Session, viewer_id: str | None, paper_id: str) -> bytes
     return data
 
 
+def _page_texts(session: Session, p: Paper) -> tuple[str, ...]:
+    """A paper's text by page: stored per page, else read from its PDF, else one block."""
+    if p.text and (p.page_count <= 1 or p.text.count(PAGE_BREAK) == p.page_count - 1):
+        return split_pages(p.text, p.page_count)
+    data = session.scalar(select(Blob.data).where(Blob.sha256 == p.blob_sha256))
+    if data is not None:
+        try:
+            return tuple(page.text for page in read_pages(data))
+        except ValidationError:
+            pass
+    return split_pages(p.text, p.page_count)
+
+
 def paper_pages(session: Session, viewer_id: str | None, paper_id: str) -> tuple[str, ...]:
     """The paper's text, page by page (for search; empty strings when unknown)."""
     p = get_paper(session, paper_id)
     check_paper_visible(session, viewer_id, p)
-    return split_pages(p.text, p.page_count)
+    return _page_texts(session, p)
+
+
+@dataclass(frozen=True)
+class PageHit:
+    """A page of a paper where the searched text occurs."""
+
+    paper_id: str
+    paper_title: str
+    item_number: str | None
+    page: int  # 0-based
+    count: int  # occurrences on the page
+    snippet: str  # the first occurrence with some words around it
+
+
+def search_papers(
+    session: Session, viewer_id: str | None, meeting_id: str, text: str, *, limit: int = 500
+) -> tuple[PageHit, ...]:
+    """Find text across the meeting's pack (the papers the viewer may read), page by page.
+
+    Case, spacing, line breaks and hyphenation are ignored. Hits come in pack
+    order (agenda order, then page).
+
+    Args:
+        limit: at most this many pages.
+    """
+    wanted, _ = normalise(text or "")
+    if not wanted.strip():
+        return ()
+    hits: list[PageHit] = []
+    for row in meeting_papers(session, viewer_id, meeting_id):
+        p = get_paper(session, row.paper_id)
+        for number, page in enumerate(_page_texts(session, p)):
+            flat, where = normalise(page)
+            at = flat.find(wanted)
+            if at < 0:
+                continue
+            start = where[at]
+            end = where[at + len(wanted) - 1] + 1
+            # Words cut by the 60-character window are left out.
+            before = " ".join(page[max(0, start - 60) : start].split()[1 if start > 60 else 0 :])
+            after = " ".join(page[end : end + 60].split()[: -1 if end + 60 < len(page) else None])
+            snippet = f"…{before} {' '.join(page[start:end].split())} {after}…"
+            hits.append(
+                PageHit(
+                    row.paper_id,
+                    row.title,
+                    row.item_number,
+                    number,
+                    flat.count(wanted),
+                    " ".join(snippet.split()),
+                )
+            )
+            if len(hits) >= limit:
+                return tuple(hits)
+    return tuple(hits)
 
 
 def meeting_label(session: Session, viewer_id: str | None, meeting_id: str) -> str:
@@ -623,6 +691,7 @@ __all__ = [
     "MAX_PAPER_BYTES",
     "SAME_LINE",
     "PackSource",
+    "PageHit",
     "PaperRow",
     "Reanchored",
     "Reissued",
@@ -643,5 +712,6 @@ __all__ = [
     "person_names",
     "reissue_paper",
     "require_read",
+    "search_papers",
     "session_now",
 ]

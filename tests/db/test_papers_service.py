@@ -569,3 +569,19 @@ def test_cards_of_an_added_paper_are_read_from_its_pdf_and_keep_their_responses(
         assert after[9].response == "Agreed: a letter and a visit before any change."
         assert after[9].page == _text_page(longer, "Tell us before our social worker changes.")
         assert after[8].response is None
+
+
+def test_search_across_the_pack_finds_pages_and_leaves_out_exempt_papers(db: Database) -> None:
+    with db.session() as s:
+        helen, peter = who(s, HELEN), who(s, PETER)
+        jan = meeting(s, "OPAB", "2020-01-14")
+        hits = svc.search_papers(s, helen, jan, "RED OR\n overdue")
+        assert [(h.item_number, h.page) for h in hits][:1] == [("5", 0)]
+        assert "Red or overdue" in hits[0].snippet
+        # The demo's text is stored in one block: pages come from the PDF itself.
+        pages = svc.paper_pages(s, helen, hits[0].paper_id)
+        assert len(pages) == 4 and all(pages)
+        assert svc.search_papers(s, helen, jan, "   ") == ()
+        feb = meeting(s, "OPAB", "2019-01-22")
+        assert svc.search_papers(s, helen, feb, "return home interviews")
+        assert svc.search_papers(s, peter, feb, "return home interviews") == ()  # exempt
