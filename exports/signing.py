@@ -197,7 +197,8 @@ def verify_pdf(path: Path | bytes, trust_roots: Sequence[Path] | None = None) ->
         signed_at=status.signer_reported_dt,
         summary="",
     )
-    return _with_summary(verdict, len(signatures), damage)
+    stamps = sum(1 for s in signatures[1:] if s.sig_object.get("/Type") == "/DocTimeStamp")
+    return _with_summary(verdict, len(signatures), stamps, damage)
 
 
 def _person(subject: dict[str, Any]) -> str:
@@ -356,7 +357,7 @@ def _unreadable(reason: str, *, signed: bool = False) -> Verdict:
     return Verdict(signed, False, False, False, False, False, None, None, reason)
 
 
-def _with_summary(verdict: Verdict, count: int, damage: str | None) -> Verdict:
+def _with_summary(verdict: Verdict, count: int, stamps: int, damage: str | None) -> Verdict:
     from dataclasses import replace
 
     if damage is not None:
@@ -369,6 +370,8 @@ def _with_summary(verdict: Verdict, count: int, damage: str | None) -> Verdict:
         text = "intact, but the signer's certificate is not trusted here"
     else:
         text = "intact and valid, signed by a trusted certificate"
-    if count > 1:
-        text += f" ({count} signatures; the first, the certification, was checked)"
+    if stamps:
+        text += f"; {stamps} later document timestamp{'s' if stamps > 1 else ''} not checked here"
+    if count - 1 - stamps > 0:
+        text += f"; {count - 1 - stamps} later signature(s) not checked here"
     return replace(verdict, summary=text)

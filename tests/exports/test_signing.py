@@ -255,3 +255,53 @@ def test_canonical_der_walk(hex_der: str, canonical: bool) -> None:
     from exports.signing import _canonical_der
 
     assert _canonical_der(bytes.fromhex(hex_der)) is canonical
+
+
+def test_a_later_document_timestamp_keeps_the_certification_valid(
+    board: tuple[Path, Path, Path], signed: bytes
+) -> None:
+    """What the issue promises: a timestamp added when online does not break the signature."""
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+    from pyhanko.keys.internal import (
+        translate_pyca_cryptography_cert_to_asn1,
+        translate_pyca_cryptography_key_to_asn1,
+    )
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import signers
+    from pyhanko.sign.timestamps import DummyTimeStamper
+
+    from exports.signing_ca import load_ca
+
+    folder, ca_path, _chair = board
+    ca = load_ca(folder, "OPAB", CA_PASS)
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)  # the dummy TSA is RSA
+    now = dt.datetime.now(dt.UTC)
+    tsa_cert = (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Test TSA")]))
+        .issuer_name(ca.certificate.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=30))
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+        .sign(ca.key, hashes.SHA256())  # type: ignore[arg-type]
+    )
+    stamper = DummyTimeStamper(
+        tsa_cert=translate_pyca_cryptography_cert_to_asn1(tsa_cert),
+        tsa_key=translate_pyca_cryptography_key_to_asn1(key),
+    )
+    stamped = signers.PdfTimeStamper(stamper).timestamp_pdf(
+        IncrementalPdfFileWriter(io.BytesIO(signed)), "sha256", in_place=False
+    )
+    verdict = verify_pdf(stamped.getvalue(), [ca_path])
+    assert verdict.ok and verdict.docmdp_ok
+    assert verdict.summary == (
+        "intact and valid, signed by a trusted certificate; "
+        "1 later document timestamp not checked here"
+    )
