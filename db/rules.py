@@ -6,7 +6,10 @@ Select Committee's "sustained downward trend" for performance indicators — an
 indicator whose last three or more period-to-period moves each went the wrong
 way for its polarity. A flat move is not a wrong move, so it ends a run.
 Also here: the plan's Blue gate (Blue only with evidence the board has accepted)
-and what makes an action overdue.
+and what makes an action overdue; and for meetings, the quorum (a fraction of
+the voting members rounded up, and the chair rule), the Schedule 12A paragraphs
+with the exclusion resolution drafted for an exempt item, and decision numbers
+("OPAB 19/07").
 """
 
 from __future__ import annotations
