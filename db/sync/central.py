@@ -31,6 +31,7 @@ from alembic import command
 from sqlalchemy import (
     Connection,
     Engine,
+    case,
     create_engine,
     event,
     func,
@@ -55,6 +56,7 @@ from db.sync.tables import (
     row_clock,
     sync_conflicts,
     sync_sites,
+    sync_state,
 )
 
 PG_PUSH_LOCK = 72_010_001
@@ -81,6 +83,7 @@ class PullBatch:
     changes: list[Change]
     last_seq: int  # the highest server_seq in the store when read
     purge_horizon: int  # every registered site has pulled at least this far
+    whole: bool = True  # False: the puller's own changes came without fields and base
 
 
 def _sqlite_central_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -139,11 +142,22 @@ def init_central(url: str) -> str:
                 conn.execute(insert(central_meta).values(key="min_client_schema", value=head))
             if conn.dialect.name == "postgresql":
                 _revoke_append_only(conn)
+            else:
+                _capture_off(conn)
         return str(head)
     except SQLAlchemyError as exc:
         raise CentralError(f"cannot initialise the central store: {_reason(exc)}") from exc
     finally:
         engine.dispose()
+
+
+def _capture_off(conn: Connection) -> None:
+    """An SQLite central store has the laptop schema, capture triggers included; the rows
+    merged into it are the laptops' changes, already logged, so they are not captured
+    again (that would double every push's writes and log changes no one pulls)."""
+    conn.execute(
+        update(sync_state).where(sync_state.c.id == 1, sync_state.c.capture != 0).values(capture=0)
+    )
 
 
 def _revoke_append_only(conn: Connection) -> None:
@@ -324,6 +338,7 @@ class CentralStore:
             conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PG_PUSH_LOCK})
         else:  # take SQLite's write lock now, not at the first write
             conn.execute(update(central_meta).where(central_meta.c.key == "").values(value=""))
+            _capture_off(conn)
 
     def _register(self, conn: Connection, site_id: str, user_id: str | None, schema: str) -> int:
         now = dt.datetime.now(dt.UTC)
@@ -349,23 +364,37 @@ class CentralStore:
         )
         return int(pushed)
 
-    def pull(self, site_id: str, after: int, limit: int) -> PullBatch:
-        """The next changes after `after` (which the site thereby acknowledges)."""
+    def pull(self, site_id: str, after: int, limit: int, *, whole: bool = False) -> PullBatch:
+        """The next changes after `after` (which the site thereby acknowledges).
+
+        The site's own changes come without their fields and base (it has them and
+        only needs their numbers) unless `whole`: a site that finds one of its own
+        changes missing from its log (a file restored from a backup) asks again.
+        """
         with self._begin() as conn:
             conn.execute(
                 update(sync_sites)
                 .where(sync_sites.c.site_id == site_id, sync_sites.c.pulled_to < after)
                 .values(pulled_to=after)
             )
+            mine = change_log.c.site_id == (None if whole else site_id)
             rows = conn.execute(
-                select(change_log)
+                select(
+                    *(
+                        # the site has its own changes: it only needs their numbers
+                        case((mine, None), else_=c).label(c.name)
+                        if c.name in ("fields", "base")
+                        else c
+                        for c in change_log.columns
+                    )
+                )
                 .where(change_log.c.server_seq > after)
                 .order_by(change_log.c.server_seq)
                 .limit(limit)
             ).all()
             last = conn.execute(select(func.max(change_log.c.server_seq))).scalar() or 0
             horizon = conn.execute(select(func.min(sync_sites.c.pulled_to))).scalar() or 0
-        return PullBatch([Change.from_row(r) for r in rows], int(last), int(horizon))
+        return PullBatch([Change.from_row(r) for r in rows], int(last), int(horizon), whole)
 
     # -- first sync -------------------------------------------------------------------
 
@@ -400,18 +429,48 @@ class Snapshot:
         return [c.name for c in table.columns if not (table_name == "blobs" and c.name == "data")]
 
     def rows(self, table_name: str, page: int = 5000) -> Iterator[Sequence[Any]]:
+        """A table's rows in primary key order (a new laptop's indexes fill in order):
+        as stored on an SQLite central store (the wire form), typed on others."""
         table = Base.metadata.tables[table_name]
-        cols = [table.c[name] for name in self.columns(table_name)]
+        names = self.columns(table_name)
+        order = [c.name for c in table.primary_key.columns]
+        if self.conn.dialect.name == "sqlite":
+            yield from self._stored(table_name, names, order, page)
+            return
         result = self.conn.execution_options(stream_results=True, yield_per=page).execute(
-            select(*cols)
+            select(*(table.c[n] for n in names)).order_by(*(table.c[n] for n in order))
         )
         yield from result.partitions(page)
 
     def clock_rows(self, page: int = 5000) -> Iterator[Sequence[Any]]:
+        """(table_name, row_id, clocks) of every row clock, in primary key order."""
+        names = ["table_name", "row_id", "clocks"]
+        if self.conn.dialect.name == "sqlite":
+            yield from self._stored("row_clock", names, names[:2], page)
+            return
         result = self.conn.execution_options(stream_results=True, yield_per=page).execute(
-            select(row_clock)
+            select(*(row_clock.c[n] for n in names)).order_by(
+                row_clock.c.table_name, row_clock.c.row_id
+            )
         )
         yield from result.partitions(page)
+
+    def _stored(
+        self, table_name: str, names: Sequence[str], order: Sequence[str], page: int
+    ) -> Iterator[Sequence[Any]]:
+        def q(name: str) -> str:
+            return '"' + name.replace('"', '""') + '"'
+
+        cursor = self.conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.execute(
+                f"SELECT {', '.join(q(n) for n in names)} FROM {q(table_name)} "
+                f"ORDER BY {', '.join(q(n) for n in order)}"
+            )
+            while rows := cursor.fetchmany(page):
+                yield rows
+        finally:
+            cursor.close()
 
     def conflict_rows(self) -> list[Any]:
         return list(self.conn.execute(select(sync_conflicts)).all())

@@ -28,7 +28,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, func, select, update
 
 from db.store import Database
-from db.sync import blobs
+from db.sync import blobs, tombstones
 from db.sync.central import CentralError, CentralStore, PullBatch
 from db.sync.merge import TOMB, Change, Replica
 from db.sync.tables import change_log, row_clock, sync_conflicts, sync_overrides, sync_state
@@ -154,8 +154,12 @@ def fold_local(conn: Connection, site_id: str) -> int:
     return len(rows)
 
 
+INCOMPLETE = (-1, 0, 0)
+
+
 def apply_pulled(database: Database, batch: PullBatch) -> tuple[int, int, int] | None:
-    """Apply one pulled batch atomically; None when it does not follow the cursor."""
+    """Apply one pulled batch atomically; None when it does not follow the cursor,
+    INCOMPLETE when it holds own changes without their fields that this file lacks."""
     with _apply_transaction(database) as conn:
         state = _state(conn)
         fresh = [c for c in batch.changes if c.server_seq and c.server_seq > state.pull_cursor]
@@ -175,6 +179,8 @@ def apply_pulled(database: Database, batch: PullBatch) -> tuple[int, int, int] |
         }
         mine = [c for c in fresh if c.change_id in known]
         others = [c for c in fresh if c.change_id not in known]
+        if not batch.whole and any(c.site_id == state.site_id for c in others):
+            return INCOMPLETE  # own changes this file lost: pull them whole
         if mine:
             conn.execute(
                 update(change_log)
@@ -233,26 +239,13 @@ def _first_sync(
             .where(sync_state.c.id == 1)
             .values(pull_cursor=snap.seq, hlc=func.max(sync_state.c.hlc, snap.hlc))
         )
+        tombstones.joined_at(conn, snap.seq)
     result.first_sync = True
 
 
 def _purge_tombstones(database: Database, horizon: int) -> None:
-    import json
-
     with database.engine.begin() as conn:
-        rows = conn.execute(select(row_clock).where(row_clock.c.clocks.like('%"~"%'))).all()
-        purge = []
-        for r in rows:
-            tomb = json.loads(r.clocks).get(TOMB)
-            if tomb and tomb[3] is not None and int(tomb[3]) <= horizon:
-                purge.append({"t": r.table_name, "r": r.row_id})
-        if purge:
-            conn.execute(
-                row_clock.delete().where(
-                    row_clock.c.table_name == bindparam("t"), row_clock.c.row_id == bindparam("r")
-                ),
-                purge,
-            )
+        tombstones.purge(conn, horizon)
 
 
 def sync(
@@ -346,6 +339,9 @@ def _pull(
         if not got.changes:
             break
         outcome = apply_pulled(database, got)
+        if outcome == INCOMPLETE:
+            got = central.pull(state.site_id, cursor, batch, whole=True)
+            outcome = apply_pulled(database, got)
         if outcome is None:
             result.skipped_batches += 1
             continue

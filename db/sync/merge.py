@@ -33,7 +33,6 @@ from typing import Any
 
 from sqlalchemy import (
     Connection,
-    Table,
     and_,
     bindparam,
     delete,
@@ -45,13 +44,14 @@ from sqlalchemy import (
 
 import db.models  # noqa: F401  (registers every table)
 from db.base import Base
-from db.sync import codec
-from db.sync.policy import FREEZE_RULES, is_text
-from db.sync.tables import NOT_SYNCED, change_log, row_clock, sync_conflicts, sync_overrides
+from db.sync.policy import FREEZE_RULES, TEXT_FIELDS, is_text
+from db.sync.rows import RowWriter, Shape, shapes
+from db.sync.tables import change_log, row_clock, sync_conflicts, sync_overrides
 
 TOMB = "~"
 BOOKKEEPING = frozenset({"updated_at", "created_at"})
 FROZEN = "!"
+_UNREAD = object()  # a version whose value has not been read from the row yet
 Stamp = tuple[int, str]
 
 
@@ -150,12 +150,18 @@ class Replica:
 
     conn: Connection
     my_site: str | None
+    batched: bool = True  # False: every row write sent on its own (for tests to compare)
     _rows: dict[tuple[str, str], _Row] = field(default_factory=dict)
+    # (table, row, field) -> its conflict's versions (None: no conflict), as written
+    _conflicts: dict[tuple[str, str, str], list[dict[str, Any]] | None] = field(
+        default_factory=dict
+    )
+    _conflicts_loaded: set[tuple[str, str]] = field(default_factory=set)  # whole rows cached
 
     def __post_init__(self) -> None:
-        dialect = self.conn.dialect.name
-        self._dialect = dialect
-        self._shapes = _shapes(self.conn)
+        self._dialect = self.conn.dialect.name
+        self._shapes = shapes(self.conn)
+        self._writer = RowWriter(self.conn, self.batched)
 
     # -- row clocks -----------------------------------------------------------------------
 
@@ -222,7 +228,35 @@ class Replica:
 
     # -- conflicts ------------------------------------------------------------------------
 
+    def _preload_conflicts(self, changes: Iterable[Change]) -> None:
+        """Read the conflicts of every row a batch edits free text of, one query per table."""
+        by_table: dict[str, set[str]] = {}
+        for c in changes:
+            key = (c.table_name, c.row_id)
+            if c.op == "U" and c.table_name in TEXT_FIELDS and key not in self._conflicts_loaded:
+                by_table.setdefault(c.table_name, set()).add(c.row_id)
+        for table_name, id_set in by_table.items():
+            ids = sorted(id_set)
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                for r in self.conn.execute(
+                    select(
+                        sync_conflicts.c.row_id, sync_conflicts.c.field, sync_conflicts.c.versions
+                    ).where(
+                        sync_conflicts.c.table_name == table_name,
+                        sync_conflicts.c.row_id.in_(chunk),
+                    )
+                ):
+                    self._conflicts[(table_name, r.row_id, r.field)] = list(json.loads(r.versions))
+                self._conflicts_loaded.update((table_name, row_id) for row_id in chunk)
+
     def _conflict(self, table: str, row_id: str, fld: str) -> list[dict[str, Any]] | None:
+        key = (table, row_id, fld)
+        if key in self._conflicts:
+            found = self._conflicts[key]
+            return None if found is None else list(found)
+        if (table, row_id) in self._conflicts_loaded:
+            return None
         text = self.conn.execute(
             select(sync_conflicts.c.versions).where(
                 sync_conflicts.c.table_name == table,
@@ -230,17 +264,28 @@ class Replica:
                 sync_conflicts.c.field == fld,
             )
         ).scalar()
-        return None if text is None else list(json.loads(text))
+        versions = None if text is None else list(json.loads(text))
+        self._conflicts[key] = versions
+        return None if versions is None else list(versions)
 
     def _set_conflict(
         self, table: str, row_id: str, fld: str, versions: list[dict[str, Any]] | None
     ) -> None:
+        key = (table, row_id, fld)
+        known_absent = (key in self._conflicts and self._conflicts[key] is None) or (
+            key not in self._conflicts and (table, row_id) in self._conflicts_loaded
+        )
+        if not versions:
+            self._conflicts[key] = None
+            if known_absent:
+                return  # nothing to delete
         where = and_(
             sync_conflicts.c.table_name == table,
             sync_conflicts.c.row_id == row_id,
             sync_conflicts.c.field == fld,
         )
-        self.conn.execute(delete(sync_conflicts).where(where))
+        if not known_absent:
+            self.conn.execute(delete(sync_conflicts).where(where))
         if versions:
             versions = sorted(versions, key=lambda v: (v["hlc"], v["site"]))
             distinct = {json.dumps(v["value"], sort_keys=True) for v in versions}
@@ -254,9 +299,11 @@ class Replica:
                     open=int(is_open),
                 )
             )
+            self._conflicts[key] = list(versions)
 
     def _settled_up_to(self, table: str, row_id: str, fld: str) -> int:
         """The clock up to which a person has already settled this conflict (0: never)."""
+        self._writer.flush()  # resolutions of this batch may still be pending
         res = Base.metadata.tables["conflict_resolutions"]
         found = self.conn.execute(
             select(func.max(res.c.up_to_hlc)).where(
@@ -289,74 +336,28 @@ class Replica:
 
     # -- rows -----------------------------------------------------------------------------
 
-    def _table(self, name: str) -> _Shape | None:
+    def _table(self, name: str) -> Shape | None:
         return self._shapes.get(name)
 
-    def _key_where(self, table: _Shape, row_id: str) -> Any:
-        assert table.table is not None
-        parts = row_id.split("/")
-        return and_(
-            *(table.table.c[c] == table.decode(c, p) for c, p in zip(table.pk, parts, strict=True))
-        )
+    def _read(self, table: Shape, row_id: str, names: Iterable[str]) -> dict[str, Any] | None:
+        return self._writer.read(table, row_id, names)
 
-    def _read(self, table: _Shape, row_id: str, names: Iterable[str]) -> dict[str, Any] | None:
-        """Current values (wire form) of some columns of a row, or None if it is absent."""
-        wanted = [n for n in names if n in table.columns] or list(table.pk)
-        if table.table is None:  # SQLite: raw stored values are wire values
-            sql = (
-                f"SELECT {', '.join(_q(n) for n in wanted)} FROM {_q(table.name)} WHERE "
-                + " AND ".join(f"{_q(c)} = ?" for c in table.pk)
-            )
-            raw = self.conn.exec_driver_sql(sql, tuple(row_id.split("/"))).first()
-            return None if raw is None else dict(zip(wanted, raw, strict=True))
-        cols = [table.table.c[n] for n in wanted]
-        row = self.conn.execute(select(*cols).where(self._key_where(table, row_id))).first()
-        if row is None:
-            return None
-        to_wire = codec.table_codecs(table.table, self._dialect)[1]
-        return {n: to_wire[n](row._mapping[n]) for n in wanted}
+    def _write(self, table: Shape, row_id: str, values: dict[str, Any], *, new: bool) -> None:
+        self._writer.write(table, row_id, values, new=new)
 
-    def _write(self, table: _Shape, row_id: str, values: dict[str, Any], *, new: bool) -> None:
-        known = {k: table.decode(k, v) for k, v in values.items() if k in table.columns}
-        if table.table is None:
-            names = list(known)
-            if new:
-                sql = (
-                    f"INSERT INTO {_q(table.name)} ({', '.join(_q(n) for n in names)}) "
-                    f"VALUES ({', '.join('?' for _ in names)})"
-                )
-                self.conn.exec_driver_sql(sql, tuple(known.values()))
-            elif names:
-                sql = (
-                    f"UPDATE {_q(table.name)} SET {', '.join(f'{_q(n)} = ?' for n in names)}"
-                    " WHERE " + " AND ".join(f"{_q(c)} = ?" for c in table.pk)
-                )
-                self.conn.exec_driver_sql(sql, (*known.values(), *row_id.split("/")))
-            return
-        if new:
-            self.conn.execute(insert(table.table).values(**known))
-        elif known:
-            self.conn.execute(
-                update(table.table).where(self._key_where(table, row_id)).values(**known)
-            )
-
-    def _delete_row(self, table: _Shape, row_id: str) -> None:
-        if table.table is None:
-            sql = f"DELETE FROM {_q(table.name)} WHERE " + " AND ".join(
-                f"{_q(c)} = ?" for c in table.pk
-            )
-            self.conn.exec_driver_sql(sql, tuple(row_id.split("/")))
-        else:
-            self.conn.execute(delete(table.table).where(self._key_where(table, row_id)))
+    def _delete_row(self, table: Shape, row_id: str) -> None:
+        self._writer.delete(table, row_id)
 
     # -- folding local changes (laptop) --------------------------------------------------
 
     def fold(self, changes: Sequence[Change]) -> list[Change]:
         """Record each local change's base and enter its clocks; returns the folded changes."""
         self._preload((c.table_name, c.row_id) for c in changes)
+        self._preload_conflicts(changes)
         folded: list[Change] = []
         for change in changes:
             folded.append(self._fold_one(change))
+        self._writer.flush()
         self._flush_clocks()
         if folded:
             self.conn.execute(
@@ -429,18 +430,20 @@ class Replica:
         """Apply remote changes in order (already de-duplicated by the caller when `log`)."""
         stats = ApplyStats()
         self._preload((c.table_name, c.row_id) for c in changes)
+        self._preload_conflicts(changes)
         for change in changes:
             stats.max_hlc = max(stats.max_hlc, change.hlc)
             table = self._table(change.table_name)
             if table is not None:
                 self._apply_one(table, change, stats)
             stats.applied += 1
+        self._writer.flush()
         self._flush_clocks()
         if log and changes:
             self.conn.execute(insert(change_log), [c.log_row() for c in changes])
         return stats
 
-    def _apply_one(self, table: _Shape, c: Change, stats: ApplyStats) -> None:
+    def _apply_one(self, table: Shape, c: Change, stats: ApplyStats) -> None:
         row = self._row(c.table_name, c.row_id)
         clocks = row.clocks
         tomb = clocks.get(TOMB)
@@ -480,13 +483,17 @@ class Replica:
             return
         self._merge_fields(table, c, row, stats)
 
-    def _insert(self, table: _Shape, c: Change, row: _Row) -> None:
+    def _insert(self, table: Shape, c: Change, row: _Row) -> None:
         fields = c.fields or {}
         self._write(table, c.row_id, fields, new=True)
-        row.clocks = {name: _clock(c, name) for name in fields}
+        text = TEXT_FIELDS.get(c.table_name, frozenset())
+        plain = [c.hlc, c.site_id]
+        row.clocks = {
+            name: [c.hlc, c.site_id, c.user_id] if name in text else list(plain) for name in fields
+        }
         row.dirty = True
 
-    def _merge_fields(self, table: _Shape, c: Change, row: _Row, stats: ApplyStats) -> None:
+    def _merge_fields(self, table: Shape, c: Change, row: _Row, stats: ApplyStats) -> None:
         clocks = row.clocks
         writes: dict[str, Any] = {}
         lost: list[tuple[str, Any, Any]] = []
@@ -532,7 +539,7 @@ class Replica:
             self._write(table, c.row_id, writes, new=False)
 
     def _merge_text(
-        self, table: _Shape, c: Change, row: _Row, name: str, value: Any, stats: ApplyStats
+        self, table: Shape, c: Change, row: _Row, name: str, value: Any, stats: ApplyStats
     ) -> Any:
         """Merge one free-text edit; returns the value the row should now show (or None)."""
         clocks = row.clocks
@@ -541,20 +548,22 @@ class Replica:
             current = clocks.get(name)
             if current is None:
                 versions = []
-            else:
-                shown = self._read(table, c.row_id, [name]) or {}
+            else:  # the value shown now: read only if it stays a head (see below)
                 versions = [
                     {
                         "hlc": int(current[0]),
                         "site": current[1],
                         "user": current[2] if len(current) > 2 else None,
-                        "value": shown.get(name),
+                        "value": _UNREAD,
                     }
                 ]
         # Heads are the versions no later edit was made from: a pure function of the
         # set of versions, so every replica reaches the same heads in any order.
         base = {tuple(b[:2]) for b in ((c.base or {}).get(name) or [])}
         heads = [v for v in versions if (v["hlc"], v["site"]) not in base]
+        for v in heads:
+            if v["value"] is _UNREAD:
+                v["value"] = (self._read(table, c.row_id, [name]) or {}).get(name)
         heads.append(_version(c, value))
         heads.sort(key=lambda v: (v["hlc"], v["site"]))
         top = heads[-1]
@@ -565,7 +574,7 @@ class Replica:
         row.dirty = True
         return top["value"]
 
-    def _apply_delete(self, table: _Shape, c: Change, row: _Row, stats: ApplyStats) -> None:
+    def _apply_delete(self, table: Shape, c: Change, row: _Row, stats: ApplyStats) -> None:
         clocks = row.clocks
         tomb = clocks.get(TOMB)
         if tomb is not None and _stamp(tomb) >= c.stamp:
@@ -592,7 +601,7 @@ class Replica:
         clocks[TOMB] = [c.hlc, c.site_id, base_row, c.server_seq, c.user_id]
         row.dirty = True
 
-    def _apply_freeze(self, table: _Shape, c: Change, row: _Row, stats: ApplyStats) -> None:
+    def _apply_freeze(self, table: Shape, c: Change, row: _Row, stats: ApplyStats) -> None:
         clocks = row.clocks
         frozen = clocks.get(FROZEN)
         if frozen is not None and _stamp(frozen) >= c.stamp:
@@ -619,47 +628,6 @@ class Replica:
             self._set_conflict(c.table_name, c.row_id, name, None)
         clocks[FROZEN] = [c.hlc, c.site_id, base]
         row.dirty = True
-
-
-@dataclass(frozen=True)
-class _Shape:
-    """A synced table as this replica's file really has it (a newer app's columns
-    included), with the SQLAlchemy table where the backend needs typed statements."""
-
-    name: str
-    pk: tuple[str, ...]
-    columns: frozenset[str]
-    floats: frozenset[str]
-    table: Table | None = None  # None on SQLite: raw statements on stored values
-    decoders: dict[str, Any] = field(default_factory=dict)
-
-    def decode(self, column: str, value: Any) -> Any:
-        if self.table is None:
-            return float(value) if column in self.floats and value is not None else value
-        return self.decoders[column](value)
-
-
-def _shapes(conn: Connection) -> dict[str, _Shape]:
-    if conn.dialect.name == "sqlite":
-        from db.sync.capture import synced_tables
-
-        return {
-            s.name: _Shape(s.name, s.primary_key, frozenset(s.columns), s.float_columns)
-            for s in synced_tables(conn)
-        }
-    shapes = {}
-    for name, table in Base.metadata.tables.items():
-        if name in NOT_SYNCED:
-            continue
-        shapes[name] = _Shape(
-            name,
-            tuple(c.name for c in table.primary_key.columns),
-            frozenset(c.name for c in table.columns),
-            frozenset(),
-            table,
-            codec.table_codecs(table, conn.dialect.name)[0],
-        )
-    return shapes
 
 
 def _clock(c: Change, name: str) -> list[Any]:

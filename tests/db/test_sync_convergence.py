@@ -60,7 +60,7 @@ class FaultyCentral(CentralStore):
             raise InjectedFault("push reply lost")
         return result
 
-    def pull(self, site_id: str, after: int, limit: int) -> PullBatch:
+    def pull(self, site_id: str, after: int, limit: int, *, whole: bool = False) -> PullBatch:
         if self.fault == "lose_pull":
             self.fault = "none"
             raise InjectedFault("pull lost")
@@ -69,11 +69,11 @@ class FaultyCentral(CentralStore):
             self.fault = "none"
             return held
         if self.fault == "reorder_pull" and limit:
-            later = super().pull(site_id, after + limit, limit)
+            later = super().pull(site_id, after + limit, limit, whole=whole)
             self.fault = "none"
             if later.changes:
                 return later
-        batch = super().pull(site_id, after, limit)
+        batch = super().pull(site_id, after, limit, whole=whole)
         if self.fault == "repeat_pull":
             self._held = batch
         return batch
