@@ -215,7 +215,9 @@ def _annotation_visible(session: Session, viewer_id: str | None, annotation_id: 
         raise NotFoundError(f"there is no annotation with id {annotation_id}")
     if not (a.shared or a.author_id == viewer_id):
         raise PermissionDeniedError("this annotation is private to its author")
-    check_paper_visible(session, viewer_id, get_paper(session, a.paper_id))
+    board_id = check_paper_visible(session, viewer_id, get_paper(session, a.paper_id))
+    if a.author_id != viewer_id and not allowed(session, viewer_id, board_id, Capability.ANNOTATE):
+        raise PermissionDeniedError("annotations shared with the board are for its members")
     return a
 
 

@@ -585,3 +585,49 @@ def test_search_across_the_pack_finds_pages_and_leaves_out_exempt_papers(db: Dat
         feb = meeting(s, "OPAB", "2019-01-22")
         assert svc.search_papers(s, helen, feb, "return home interviews")
         assert svc.search_papers(s, peter, feb, "return home interviews") == ()  # exempt
+
+
+# Who sees Moira's private highlight and Helen's shared one (OPAB 14 January 2020).
+NOTE_VIEWERS = [
+    (MOIRA, "author (member)", True, True),
+    (HELEN, "chair", False, True),
+    (TOM, "member", False, True),
+    (EMMA, "secretariat", False, True),
+    (GRACE, "officer", False, True),
+    (PETER, "observer", False, False),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "role", "sees_private", "sees_shared"),
+    NOTE_VIEWERS,
+    ids=[r for _, r, _, _ in NOTE_VIEWERS],
+)
+def test_private_annotations_only_for_their_author_whatever_the_role(
+    db: Database, name: str, role: str, sees_private: bool, sees_shared: bool
+) -> None:
+    with db.session() as s:
+        viewer = who(s, name)
+        meeting_id = meeting(s, "OPAB", "2020-01-14")
+        private = s.scalar(
+            select(Annotation).where(Annotation.quote.like("Initial health assessments%"))
+        )
+        shared = s.scalar(select(Annotation).where(Annotation.quote.like("Indicators in%")))
+        assert private is not None and not private.shared
+        assert shared is not None and shared.shared
+        on_paper = {a.annotation_id for a in notes.paper_annotations(s, viewer, private.paper_id)}
+        board = {a.annotation_id for a in notes.shared_annotations(s, viewer, meeting_id)}
+        mine = {a.annotation_id for a in notes.my_annotations(s, viewer, meeting_id)}
+        assert (private.id in on_paper) is sees_private, role
+        assert (private.id in mine) is sees_private, role
+        assert private.id not in board, role
+        assert (shared.id in on_paper) is sees_shared, role
+        assert (shared.id in board) is sees_shared, role
+        if sees_shared:
+            assert notes.annotation(s, viewer, shared.id).comment == shared.comment
+        else:
+            with pytest.raises(PermissionDeniedError):
+                notes.annotation(s, viewer, shared.id)
+        if not sees_private:
+            with pytest.raises(PermissionDeniedError, match="private"):
+                notes.annotation(s, viewer, private.id)
