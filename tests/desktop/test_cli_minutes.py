@@ -357,6 +357,8 @@ def test_verify_bad_input(capsys: pytest.CaptureFixture[str], tmp_path: Path) ->
     assert code == 1 and out.startswith("notes.pdf: not a readable PDF")
     code, _, err = call(capsys, "minutes", "verify", text, "--trust", tmp_path / "ca.pem")
     assert code == 1 and "there is no certificate file" in err
+    code, _, err = call(capsys, "minutes", "verify", text, "--trust", text)
+    assert code == 1 and err == "boardpack: notes.pdf is not a PEM or DER certificate.\n"
 
 
 def _db_rows(db: Path) -> list[str]:
