@@ -15,6 +15,7 @@ inquorate is flagged there in words. Writes go through `MeetingController`.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import time
 from collections.abc import Callable
@@ -23,7 +24,6 @@ from typing import Any
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QComboBox,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -31,8 +31,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QSplitter,
-    QTabWidget,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -44,6 +42,7 @@ from desktop.meeting_mode.controller import MeetingController
 from desktop.meeting_mode.dialogs import (
     ActionDialog,
     Choice,
+    CloseActionDialog,
     DecisionDialog,
     DecisionInput,
     EvidenceDialog,
@@ -52,8 +51,10 @@ from desktop.meeting_mode.dialogs import (
     RiskDialog,
     open_keeping_focus,
 )
-from desktop.pages.meetings_models import DecisionModel, presenter_text
-from widgets.page_parts import heading, muted, panel, read_only_table
+from desktop.meeting_mode.linked import LinkedPane
+from desktop.meeting_mode.record import RecordPanel
+from desktop.pages.meetings_models import presenter_text
+from widgets.page_parts import heading, muted, panel
 from widgets.time_box import TimeBoxTimer
 
 #: (keys, what it does): the cockpit's shortcuts, printed along its bottom edge.
@@ -68,6 +69,7 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("Ctrl+E", "Accept evidence"),
     ("Ctrl+R", "Risk score"),
     ("Alt+1/2/3", "Action · Risk · KPI"),
+    ("Ctrl+L", "Close logged action"),
     ("Ctrl+Shift+X", "Close meeting"),
 )
 QUORATE_STYLE = "background: #00703c; color: #ffffff; border-radius: 4px; padding: 4px 8px;"
@@ -117,7 +119,6 @@ class MeetingMode(QWidget):
         #: Reads the meeting again everywhere it is shown (set by the page); None: only here.
         self.reloader: Callable[[], None] | None = None
         self._loading = False
-        self._linked_loaded: set[int] = set()
         self.autosave = NotesAutosave(self._save_notes, parent=self)
         self.autosave.failed.connect(self._notes_failed)
 
@@ -201,76 +202,19 @@ class MeetingMode(QWidget):
         centre_layout.addWidget(self.chair_notes, 2)
 
         # Right column: interests, record, links -------------------------------------
-        self.interests = QLabel("")
-        self.interests.setObjectName("cockpitInterests")
-        self.interests.setWordWrap(True)
-        self.interests.setTextFormat(Qt.TextFormat.RichText)
-        self.decisions_model = DecisionModel(self)
-        self.decisions = read_only_table(
-            "cockpitDecisions", "Decisions on this item", "Latest version of each decision."
-        )
-        self.decisions.setModel(self.decisions_model)
-        self.decisions.horizontalHeader().setStretchLastSection(False)
-        self.decisions.setColumnWidth(0, 96)
-        self.decisions.setColumnWidth(1, 74)
-        self.decisions.setColumnHidden(3, True)
-        from PySide6.QtWidgets import QHeaderView
-
-        self.decisions.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        self.actions_label = QLabel("")
-        self.actions_label.setObjectName("cockpitActions")
-        self.actions_label.setWordWrap(True)
-        self.actions_label.setTextFormat(Qt.TextFormat.RichText)
-        self.linked = QTabWidget()
-        self.linked.setObjectName("cockpitLinked")
-        self.linked.setAccessibleName("What this item links to")
-        self.action_choice = QComboBox()
-        self.action_choice.setAccessibleName("Linked plan action")
-        self.action_choice.currentIndexChanged.connect(lambda _i: self._load_linked(0, force=True))
-        from widgets.rag_timeline import RagTimeline
-
-        self.timeline = RagTimeline("No plan action is linked to this item.")
-        action_tab = QWidget()
-        action_layout = QVBoxLayout(action_tab)
-        action_layout.addWidget(self.action_choice)
-        from PySide6.QtWidgets import QScrollArea
-
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(self.timeline)
-        action_layout.addWidget(scroll, 1)
-        self.risk_text = QTextBrowser()
-        self.risk_text.setObjectName("cockpitRisk")
-        self.risk_text.setAccessibleName("Linked risks")
-        self.kpi_choice = QComboBox()
-        self.kpi_choice.setAccessibleName("Linked indicator")
-        self.kpi_choice.currentIndexChanged.connect(lambda _i: self._load_linked(2, force=True))
-        from widgets.kpi_chart import KpiChart
-
-        self.chart = KpiChart()
-        kpi_tab = QWidget()
-        kpi_layout = QVBoxLayout(kpi_tab)
-        kpi_layout.addWidget(self.kpi_choice)
-        kpi_layout.addWidget(self.chart, 1)
-        self.linked.addTab(action_tab, "Action RAG (Alt+1)")
-        self.linked.addTab(self.risk_text, "Risk (Alt+2)")
-        self.linked.addTab(kpi_tab, "KPI (Alt+3)")
-        self.linked.tabBar().setExpanding(False)
-        self.linked.setUsesScrollButtons(False)
-        self.linked.currentChanged.connect(lambda index: self._load_linked(index))
-
-        record = QWidget()
-        record_layout = QVBoxLayout(record)
-        record_layout.setContentsMargins(0, 0, 0, 0)
-        record_layout.addWidget(heading("Interests declared", 1.0))
-        record_layout.addWidget(self.interests)
-        record_layout.addWidget(heading("Decisions", 1.0))
-        record_layout.addWidget(self.decisions, 1)
-        record_layout.addWidget(heading("Actions arising", 1.0))
-        record_layout.addWidget(self.actions_label)
+        self.record = RecordPanel()
+        self.record.on_close_action = self.close_action
+        self.decisions_model = self.record.decisions_model
+        self.decisions = self.record.decisions
+        self.interests = self.record.interests
+        self.linked = LinkedPane()
+        self.linked.problem.connect(self._show_problem)
+        self.timeline = self.linked.timeline
+        self.risk_text = self.linked.risk_text
+        self.chart = self.linked.chart
         right = QSplitter(Qt.Orientation.Vertical)
         right.setChildrenCollapsible(False)
-        right.addWidget(record)
+        right.addWidget(self.record)
         right.addWidget(self.linked)
         right.setStretchFactor(0, 1)
         right.setStretchFactor(1, 1)
@@ -414,7 +358,6 @@ class MeetingMode(QWidget):
             self.autosave.flush()
         self._loading = True
         self.item = item
-        self._linked_loaded.clear()
         view = self.view
         if item is None:
             self.position.setText("")
@@ -426,9 +369,7 @@ class MeetingMode(QWidget):
             self.chair_notes.setPlainText("")
             self.discussion.setReadOnly(True)
             self.chair_notes.setReadOnly(True)
-            self.interests.setText("")
-            self.decisions_model.set_rows(())
-            self.actions_label.setText("")
+            self.record.clear()
             self.timer.stop("Not started")
             self.quorum.setText("")
             self._loading = False
@@ -472,13 +413,17 @@ class MeetingMode(QWidget):
         writable = self.is_open
         self.discussion.setReadOnly(not writable)
         self.chair_notes.setReadOnly(not writable)
-        self._show_interests(item)
-        self._show_record(item)
+        self.record.show_item(view, item)
+        self._show_log(item)
         self._show_timer(item)
         self._show_quorum()
-        self._fill_links(item)
         self._loading = False
-        self._load_linked(self.linked.currentIndex())
+        controller = self.controller
+        self.linked.show_item(
+            item,
+            controller.database if controller else None,
+            controller.today if controller else dt.date.today(),
+        )
         self.item_changed.emit(item.item_id)
 
     def _show_timer(self, item: Any) -> None:
@@ -503,112 +448,28 @@ class MeetingMode(QWidget):
         quorate = q is not None and q.quorate
         self.quorum.setStyleSheet(QUORATE_STYLE if quorate else INQUORATE_STYLE)
 
-    def _show_interests(self, item: Any) -> None:
-        rows = [d for d in self.view.declarations if d.item_id in (item.item_id, None)]
-        if not rows:
-            self.interests.setText("<i>No interest declared for this item.</i>")
-            self.interests.setAccessibleName("No interest declared for this item.")
+    def _show_log(self, item: Any) -> None:
+        """On the action-log item, the board's open actions arising; elsewhere nothing."""
+        controller = self.controller
+        if item.kind != "action_log" or controller is None:
+            self.record.show_log(None)
             return
-        lines = []
-        for d in rows:
-            scope = "" if d.item_id else " (whole meeting)"
-            action = f" — {html.escape(d.action_taken)}" if d.action_taken else ""
-            lines.append(
-                f"<b>{html.escape(d.person_name)}</b>{scope}: {html.escape(d.interest)}{action}"
-            )
-        self.interests.setText("<br>".join(lines))
-        self.interests.setAccessibleName(
-            "Interests declared: " + "; ".join(f"{d.person_name}: {d.interest}" for d in rows)
-        )
+        from db.services.decisions import action_log
 
-    def _show_record(self, item: Any) -> None:
-        decisions = [d for d in self.view.decisions if d.item_id == item.item_id]
-        self.decisions_model.set_rows(decisions)
-        self.decisions.resizeRowsToContents()
-        actions = [a for a in self.view.actions_arising if a.item_id == item.item_id]
-        if actions:
-            self.actions_label.setText(
-                "<br>".join(
-                    f"{html.escape(a.text)} — <b>{html.escape(a.owner_name or 'no owner')}</b>"
-                    + (f", due {a.due_date:%d %b %Y}" if a.due_date else "")
-                    for a in actions
-                )
-            )
-        else:
-            self.actions_label.setText("<i>None yet (Ctrl+T adds one).</i>")
-
-    # Linked records -------------------------------------------------------------------
-
-    def _fill_links(self, item: Any) -> None:
-        for box, links in (
-            (self.action_choice, item.actions),
-            (self.kpi_choice, item.kpis),
-        ):
-            box.blockSignals(True)
-            box.clear()
-            for link in links:
-                box.addItem(link.label, link.id)
-            box.setVisible(len(links) > 1)
-            box.blockSignals(False)
-
-    def _load_linked(self, index: int, *, force: bool = False) -> None:
-        if self._loading or self.item is None or self.controller is None:
-            return
-        if index in self._linked_loaded and not force:
-            return
-        self._linked_loaded.add(index)
-        database = self.controller.database
-        today = self.controller.today
         try:
-            with database.session() as s:
-                if index == 0:
-                    self._show_action(s, today)
-                elif index == 1:
-                    self._show_risks(s)
-                elif index == 2:
-                    self._show_kpi(s)
+            with controller.database.session() as s:
+                rows = action_log(
+                    s, controller.actor_id, self.view.board_id, today=controller.today
+                )
         except BoardpackError as error:
-            self.banner.setText(f"⚠ {error}")
-            self.banner.show()
-
-    def _show_action(self, s: Any, today: Any) -> None:
-        action_id = self.action_choice.currentData()
-        if action_id is None:
-            self.timeline.set_entries(())
+            self._show_problem(str(error))
             return
-        from db.services.plan import action_detail, rag_definitions
-        from desktop.pages.plan_detail import timeline_entries
+        # Actions raised at this meeting are reviewed next time, not now.
+        self.record.show_log([r for r in rows if r.meeting_id != self.view.meeting_id])
 
-        detail = action_detail(s, action_id, today=today)
-        key = {entry.rag: entry for entry in rag_definitions(s, detail.plan_id)}
-        self.timeline.set_entries(timeline_entries(detail.history, key))
-
-    def _show_risks(self, s: Any) -> None:
-        from db.services.risks import risk_detail
-
-        parts = []
-        for risk_id in (r.id for r in self.item.risks):
-            detail = risk_detail(s, risk_id)
-            row = detail.row
-            parts.append(
-                f"<p><b>{html.escape(row.reference)} {html.escape(row.title)}</b><br>"
-                f"Now {row.likelihood} × {row.impact} = "
-                f"<b>{row.score} ({html.escape(row.band)})</b>;"
-                f" target {row.target_score} ({html.escape(row.target_band)})"
-                + (" — above target" if row.above_target else "")
-                + f"<br>Mitigation: {html.escape(detail.mitigation or 'not recorded')}</p>"
-            )
-        self.risk_text.setHtml("".join(parts) or "<i>No risk is linked to this item.</i>")
-
-    def _show_kpi(self, s: Any) -> None:
-        kpi_id = self.kpi_choice.currentData()
-        if kpi_id is None:
-            self.chart.show_message("No indicator is linked to this item.")
-            return
-        from db.services.kpis import kpi_series
-        from desktop.pages.performance import chart_series
-
-        self.chart.show_series(chart_series(kpi_series(s, kpi_id)))
+    def _show_problem(self, text: str) -> None:
+        self.banner.setText(f"⚠ {text}")
+        self.banner.show()
 
     # Notes ----------------------------------------------------------------------------
 
@@ -854,6 +715,20 @@ class MeetingMode(QWidget):
                 )
         return self._open(
             RiskDialog(risks, lambda value: controller.review_risk(item.item_id, value), self)
+        )
+
+    def close_action(self, row: Any) -> MeetingForm[Any] | None:
+        """Close an action arising from the action log, with a note (in this meeting)."""
+        if not self._ready():
+            return None
+        controller = self.controller
+        assert controller is not None
+        return self._open(
+            CloseActionDialog(
+                f"{row.ref}: {row.text}",
+                lambda value: controller.close_action(row.arising_id, value.note),
+                self,
+            )
         )
 
     def close_meeting(self) -> QMessageBox | None:

@@ -490,6 +490,30 @@ class RiskDialog(MeetingForm[RiskInput]):
         )
 
 
-def centred(label: QLabel) -> QLabel:
-    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    return label
+@dataclass(frozen=True)
+class CloseInput:
+    note: str
+
+
+class CloseActionDialog(MeetingForm[CloseInput]):
+    """Close an action arising as the action log is reviewed: what was done."""
+
+    def __init__(
+        self,
+        action: str,
+        submit: Callable[[CloseInput], str | None],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__("Close an action arising", submit, parent, "Close")
+        label = QLabel(action)
+        label.setWordWrap(True)
+        self.note = text_box("What was done (closing note)", 2)
+        self.form.addRow("Action", label)
+        self.form.addRow("&Note", self.note)
+        self.note.setFocus()
+
+    def collect(self) -> CloseInput | str:
+        note = self.note.toPlainText().strip()
+        if not note:
+            return "Say what was done (the closing note)."
+        return CloseInput(note)

@@ -228,3 +228,48 @@ def test_a_closed_meeting_is_frozen(qtbot: QtBot, page: MeetingsPage, database: 
     QApplication.processEvents()
     with database.session() as s:
         assert len(s.scalars(select(Decision.id)).all()) == count
+
+
+def test_evidence_risk_and_the_action_log_from_the_cockpit(
+    qtbot: QtBot, page: MeetingsPage, database: Database
+) -> None:
+    from db.models import ActionArising, EvidenceReview, RiskReview
+
+    cockpit = page.cockpit
+    cockpit.open_meeting()
+    # The action log item lists the open actions arising of earlier meetings; one is closed.
+    go_to(cockpit, "Action log")
+    log = cockpit.record.log_model
+    assert cockpit.record.log.isVisible() and log.rowCount() > 0
+    chosen = log.row(0)
+    cockpit.record.log.setCurrentIndex(log.index(0, 0))
+    dialog = cockpit.close_action(chosen)
+    assert dialog is not None
+    qtbot.keyClicks(dialog.note, "Done: circulated on 6 January.")
+    dialog.try_accept()
+    assert not dialog.isVisible(), dialog.error.text()
+    assert all(r.arising_id != chosen.arising_id for r in cockpit.record.log_model.rows())
+    # Evidence for 3.4 accepted (Ctrl+E); a risk reviewed (Ctrl+R).
+    go_to(cockpit, "Evidence for acceptance")
+    dialog = cockpit.accept_evidence()
+    assert dialog is not None and dialog.evidence.count() > 0
+    dialog.try_accept()
+    assert not dialog.isVisible(), dialog.error.text()
+    go_to(cockpit, "Risk register")
+    dialog = cockpit.review_risk()
+    assert dialog is not None
+    dialog.likelihood.setValue(2)
+    dialog.try_accept()
+    assert not dialog.isVisible(), dialog.error.text()
+    kinds = [d.wording for d in page.meeting.decisions]
+    assert len(kinds) == 2
+    with database.session() as s:
+        closed = s.get_one(ActionArising, chosen.arising_id)
+        assert closed.status.value == "closed"
+        assert closed.closed_in_meeting_id == page.meeting.meeting_id
+        assert closed.closing_note == "Done: circulated on 6 January."
+        decision_ids = {d.decision_id for d in page.meeting.decisions}
+        assert s.scalars(
+            select(EvidenceReview).where(EvidenceReview.decision_id.in_(decision_ids))
+        ).all()
+        assert s.scalars(select(RiskReview).where(RiskReview.decision_id.in_(decision_ids))).all()
