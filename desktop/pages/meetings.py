@@ -19,12 +19,14 @@ without a meeting id opens the board's next upcoming meeting.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
+    QFileDialog,
     QHBoxLayout,
     QMessageBox,
     QPushButton,
@@ -74,6 +76,7 @@ class MeetingsPage(QWidget):
         self.meeting: Any = None  # the MeetingView shown
         self.roster: tuple[Any, ...] = ()
         self.dialog: MeetingForm[Any] | QMessageBox | None = None
+        self.file_dialog: QFileDialog | None = None
         self._stale = True
         self._topics: set[str] = set()
         self._announcing = False
@@ -139,6 +142,7 @@ class MeetingsPage(QWidget):
         self.agenda.on_edit = self.open_edit_item
         self.agenda.on_move = self.move_item
         self.agenda.on_remove = self.remove_item
+        self.agenda.on_add_paper = self.open_add_paper
         self.attendance = AttendancePanel()
         self.attendance.on_set = self.set_attendance
         self.attendance.on_arrival = lambda person: self.open_movement(person, arrival=True)
@@ -564,6 +568,32 @@ class MeetingsPage(QWidget):
         self.dialog = dialog
         open_keeping_focus(dialog)
         return dialog
+
+    def open_add_paper(self, item_id: str) -> QFileDialog:
+        """Choose a PDF to add to the item's papers (the file is read when chosen)."""
+        dialog = QFileDialog(self, "Add a paper to the item", "", "PDF papers (*.pdf)")
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dialog.fileSelected.connect(lambda path: self.add_paper_file(item_id, Path(path)))
+        self.file_dialog = dialog
+        open_keeping_focus(dialog)
+        return dialog
+
+    def add_paper_file(self, item_id: str, path: Path) -> str | None:
+        """Add the PDF at `path` to the item's papers, titled after its file name."""
+        from db.services.papers import add_paper
+
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            problem: str | None = f"could not read {path.name}: {error.strerror}"
+        else:
+            title = path.stem.replace("_", " ").strip() or path.name
+            problem = self._write(
+                lambda s, actor: add_paper(s, actor, item_id, title, data), "papers"
+            )
+        self._after(problem, "Paper not added")
+        self.agenda.select(item_id)
+        return problem
 
     def move_item(self, item_id: str, position: int) -> None:
         from db.services import agenda

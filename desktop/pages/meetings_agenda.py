@@ -3,8 +3,9 @@
 The table lists the agenda as the meeting will take it; numbers follow the
 position, so a move renumbers at once. Rows are moved by dragging or with
 Alt+Up / Alt+Down, added with Insert (or the button), edited with Enter or
-F2 and removed with Delete — each change written and committed at once
-through `db.services.agenda` by the page's callbacks. Below the table the
+F2, given a PDF paper with Ctrl+P and removed with Delete — each change
+written and committed at once through `db.services.agenda` (and
+`db.services.papers`) by the page's callbacks. Below the table the
 chosen item is shown in full: purpose, presenter, time box, papers, the plan
 actions, risks and KPIs it concerns, and for an exempt item the Schedule 12A
 paragraph with the exclusion resolution drafted for it. Those who may not
@@ -47,6 +48,7 @@ class AgendaEditor(QWidget):
         self.on_edit: Callable[[str], object] = lambda _id: None
         self.on_move: Callable[[str, int], object] = lambda _id, _pos: None
         self.on_remove: Callable[[str], object] = lambda _id: None
+        self.on_add_paper: Callable[[str], object] = lambda _id: None
 
         self.model = AgendaModel(self)
         self.model.move_requested.connect(lambda item_id, pos: self.on_move(item_id, pos))
@@ -77,6 +79,9 @@ class AgendaEditor(QWidget):
         self.down_button = QPushButton("Move down (Alt+↓)")
         self.down_button.setAccessibleName("Move the chosen item down")
         self.down_button.clicked.connect(lambda: self.move_chosen(1))
+        self.paper_button = QPushButton("Add paper… (Ctrl+P)")
+        self.paper_button.setAccessibleName("Add a PDF paper to the chosen item")
+        self.paper_button.clicked.connect(self.add_paper_to_chosen)
         self.remove_button = QPushButton("Remove (Delete)")
         self.remove_button.setAccessibleName("Remove the chosen item")
         self.remove_button.clicked.connect(self.remove_chosen)
@@ -88,6 +93,7 @@ class AgendaEditor(QWidget):
             self.edit_button,
             self.up_button,
             self.down_button,
+            self.paper_button,
             self.remove_button,
         ):
             buttons.addWidget(button)
@@ -119,6 +125,7 @@ class AgendaEditor(QWidget):
             ("Enter", self.edit_chosen),
             ("F2", self.edit_chosen),
             ("Delete", self.remove_chosen),
+            ("Ctrl+P", self.add_paper_to_chosen),
         ):
             shortcut = QShortcut(QKeySequence(keys), self.table)
             shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
@@ -139,6 +146,7 @@ class AgendaEditor(QWidget):
             button.setEnabled(self.editable)
         self.down_button.setEnabled(self.editable)
         self.remove_button.setEnabled(self.editable)
+        self.paper_button.setEnabled(self.editable)
         self.table.setDragEnabled(self.editable)
         self.table.setAcceptDrops(self.editable)
         self.rights.setText(why_not)
@@ -184,6 +192,11 @@ class AgendaEditor(QWidget):
         target = item.position + delta
         if 1 <= target <= self.model.rowCount():
             self.on_move(item.item_id, target)
+
+    def add_paper_to_chosen(self) -> None:
+        item = self.chosen()
+        if item is not None and self.editable:
+            self.on_add_paper(item.item_id)
 
     def remove_chosen(self) -> None:
         item = self.chosen()

@@ -320,3 +320,34 @@ def test_a_late_arrival_makes_an_item_inquorate_and_it_is_flagged(
         )
     assert (flags[1], flags[2], flags[3]) == (True, True, False)
     QApplication.processEvents()
+
+
+def test_a_pdf_is_added_to_an_items_papers(
+    qtbot: QtBot, page: MeetingsPage, database: Database, tmp_path: Path
+) -> None:
+    from reportlab.pdfgen import canvas
+
+    act_as(page, database, Role.SECRETARIAT)
+    page.apply_filter({"view": "agenda"})
+    editor = page.agenda
+    item = page.meeting.items[4]
+    editor.select(item.item_id)
+    before = len(item.papers)
+    pdf = tmp_path / "Recovery_plan_for_3.9.pdf"
+    drawing = canvas.Canvas(str(pdf))
+    drawing.drawString(72, 720, "Recovery plan for action 3.9")
+    drawing.save()
+    chooser = page.open_add_paper(item.item_id)
+    assert chooser.isVisible()
+    chooser.reject()
+    assert page.add_paper_file(item.item_id, pdf) is None
+    papers = page.meeting.items[4].papers
+    assert len(papers) == before + 1
+    assert "Recovery plan for 3.9" in [p.label for p in papers]
+    # Not a PDF: refused in a dialog, nothing added.
+    bad = tmp_path / "notes.pdf"
+    bad.write_text("not a pdf")
+    problem = page.add_paper_file(item.item_id, bad)
+    assert problem is not None and "not a PDF" in problem
+    assert isinstance(page.dialog, QMessageBox)
+    assert len(page.meeting.items[4].papers) == before + 1
