@@ -198,7 +198,8 @@ class MeetingMode(QWidget):
         centre_layout.addLayout(header)
         centre_layout.addLayout(notes_heading)
         centre_layout.addWidget(self.discussion, 3)
-        centre_layout.addWidget(heading("Chair's briefing (private)", 1.0))
+        self.chair_heading = heading("Chair's briefing (private)", 1.0)
+        centre_layout.addWidget(self.chair_heading)
         centre_layout.addWidget(self.chair_notes, 2)
 
         # Right column: interests, record, links -------------------------------------
@@ -410,9 +411,13 @@ class MeetingMode(QWidget):
         if not (same and self.is_open):
             self.discussion.setPlainText(item.discussion or "")
             self.chair_notes.setPlainText(item.chair_notes or "")
-        writable = self.is_open
+        # Notes are written by those who run the meeting, while it runs; the chair's
+        # briefing is not even shown to anyone else (the view leaves it out).
+        writable = self.is_open and view.can_run and not item.withheld
         self.discussion.setReadOnly(not writable)
         self.chair_notes.setReadOnly(not writable)
+        self.chair_notes.setVisible(view.can_run)
+        self.chair_heading.setVisible(view.can_run)
         self.record.show_item(view, item)
         self._show_log(item)
         self._show_timer(item)
@@ -474,12 +479,12 @@ class MeetingMode(QWidget):
     # Notes ----------------------------------------------------------------------------
 
     def _discussion_typed(self) -> None:
-        if not self._loading and self.item is not None and self.is_open:
+        if not self._loading and self.item is not None and not self.discussion.isReadOnly():
             self.saved_label.setText("Saving…")
             self.autosave.edited(self.item.item_id, discussion=self.discussion.toPlainText())
 
     def _chair_typed(self) -> None:
-        if not self._loading and self.item is not None and self.is_open:
+        if not self._loading and self.item is not None and not self.chair_notes.isReadOnly():
             self.saved_label.setText("Saving…")
             self.autosave.edited(self.item.item_id, chair_notes=self.chair_notes.toPlainText())
 

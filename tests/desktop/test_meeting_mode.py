@@ -273,3 +273,58 @@ def test_evidence_risk_and_the_action_log_from_the_cockpit(
             select(EvidenceReview).where(EvidenceReview.decision_id.in_(decision_ids))
         ).all()
         assert s.scalars(select(RiskReview).where(RiskReview.decision_id.in_(decision_ids))).all()
+
+
+def test_named_votes_are_recorded_with_the_counts(
+    qtbot: QtBot, page: MeetingsPage, database: Database
+) -> None:
+    from db.models import AttendanceMode, AttendanceStatus, Capacity
+    from desktop.meeting_mode.dialogs import DecisionDialog
+
+    cockpit = page.cockpit
+    controller = page.controller
+    assert controller is not None
+    voters = [p for p in page.roster if p.voting][:4]
+    for person in voters:
+        controller.set_attendance(
+            person.person_id, AttendanceStatus.PRESENT, AttendanceMode.IN_PERSON, Capacity.MEMBER
+        )
+    page.reload_meeting()
+    cockpit.open_meeting()
+    dialog = cockpit.record_decision()
+    assert isinstance(dialog, DecisionDialog)
+    assert set(dialog.member_votes) == {p.person_id for p in voters}
+    qtbot.keyClicks(dialog.wording, "The Board agreed to write to the Secretary of State.")
+    dialog.named.setChecked(True)
+    votes = ["for", "for", "against", "abstain"]
+    for person, vote in zip(voters, votes, strict=True):
+        box = dialog.member_votes[person.person_id]
+        box.setCurrentIndex(box.findData(vote))
+    dialog.try_accept()
+    assert not dialog.isVisible(), dialog.error.text()
+    with database.session() as s:
+        decision = s.scalars(
+            select(Decision).where(Decision.meeting_id == page.meeting.meeting_id)
+        ).one()
+        assert (decision.votes_for, decision.votes_against, decision.votes_abstain) == (2, 1, 1)
+        assert sorted(v["vote"] for v in decision.named_votes or []) == sorted(votes)
+
+
+def test_a_member_reads_the_meeting_but_cannot_write_its_notes(
+    qtbot: QtBot, page: MeetingsPage, database: Database
+) -> None:
+    page.cockpit.open_meeting()  # as the chair
+    assert page.env is not None
+    with database.session() as s:
+        member = s.scalars(
+            select(Membership.person_id).where(
+                Membership.board_id == page.env.context.board_id, Membership.role == Role.MEMBER
+            )
+        ).first()
+    page.attach(dataclasses.replace(page.env, actor_id=member))
+    page.apply_filter({"view": "meeting-mode"})
+    cockpit = page.cockpit
+    assert cockpit.is_open
+    assert cockpit.discussion.isReadOnly()
+    assert not cockpit.chair_notes.isVisible()
+    assert not cockpit.autosave.pending

@@ -206,6 +206,9 @@ def test_a_whole_meeting_from_the_keyboard(
             press(qtbot, Key.Key_Space)  # a due date: the default one
             press(qtbot, Key.Key_Return, CTRL)
             wait_closed(qtbot, dialog)
+        if index == 4:  # the item the declaration was made for says so
+            assert declarer.name in cockpit.interests.text()
+            assert "Took no part" in cockpit.interests.text()
         if item.actions and "Improvement plan" in item.title:
             # A RAG change agreed: the first linked action moves to Amber.
             press(qtbot, Key.Key_G, CTRL)
