@@ -60,6 +60,7 @@ def bench_meeting(ctx: Context) -> Iterator[Row]:
         yield Row(notes_name, None, "s", None, NOTES_GOAL, error=error)
         return
     floors = data["floor"]
+    settled_ms = (median(data["settled"]) or 0.0) * 1000
     yield Row(
         decision_name,
         median(data["decision"]),
@@ -72,7 +73,7 @@ def bench_meeting(ctx: Context) -> Iterator[Row]:
         f"({data['items']} items) to the decision's COMMIT, through record_decision (rights, "
         f"numbering under the write lock, audit, capture triggers); slowest "
         f"{max(data['decision']) * 1000:.1f} ms; the form closed and the page re-read the "
-        f"meeting and told the other pages {(median(data['settled']) or 0) * 1000:.0f} ms after the "
+        f"meeting and told the other pages {settled_ms:.0f} ms after the "
         "key (median); floor: raw sqlite3 INSERT of one row + COMMIT in the same file",
     )
     yield Row(
