@@ -9,7 +9,8 @@ Besides the navigation's pages, `PAGES` has the ones reached another way —
 "conflicts", opened as the status bar's conflict count opens it, lists loaded;
 "agenda" (the next meeting's agenda) and "meeting-mode" (the chair's cockpit,
 rehearsed on a scratch copy of the database by `desktop.meeting_mode.rehearsal`
-so the picture shows a meeting under way without writing to the real file).
+so the picture shows a meeting under way without writing to the real file);
+"reader" (the next meeting's first paper open in the Papers page's reader).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from pathlib import Path
 from desktop.pages import PAGE_KEYS
 
 #: Pages outside the navigation that a screenshot can show.
-OTHER_PAGES: tuple[str, ...] = ("conflicts", "agenda", "meeting-mode")
+OTHER_PAGES: tuple[str, ...] = ("conflicts", "agenda", "meeting-mode", "reader")
 PAGES: tuple[str, ...] = PAGE_KEYS + OTHER_PAGES
 
 
@@ -78,6 +79,8 @@ def take_screenshot(
             window.resize(*size)
             if page == "conflicts" and window.sync_ui is not None:
                 window.sync_ui.show_conflicts()
+            elif page == "reader":  # the next meeting's first paper, open in the reader
+                window.navigate("papers", {"view": "reader"})
             elif page in ("agenda", "meeting-mode"):
                 window.navigate("meetings", {"view": page, "meeting_id": meeting_id})
             else:
