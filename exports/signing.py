@@ -256,6 +256,8 @@ def _canonical_der(data: bytes) -> bool:
         pos = start
         while pos < end:
             tag = data[pos]
+            if tag == 0:
+                return False  # end-of-contents (or zero padding): BER, never DER
             pos += 1
             if tag & 0x1F == 0x1F:  # high tag number: base-128 continuation bytes
                 while pos < end and data[pos] & 0x80:
@@ -335,6 +337,11 @@ def _cms_damage(signed_data: Any, trust_roots: Sequence[x509.Certificate]) -> st
         ]
         if not named:  # the signer's name written differently (names compare case-blind)
             return altered
+    for cert in certs:  # a copy of a trust root must be that root, byte for byte
+        for root in trust_roots:
+            same_key = cert.subject == root.subject and cert.public_key() == root.public_key()
+            if same_key and cert != root:
+                return "a certificate embedded in the signature has been altered"
     issuers = [*certs, *trust_roots]
     for cert in certs:
         candidates = [issuer for issuer in issuers if issuer.subject == cert.issuer]

@@ -248,6 +248,7 @@ def test_signing_reportlab_invariant_output_is_stable_and_valid(
         ("3004020101" + "00", False),  # a stray byte inside the sequence
         ("3080020101" + "0000", False),  # indefinite length is BER, not DER
         ("0282000101", False),  # a padded two-byte length
+        ("30050201010000", False),  # a length stretched over the zero padding after it
         ("", False),
     ],
 )
