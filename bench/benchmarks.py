@@ -39,6 +39,7 @@ from bench.generate import generate
 from bench.meeting_bench import bench_meeting
 from bench.minutes_bench import bench_minutes
 from bench.papers_bench import bench_board_pack
+from bench.reader_bench import bench_reader
 from bench.runner import Goal, Row, interleaved, median, time_once
 from bench.signing_bench import bench_signing
 from bench.sync_bench import (
@@ -434,6 +435,7 @@ BENCHMARKS: dict[str, Benchmark] = {
     "sync-pg": bench_sync_pg,
     "minutes": bench_minutes,
     "board-pack": bench_board_pack,
+    "reader": bench_reader,
     "meeting": bench_meeting,
     "signing": bench_signing,
 }

@@ -41,8 +41,10 @@ from desktop.pages.base import Filter, PageEnv
 from desktop.reader.last_page import LastPageStore
 from desktop.reader.questions import QuestionsPanel
 from desktop.reader.view import ReaderView
+from widgets.elided_label import ElidedLabel
 from widgets.page_parts import Notice, fixed_columns, heading, muted, panel, read_only_table
 from widgets.row_model import Column, RowTableModel
+from widgets.style import make_muted
 
 if TYPE_CHECKING:
     from db.services.meetings import MeetingRow
@@ -51,7 +53,7 @@ if TYPE_CHECKING:
 #: The topics this page refreshes on.
 TOPICS = frozenset({"papers", "annotations", "questions", "meetings"})
 
-ITEM, TITLE, PAGES, NOTES = 0, 1, 2, 3
+ITEM, TITLE, PAGES, NOTES, MINE = 0, 1, 2, 3, 4
 
 
 def paper_notes(row: PaperRow) -> str:
@@ -70,10 +72,19 @@ def paper_notes(row: PaperRow) -> str:
     return " · ".join(parts)
 
 
+def paper_text(row: PaperRow) -> str:
+    """The paper's title, and its item's when that says something the title does not."""
+    item = row.item_title or ""
+    if not item or item.casefold() in row.title.casefold():
+        return row.title
+    return f"{row.title}\nItem: {item}"
+
+
 class PackModel(RowTableModel["PaperRow"]):
-    """The pack's papers in agenda order."""
+    """The pack's papers in agenda order, and how many notes the viewer has on each."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
+        self._notes: dict[str, int] = {}
         super().__init__(
             (
                 Column(
@@ -84,7 +95,7 @@ class PackModel(RowTableModel["PaperRow"]):
                 ),
                 Column(
                     "Paper",
-                    lambda r: r.title + (f"\n{r.item_title}" if r.item_title else ""),
+                    paper_text,
                     sort_key=lambda r: r.title.casefold(),
                     tooltip=lambda r: (
                         f"{r.title}\nReport of {r.report_of}" if r.report_of else r.title
@@ -93,9 +104,19 @@ class PackModel(RowTableModel["PaperRow"]):
                 ),
                 Column("Pages", lambda r: str(r.page_count), sort_key=lambda r: r.page_count),
                 Column("", paper_notes, header_tooltip="Supplement, Part 2, re-issued"),
+                Column(
+                    "My notes",
+                    lambda r: str(self._notes.get(r.paper_id, "")),
+                    sort_key=lambda r: self._notes.get(r.paper_id, 0),
+                    header_tooltip="Your highlights and sticky notes on the paper",
+                ),
             ),
             parent,
         )
+
+    def set_papers(self, papers: tuple[PaperRow, ...], notes: dict[str, int]) -> None:
+        self._notes = dict(notes)
+        self.set_rows(papers)
 
 
 class PapersPage(QWidget):
@@ -124,7 +145,11 @@ class PapersPage(QWidget):
         header.addWidget(self.title)
         header.addSpacing(12)
         header.addWidget(self.meeting_combo)
-        header.addStretch(1)
+        self.when = ElidedLabel()
+        self.when.setObjectName("papersWhen")
+        make_muted(self.when)
+        header.addSpacing(8)
+        header.addWidget(self.when, 1)
         self.notice = Notice()
         self.withheld = muted("")
         self.withheld.setObjectName("papersWithheld")
@@ -139,7 +164,7 @@ class PapersPage(QWidget):
             "supplement, Part 2, re-issued or not on this laptop yet. Enter reads it.",
         )
         self.table.setModel(self.model)
-        fixed_columns(self.table, {ITEM: 50, PAGES: 56, NOTES: 200}, TITLE)
+        fixed_columns(self.table, {ITEM: 50, PAGES: 56, NOTES: 150, MINE: 80}, TITLE)
         self.table.doubleClicked.connect(self._row_opened)
         self.table.activated.connect(self._row_opened)
         self.read_button = QPushButton("Read paper")
@@ -281,6 +306,7 @@ class PapersPage(QWidget):
         if meeting_id is None:
             self._show_papers((), "This board has no meetings yet, so no papers.", "")
             return
+        from db.services.annotations import my_annotations
         from db.services.meetings import meeting_view
         from db.services.papers import follow_reissues, meeting_papers
 
@@ -296,9 +322,17 @@ class PapersPage(QWidget):
             with env.database.session() as s:
                 papers = meeting_papers(s, env.actor_id, meeting_id)
                 view = meeting_view(s, env.actor_id, meeting_id)
+                mine = my_annotations(s, env.actor_id, meeting_id)
         except BoardpackError as error:
             self._show_papers((), str(error), "")
             return
+        counts: dict[str, int] = {}
+        for note in mine:
+            counts[note.paper_id] = counts.get(note.paper_id, 0) + 1
+        start = f", {view.start_time:%H:%M}" if view.start_time else ""
+        venue = f", {view.venue}" if view.venue else ""
+        day = view.meeting_date
+        self.when.set_full_text(f"{day:%A} {day.day} {day:%B %Y}{start}{venue}")
         withheld = [
             f"Item {i.number} is Part 2 (exempt"
             + (f", paragraph {i.exempt_paragraph}: {i.exemption}" if i.exempt_paragraph else "")
@@ -307,12 +341,21 @@ class PapersPage(QWidget):
             if i.withheld
         ]
         empty = "" if papers else "No papers have been added to this meeting's agenda yet."
-        self._show_papers(papers, empty, "\n".join(withheld))
+        self._show_papers(papers, empty, "\n".join(withheld), counts)
         self.questions.set_meeting(env.database, env.actor_id, meeting_id)
+        if papers:  # questions are mostly about the papers: start on the first paper's item
+            self.questions.choose_item(papers[0].item_id)
 
-    def _show_papers(self, papers: tuple[PaperRow, ...], empty: str, withheld: str) -> None:
+    def _show_papers(
+        self,
+        papers: tuple[PaperRow, ...],
+        empty: str,
+        withheld: str,
+        notes: dict[str, int] | None = None,
+    ) -> None:
+        notes = notes or {}
         self._papers = papers
-        self.model.set_rows(papers)
+        self.model.set_papers(papers, notes)
         self.table.resizeRowsToContents()
         pages = sum(p.page_count for p in papers)
         self.pack_heading.setText(

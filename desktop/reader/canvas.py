@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QPoint, QPointF, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPaintEvent, QPen, QPolygonF
-from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPdf import QPdfDocument, QPdfSearchModel
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 Rect = tuple[float, float, float, float]
@@ -38,6 +38,8 @@ SELECTION = QColor(0, 120, 215, 80)
 NOTE_MINE = QColor("#f6c744")
 NOTE_SHARED = QColor("#7cb7f2")
 OUTLINE = QColor("#1d70b8")
+HIT = QColor("#d4351c")  # a search hit: outlined, so the highlight colours stay readable
+HIT_FILL = QColor(212, 53, 28, 40)
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,9 @@ class PageCanvas(QWidget):
         self._press: QPointF | None = None
         self._selection: Selection | None = None
         self._selection_polygons: list[QPolygonF] = []
+        self._search: QPdfSearchModel | None = None
+        self._search_term = ""
+        self._hits: dict[int, list[QRectF]] = {}
         self._prefetch = QTimer(self)
         self._prefetch.setSingleShot(True)
         self._prefetch.setInterval(0)
@@ -97,6 +102,10 @@ class PageCanvas(QWidget):
     def set_document(self, doc: QPdfDocument | None) -> None:
         self._doc = doc
         self._cache.clear()
+        self._hits.clear()
+        if self._search is not None:
+            self._search.deleteLater()  # made again for the new document on first use
+            self._search = None
         self._page = 0
         self._marks = ()
         self.clear_selection()
@@ -182,6 +191,32 @@ class PageCanvas(QWidget):
             self.selection_changed.emit(None)
             self.update()
 
+    def set_search_term(self, term: str) -> None:
+        """Outline every occurrence of `term` on the pages shown ("" for none)."""
+        term = " ".join(term.split())
+        if term == self._search_term:
+            return
+        self._search_term = term
+        self._hits.clear()
+        if self._search is not None:
+            self._search.setSearchString(term)
+        self.update()
+
+    def search_hits(self, page: int | None = None) -> list[QRectF]:
+        """Where the search term is on a page, in PDF points (found on first use)."""
+        page = self._page if page is None else page
+        if not self._search_term or self._doc is None:
+            return []
+        if self._search is None:
+            self._search = QPdfSearchModel(self)
+            self._search.setDocument(self._doc)
+            self._search.setSearchString(self._search_term)
+        if page not in self._hits:
+            self._hits[page] = [
+                rect for link in self._search.resultsOnPage(page) for rect in link.rectangles()
+            ]
+        return self._hits[page]
+
     # Geometry ---------------------------------------------------------------
 
     def _resize(self) -> None:
@@ -248,6 +283,13 @@ class PageCanvas(QWidget):
                         painter.drawRect(box)
             if mark.point is not None:
                 self._draw_note(painter, mark, chosen)
+        if self._search_term:
+            painter.setPen(QPen(HIT, 2))
+            painter.setBrush(HIT_FILL)
+            s = self._scale
+            for hit in self.search_hits():
+                box = QRectF(hit.x() * s, hit.y() * s, hit.width() * s, hit.height() * s)
+                painter.drawRect(box.adjusted(-2, -1, 2, 1))
         if self._selection_polygons:
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(SELECTION)

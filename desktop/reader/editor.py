@@ -66,7 +66,6 @@ class NoteEditor(QWidget):
         self.delete_button.setObjectName("noteDelete")
         self.delete_button.clicked.connect(self._delete)
         buttons = QHBoxLayout()
-        buttons.addWidget(self.shared)
         buttons.addStretch(1)
         buttons.addWidget(self.delete_button)
         buttons.addWidget(self.save_button)
@@ -76,6 +75,7 @@ class NoteEditor(QWidget):
         layout.addWidget(self.about)
         layout.addWidget(self.flags)
         layout.addWidget(self.comment)
+        layout.addWidget(self.shared)
         layout.addLayout(buttons)
         self.show_row(None)
 

@@ -12,12 +12,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Qt
 
 from widgets.row_model import Column, RowTableModel
 
 #: Characters of context either side of a hit.
-CONTEXT = 40
+CONTEXT = 30
 #: Hits listed at most (a search for "the" across a pack stops there).
 MAX_HITS = 500
 
@@ -72,14 +72,27 @@ def find_hits(pages: Iterable[PageText], query: str, limit: int = MAX_HITS) -> t
     return tuple(hits)
 
 
+TOP_LEFT = Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft
+
+
 class HitsModel(RowTableModel[Hit]):
     """Search results: where, and the words around the hit."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(
             (
-                Column("Where", lambda h: h.where, sort_key=lambda h: (h.paper_id, h.page)),
-                Column("Found", lambda h: h.snippet, spoken=lambda h: f"{h.where}: {h.snippet}"),
+                Column(
+                    "Where",
+                    lambda h: h.where,
+                    sort_key=lambda h: (h.paper_id, h.page),
+                    align=TOP_LEFT,
+                ),
+                Column(
+                    "Found",
+                    lambda h: h.snippet,
+                    spoken=lambda h: f"{h.where}: {h.snippet}",
+                    align=TOP_LEFT,
+                ),
             ),
             parent,
         )

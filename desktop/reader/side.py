@@ -69,7 +69,7 @@ class SearchTab(QWidget):
         self.model = HitsModel(self)
         self.table = read_only_table("searchResults", "Search results")
         self.table.setModel(self.model)
-        fixed_columns(self.table, {0: 100}, 1)
+        fixed_columns(self.table, {0: 64}, 1)
         self.label = muted("")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)

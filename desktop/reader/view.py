@@ -313,7 +313,16 @@ class ReaderView(QWidget):
         self.cards.set_cards(())
         self.side.setTabVisible(self._cards_tab, False)
         opened = Opened(f"pack-{meeting_id}", "Board pack", segments, meeting_id, is_pack=True)
-        self._opened(opened, f"Board pack ({pack.total_pages} pages)", page, [opened.key])
+        label = "Board pack"
+        if self._database is not None:
+            from db.services.papers import meeting_label
+
+            try:
+                with self._database.session() as s:
+                    label = f"Board pack – {meeting_label(s, self._actor_id, meeting_id)}"
+            except BoardpackError:
+                pass
+        self._opened(opened, f"{label} ({pack.total_pages} pages)", page, [opened.key])
         self.pack_ready.emit(True)
 
     def _load(self, data: bytes, title: str) -> bool:
@@ -335,9 +344,8 @@ class ReaderView(QWidget):
         self.title.set_full_text(title)
         self._pending_note = None
         self.editor.show_row(None)
-        self.hits_model.set_rows(())
-        self.hits_label.setText("")
-        self.scope_combo.setCurrentIndex(1 if opened.is_pack else 0)
+        if opened.is_pack:
+            self.scope_combo.setCurrentIndex(1)
         if page is None:
             page = self.last_pages.get(self._actor_id, keys) or 0
         self._apply_zoom()
@@ -345,6 +353,9 @@ class ReaderView(QWidget):
         self.reload_notes()
         self._show_position()
         self.page_area.setFocus()
+        if self.search_edit.text().strip():
+            # Keep the search going: its results, and their outlines, for what is open now.
+            self.search(self.search_edit.text(), self.scope_combo.currentData())
 
     def refresh(self) -> None:
         """Re-read after a change elsewhere: a re-issued paper reopens as its new version."""
@@ -771,12 +782,13 @@ class ReaderView(QWidget):
                 papers = [(s.paper_id, s.item_label) for s in opened.segments]
             for paper_id, label in papers:
                 for n, text in enumerate(self._texts(paper_id)):
-                    where = f"{label} · p. {n + 1}" if label else f"p. {n + 1}"
+                    where = f"{label}\np. {n + 1}" if label else f"p. {n + 1}"
                     pages.append(PageText(paper_id, n, where, text))
         except BoardpackError as error:
             self.complain("Search failed", str(error))
             return ()
         hits = find_hits(pages, query)
+        self.canvas.set_search_term(query if hits else "")
         self.hits_model.set_rows(hits)
         self.hits_table.resizeRowsToContents()
         where = "the pack" if scope == "pack" or opened.is_pack else "this paper"

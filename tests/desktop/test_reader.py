@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QPointF, QSettings, Qt
 from PySide6.QtPrintSupport import QPrinter
 from pytestqt.qtbot import QtBot
 
@@ -215,6 +215,20 @@ def test_search_in_the_paper_and_across_the_pack(
     )
     assert reader.paper is not None and reader.paper.paper_id == papers[-1].paper_id
     assert reader.page == hit.page
+    # The results stay listed, and the word is outlined on the page.
+    assert reader.hits_model.rowCount() >= 1
+    outlined = reader.canvas.search_hits()
+    assert outlined and all(r.width() > 0 for r in outlined)
+    box = outlined[0]
+    points = reader.canvas.page_points()
+    assert reader.canvas.document is not None
+    found = reader.canvas.document.getSelection(
+        reader.page,
+        box.topLeft() + QPointF(0.5, box.height() / 2),
+        box.topRight() + QPointF(-0.5, box.height() / 2),
+    )
+    assert word.lower().startswith(" ".join(found.text().split()).lower()[:4])
+    assert 0 < box.x() < points.width()
 
 
 def test_find_hits_ignores_case_and_line_breaks() -> None:
