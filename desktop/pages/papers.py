@@ -439,7 +439,7 @@ class PapersPage(QWidget):
     def _export_notes(self) -> None:
         if self._meeting_id is None or self.env is None:
             return
-        self.reader.export_notes(meeting_id=self._meeting_id)
+        self.reader.output.export_notes(meeting_id=self._meeting_id)
 
     def _reader_wrote(self, topic: str) -> None:
         self._announce(topic)

@@ -1,17 +1,16 @@
 """The reader: a paper or the whole board pack, its pages, and the reader's notes beside it.
 
-Composes the page canvas (`canvas`), the notes list and editor (`notes_model`,
-`editor`), search (`search`), the action cards (`cards`), printing
-(`printing`) and the last-page memory (`last_page`). Along the top: back to
-the pack, page navigation (PgUp/PgDn, Home/End, Ctrl+G to type a page — a
-number, or a pack label such as "S1"), zoom (Ctrl+= / Ctrl+-, Ctrl+0 fits the
-width), the two pointer modes (select text, then "Highlight"; or click to
-put a sticky note), print and export. Everything it reads or writes goes
-through `db.services.papers` / `annotations` / `questions` in one short
-session per action, as the person the window acts for; refusals
-(`db.errors`) are shown as one sentence in a message box. The pack and the
-annotated-paper export are built on a background worker (`desktop.background`)
-and the rest of the window stays usable meanwhile.
+Composes the page canvas (`canvas`), the toolbar (`toolbar`), the side panel
+(`side`: notes and search; the action cards of a cards paper), the notes
+(`annotating`), printing and export (`output`) and the last-page memory
+(`last_page`), and does the opening and moving itself: a paper (its latest
+version) or the pack (built on a background worker, so the window stays
+usable), page navigation (PgUp/PgDn, Home/End, the wheel past a page's end,
+Ctrl+G to type a page — a number, or a pack label such as "S1"), zoom
+(Ctrl+= / Ctrl+-, Ctrl+0 fits the width) and search (Ctrl+F). It reads
+through `db.services.papers` in one short session per action, as the person
+the window acts for; refusals (`db.errors`) are shown as one sentence in a
+message box.
 """
 
 from __future__ import annotations
@@ -20,10 +19,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut, QWheelEvent
 from PySide6.QtWidgets import (
-    QFileDialog,
     QFrame,
     QMessageBox,
     QScrollArea,
@@ -34,20 +32,18 @@ from PySide6.QtWidgets import (
 )
 
 from db.errors import BoardpackError
-from desktop.reader.canvas import PX_PER_POINT, Mark, PageCanvas, Selection
+from desktop.reader.annotating import ReaderNotes
+from desktop.reader.canvas import PX_PER_POINT, PageCanvas, Selection
 from desktop.reader.cards import ActionCardsPanel
 from desktop.reader.document import LoadedPdf, Opened, Segment, pack_segments
 from desktop.reader.last_page import LastPageStore
-from desktop.reader.notes_model import WHERE
+from desktop.reader.output import ReaderOutput
 from desktop.reader.search import Hit, PageText, find_hits
 from desktop.reader.side import NotesTab, SearchTab
 from desktop.reader.toolbar import ReaderToolbar
 from widgets.page_parts import Notice
 
 if TYPE_CHECKING:
-    from PySide6.QtPrintSupport import QPrinter
-
-    from db.services.annotations import AnnotationRow
     from db.services.papers import PaperRow
     from db.store import Database
     from desktop.background import Worker
@@ -55,6 +51,8 @@ if TYPE_CHECKING:
 
 #: Zoom steps, as a fraction of 100 % (a page at its printed size on a 96 dpi screen).
 ZOOMS = (0.5, 0.67, 0.75, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0, 4.0)
+#: How far the wheel must be turned past a page's end to turn the page (one notch).
+WHEEL_NOTCH = 120
 #: Room left either side of the page in "fit width".
 FIT_MARGIN = 24
 
@@ -71,6 +69,9 @@ class ReaderView(QWidget):
     #: The pack finished building (or failed: False).
     pack_ready = Signal(bool)
 
+    annotations: ReaderNotes  # highlights and notes: the list, the editor, the writes
+    output: ReaderOutput  # print and export
+
     def __init__(self, parent: QWidget | None = None, last_pages: LastPageStore | None = None):
         super().__init__(parent)
         self.setObjectName("reader")
@@ -81,10 +82,8 @@ class ReaderView(QWidget):
         self._loaded: LoadedPdf | None = None
         self.opened: Opened | None = None
         self._paper: PaperRow | None = None  # the open paper (None: the pack)
-        self._mine: tuple[AnnotationRow, ...] = ()
-        self._shared: tuple[AnnotationRow, ...] = ()
-        self._pending_note: tuple[str, int, float, float] | None = None
         self._fit_width = True
+        self._overscroll = 0
         self._worker: Worker | None = None
         self._page_texts: dict[str, tuple[str, ...]] = {}
         self.message_box: QMessageBox | None = None
@@ -111,17 +110,20 @@ class ReaderView(QWidget):
         bar.fit_button.clicked.connect(self.fit_width)
         bar.select_button.toggled.connect(lambda on: self._mode_toggled("select", on))
         bar.note_button.toggled.connect(lambda on: self._mode_toggled("note", on))
-        bar.highlight_button.clicked.connect(lambda: self.highlight_selection())
-        bar.print_button.clicked.connect(self.print_dialog)
-        bar.export_menu.addAction("My annotated paper (PDF)…", lambda: self.export_annotated())
-        bar.export_menu.addAction("My notes for this meeting (text)…", lambda: self.export_notes())
+        self.output = ReaderOutput(self)
+        bar.highlight_button.clicked.connect(lambda: self.annotations.highlight_selection())
+        bar.print_button.clicked.connect(self.output.print_dialog)
+        bar.export_menu.addAction(
+            "My annotated paper (PDF)…", lambda: self.output.export_annotated()
+        )
+        bar.export_menu.addAction(
+            "My notes for this meeting (text)…", lambda: self.output.export_notes()
+        )
         self.notice = Notice()
 
         # Page ---------------------------------------------------------------------
         self.canvas = PageCanvas()
         self.canvas.selection_changed.connect(self._selection_changed)
-        self.canvas.point_chosen.connect(self._point_chosen)
-        self.canvas.mark_clicked.connect(self.show_annotation)
         self.page_area = QScrollArea()
         self.page_area.setObjectName("readerScroll")
         self.page_area.setWidget(self.canvas)
@@ -134,14 +136,7 @@ class ReaderView(QWidget):
 
         # Side panel -----------------------------------------------------------------
         notes = NotesTab()
-        self.notes_model, self.notes_table = notes.model, notes.table
-        self.notes_heading, self.editor = notes.heading, notes.editor
-        notes.table.clicked.connect(self._note_chosen)
-        notes.table.activated.connect(self._note_chosen)
-        notes.editor.save_requested.connect(self._save_note)
-        notes.editor.share_requested.connect(self.set_shared)
-        notes.editor.delete_requested.connect(self.delete_annotation)
-        notes.editor.cancelled.connect(self._cancel_note)
+        self.annotations = ReaderNotes(self, notes)
         search = SearchTab()
         self.search_edit, self.scope_combo = search.edit, search.scope
         self.hits_model, self.hits_table, self.hits_label = search.model, search.table, search.label
@@ -185,8 +180,8 @@ class ReaderView(QWidget):
             ("Ctrl++", self.zoom_in),
             ("Ctrl+-", self.zoom_out),
             ("Ctrl+0", self.fit_width),
-            ("Ctrl+H", self.highlight_selection),
-            ("Ctrl+P", self.print_dialog),
+            ("Ctrl+H", self.annotations.highlight_selection),
+            ("Ctrl+P", self.output.print_dialog),
             ("Esc", self.back_requested.emit),
         ):
             shortcut = QShortcut(QKeySequence(keys), self)
@@ -209,6 +204,14 @@ class ReaderView(QWidget):
         if self._last_pages is None:
             self._last_pages = LastPageStore()
         return self._last_pages
+
+    @property
+    def database(self) -> Database | None:
+        return self._database
+
+    @property
+    def actor_id(self) -> str | None:
+        return self._actor_id
 
     @property
     def paper(self) -> PaperRow | None:
@@ -278,10 +281,7 @@ class ReaderView(QWidget):
         if not source.papers:
             self.complain("No papers yet", "This meeting has no papers you may read yet.")
             return False
-        from desktop.background import Op, Worker, one_line
-
-        if self._worker is None:
-            self._worker = Worker(self)
+        from desktop.background import Op, one_line
 
         def build(_report: Any) -> BoardPack:
             from exports.board_pack import build_board_pack
@@ -294,7 +294,7 @@ class ReaderView(QWidget):
             self.pack_ready.emit(False)
 
         self.notice.say(f"Building the board pack of {len(source.papers)} papers…")
-        Op(self._worker, build).success(lambda pack: self.show_pack(meeting_id, pack)).failure(
+        Op(self.worker(), build).success(lambda pack: self.show_pack(meeting_id, pack)).failure(
             failed
         ).run()
         return True
@@ -342,15 +342,14 @@ class ReaderView(QWidget):
     def _opened(self, opened: Opened, title: str, page: int | None, keys: list[str]) -> None:
         self.opened = opened
         self.title.set_full_text(title)
-        self._pending_note = None
-        self.editor.show_row(None)
+        self.annotations.reset()
         if opened.is_pack:
             self.scope_combo.setCurrentIndex(1)
         if page is None:
             page = self.last_pages.get(self._actor_id, keys) or 0
         self._apply_zoom()
         self.canvas.set_page(max(0, min(page, self.canvas.page_count - 1)))
-        self.reload_notes()
+        self.annotations.reload()
         self._show_position()
         self.page_area.setFocus()
         if self.search_edit.text().strip():
@@ -375,7 +374,7 @@ class ReaderView(QWidget):
                     "moved with their text, and any whose text is gone are flagged in the list."
                 )
                 return
-        self.reload_notes()
+        self.annotations.reload()
 
     def close_document(self) -> None:
         if self._loaded is not None:
@@ -511,9 +510,34 @@ class ReaderView(QWidget):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # "Fit width" follows the page area's own width, which settles after ours.
-        if watched is self.page_area.viewport() and event.type() == QEvent.Type.Resize:
-            self._apply_zoom()
+        if watched is self.page_area.viewport():
+            if event.type() == QEvent.Type.Resize:
+                self._apply_zoom()
+            elif isinstance(event, QWheelEvent) and self._wheel_turns_page(event):
+                return True
         return super().eventFilter(watched, event)
+
+    def _wheel_turns_page(self, event: QWheelEvent) -> bool:
+        """Scrolling on past the end of a page turns it (after one more notch, not at once)."""
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier or self.opened is None:
+            return False
+        delta = event.angleDelta().y()
+        bar = self.page_area.verticalScrollBar()
+        down = delta < 0 and bar.value() >= bar.maximum()
+        up = delta > 0 and bar.value() <= bar.minimum()
+        if not (down or up):
+            self._overscroll = 0
+            return False
+        self._overscroll += abs(delta)
+        if self._overscroll < WHEEL_NOTCH:
+            return True
+        self._overscroll = 0
+        if down and self.canvas.page < self.canvas.page_count - 1:
+            self.next_page()
+        elif up and self.canvas.page > 0:
+            self.previous_page()
+            bar.setValue(bar.maximum())
+        return True
 
     # Selection, highlights and notes ------------------------------------------------------
 
@@ -529,229 +553,6 @@ class ReaderView(QWidget):
             self.notice.say("Click on the page where the sticky note should go.")
         else:
             self.notice.say("")
-
-    def _selection_changed(self, selection: Selection | None) -> None:
-        self.highlight_button.setEnabled(selection is not None)
-
-    def _where(self, page: int) -> tuple[Segment, int] | None:
-        return self.opened.locate(page) if self.opened is not None else None
-
-    def highlight_selection(self, comment: str | None = None, shared: bool = False) -> str | None:
-        """Highlight the selected text (returns the new annotation's id)."""
-        selection = self.canvas.selection
-        found = self._where(selection.page) if selection is not None else None
-        if selection is None or found is None or self._database is None:
-            return None
-        from db.services.annotations import add_highlight
-
-        segment, page = found
-        try:
-            with self._database.begin(self._actor_id) as s:
-                row = add_highlight(
-                    s,
-                    self._actor_id,
-                    segment.paper_id,
-                    page,
-                    selection.text,
-                    selection.rects,
-                    comment=comment,
-                    shared=shared,
-                )
-        except BoardpackError as error:
-            self.complain("The highlight was not saved", str(error))
-            return None
-        self.canvas.clear_selection()
-        self._written(row.annotation_id)
-        self.editor.comment.setFocus()
-        return row.annotation_id
-
-    def _point_chosen(self, page: int, x: float, y: float) -> None:
-        found = self._where(page)
-        if found is None:
-            self.notice.say("Notes go on a paper's pages, not on the cover or contents.")
-            return
-        segment, paper_page = found
-        self._pending_note = (segment.paper_id, paper_page, x, y)
-        self.side.setCurrentIndex(0)
-        item = f"{segment.item_label} · " if segment.item_label else ""
-        self.editor.start_note(f"{item}p. {paper_page + 1}")
-        self.canvas.set_marks(
-            (*self._marks(), Mark("pending", page, point=(x, y), label="New note"))
-        )
-
-    def add_note(self, comment: str, shared: bool = False) -> str | None:
-        """Store the sticky note whose point was chosen (returns its id)."""
-        if self._pending_note is None or self._database is None:
-            return None
-        from db.services.annotations import add_note
-
-        paper_id, page, x, y = self._pending_note
-        try:
-            with self._database.begin(self._actor_id) as s:
-                row = add_note(s, self._actor_id, paper_id, page, x, y, comment, shared=shared)
-        except BoardpackError as error:
-            self.complain("The note was not saved", str(error))
-            return None
-        self._pending_note = None
-        self._written(row.annotation_id)
-        return row.annotation_id
-
-    def _cancel_note(self) -> None:
-        self._pending_note = None
-        self.canvas.set_marks(self._marks())
-
-    def _save_note(self, annotation_id: str, text: str) -> None:
-        if not annotation_id:
-            self.add_note(text, shared=self.editor.shared.isChecked())
-        else:
-            self.edit_comment(annotation_id, text)
-
-    def edit_comment(self, annotation_id: str, comment: str) -> bool:
-        """Change the comment of one of my annotations."""
-        from db.services.annotations import edit_comment
-
-        return self._write(
-            "The comment was not saved",
-            lambda s: edit_comment(s, self._actor_id, annotation_id, comment),
-            annotation_id,
-        )
-
-    def set_shared(self, annotation_id: str, shared: bool) -> bool:
-        """Share one of my annotations with the board, or make it private again."""
-        from db.services.annotations import set_shared
-
-        return self._write(
-            "The note's sharing was not changed",
-            lambda s: set_shared(s, self._actor_id, annotation_id, shared),
-            annotation_id,
-        )
-
-    def delete_annotation(self, annotation_id: str) -> bool:
-        from db.services.annotations import delete_annotation
-
-        done = self._write(
-            "The note was not deleted",
-            lambda s: delete_annotation(s, self._actor_id, annotation_id),
-            None,
-        )
-        if done:
-            self.editor.show_row(None)
-        return done
-
-    def _write(self, what: str, fn: Callable[[Any], object], select: str | None) -> bool:
-        if self._database is None:
-            return False
-        try:
-            with self._database.begin(self._actor_id) as s:
-                fn(s)
-        except BoardpackError as error:
-            self.complain(what, str(error))
-            self.reload_notes()
-            return False
-        self._written(select)
-        return True
-
-    def _written(self, select: str | None) -> None:
-        self.reload_notes()
-        if select is not None:
-            self.show_annotation(select, jump=False)
-        self.changed.emit("annotations")
-
-    # Notes list ------------------------------------------------------------------------
-
-    def reload_notes(self) -> None:
-        """Re-read my notes and the shared ones for the open meeting, and redraw the marks."""
-        if self._database is None or self.opened is None:
-            return
-        from db.services.annotations import my_annotations, shared_annotations
-
-        meeting_id = self.opened.meeting_id
-        try:
-            with self._database.session() as s:
-                self._mine = my_annotations(s, self._actor_id, meeting_id)
-                self._shared = shared_annotations(s, self._actor_id, meeting_id)
-        except BoardpackError as error:
-            self.complain("The notes cannot be read", str(error))
-            return
-        chosen = self.editor.row.annotation_id if self.editor.row is not None else None
-        self.notes_model.set_notes(self._mine, self._shared)
-        self.notes_table.resizeRowsToContents()
-        others = sum(1 for r in self._shared if not r.mine)
-        orphaned = sum(1 for r in self._mine if r.orphaned)
-        text = f"My notes for this meeting ({len(self._mine)})"
-        if orphaned:
-            text += f" · {orphaned} orphaned"
-        if others:
-            text += f" · shared by others ({others})"
-        self.notes_heading.setText(text)
-        self.canvas.set_marks(self._marks())
-        if chosen is not None:
-            row = self.annotation_row(chosen)
-            self.editor.show_row(row)
-
-    def _marks(self) -> tuple[Mark, ...]:
-        opened = self.opened
-        if opened is None:
-            return ()
-        marks = []
-        for row in self.notes_model.rows():
-            if row.orphaned:
-                continue  # it has no place on the page any more; the list shows it
-            at = opened.page_of(row.paper_id, row.page)
-            if at is None:
-                continue
-            note = row.kind == "note" and row.x is not None and row.y is not None
-            point = (row.x or 0.0, row.y or 0.0) if note else None
-            rects = row.rects if row.kind == "highlight" else ()
-            marks.append(Mark(row.annotation_id, at, rects, point, row.mine, row.comment or ""))
-        return tuple(marks)
-
-    def annotation_row(self, annotation_id: str) -> AnnotationRow | None:
-        found = self.notes_model.find_id(annotation_id)
-        return self.notes_model.row(found) if found >= 0 else None
-
-    def notes(self) -> tuple[AnnotationRow, ...]:
-        return self.notes_model.rows()
-
-    def _note_chosen(self, index: QModelIndex) -> None:
-        if index.isValid():
-            self.show_annotation(self.notes_model.row(index.row()).annotation_id)
-
-    def show_annotation(self, annotation_id: str, *, jump: bool = True) -> None:
-        """Choose an annotation in the list and, with `jump`, show its page (opening its paper)."""
-        row = self.annotation_row(annotation_id)
-        if row is None:
-            return
-        if jump and self.opened is not None:
-            at = self.opened.page_of(row.paper_id, row.page)
-            if at is None and self.open_paper(row.paper_id, row.page):
-                row = self.annotation_row(annotation_id) or row
-                at = self.opened.page_of(row.paper_id, row.page) if self.opened else None
-            if at is not None:
-                self.go_to(at)
-                self._scroll_to(row)
-        index = self.notes_model.find_id(annotation_id)
-        if index >= 0:
-            self.notes_table.selectionModel().setCurrentIndex(
-                self.notes_model.index(index, WHERE),
-                QItemSelectionModel.SelectionFlag.ClearAndSelect
-                | QItemSelectionModel.SelectionFlag.Rows,
-            )
-            self.notes_table.scrollTo(self.notes_model.index(index, WHERE))
-        self.side.setCurrentIndex(0)
-        self.canvas.select_mark(annotation_id)
-        self.editor.show_row(row)
-        if row.orphaned:
-            self.notice.say(
-                "This note's text was not found in the re-issued paper; its quote and comment "
-                "are kept in the notes list."
-            )
-
-    def _scroll_to(self, row: AnnotationRow) -> None:
-        top = row.rects[0][1] if row.rects else row.y
-        if top is not None and not row.orphaned:
-            y = int(top * self.canvas.height()) - self.page_area.viewport().height() // 3
-            self.page_area.verticalScrollBar().setValue(max(0, y))
 
     # Search --------------------------------------------------------------------------
 
@@ -820,121 +621,32 @@ class ReaderView(QWidget):
             if at is not None:
                 self.go_to(at)
 
-    # Print and export -------------------------------------------------------------------
+    # Messages ---------------------------------------------------------------------------
 
-    def print_to(self, printer: QPrinter, pages: list[int]) -> int:
-        """Print `pages` (0-based) of the open PDF on `printer`."""
-        from desktop.reader.printing import print_pages
+    def _selection_changed(self, selection: Selection | None) -> None:
+        self.highlight_button.setEnabled(selection is not None)
 
-        document = self.canvas.document
-        if document is None:
-            return 0
-        try:
-            return print_pages(document, pages, printer)
-        except OSError as error:
-            self.complain("Nothing was printed", str(error))
-            return 0
+    def where(self, page: int) -> tuple[Segment, int] | None:
+        """The paper a page of the open PDF belongs to, and its page in that paper."""
+        return self.opened.locate(page) if self.opened is not None else None
 
-    def print_dialog(self) -> None:
-        """Ask which pages and which printer, then print."""
-        document = self.canvas.document
-        if document is None:
-            return
-        from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter
+    def announce(self, topic: str) -> None:
+        self.changed.emit(topic)
 
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        dialog = QPrintDialog(printer, self)
-        dialog.setWindowTitle("Print pages")
-        dialog.setOption(QAbstractPrintDialog.PrintDialogOption.PrintPageRange, True)
-        dialog.setOption(QAbstractPrintDialog.PrintDialogOption.PrintCurrentPage, True)
-        dialog.setMinMax(1, self.canvas.page_count)
-        printer.setFromTo(self.canvas.page + 1, self.canvas.page + 1)
-        if dialog.exec() != QPrintDialog.DialogCode.Accepted:
-            return
-        count = self.canvas.page_count
-        if printer.printRange() == QPrinter.PrintRange.CurrentPage:
-            pages = [self.canvas.page]
-        elif printer.printRange() == QPrinter.PrintRange.PageRange:
-            first, last = max(printer.fromPage(), 1), min(printer.toPage(), count)
-            pages = list(range(first - 1, last))
-        else:
-            pages = list(range(count))
-        printed = self.print_to(printer, pages)
-        if printed:
-            self.notice.say(f"Sent {printed} page{'s' if printed != 1 else ''} to the printer.")
-
-    def _ask_file(self, suggested: str, filter_text: str) -> str | None:
-        start = str(Path.home() / suggested)
-        path, _ = QFileDialog.getSaveFileName(self, "Export", start, filter_text)
-        return path or None
-
-    def _export_paper_id(self) -> str | None:
-        if self._paper is not None:
-            return self._paper.paper_id
-        found = self._where(self.canvas.page)
-        return found[0].paper_id if found is not None else None
-
-    def export_annotated(self, path: str | None = None) -> bool:
-        """Save the open paper (in the pack: the paper on screen) with my annotations in it."""
-        paper_id = self._export_paper_id()
-        database = self._database
-        if paper_id is None or database is None:
-            self.complain("Nothing to export", "Open a paper first.")
-            return False
-        from exports.annotated import safe_file_name
-
-        segments = self.opened.segments if self.opened is not None else ()
-        title = next((s.title for s in segments if s.paper_id == paper_id), "paper")
-        target = path or self.choose_file(f"{safe_file_name(title)} (my notes).pdf", "PDF (*.pdf)")
-        if not target:
-            return False
-        from desktop.background import Op, Worker, one_line
+    def worker(self) -> Worker:
+        """The reader's background thread (the pack, the annotated-paper export)."""
+        from desktop.background import Worker
 
         if self._worker is None:
             self._worker = Worker(self)
-        actor = self._actor_id
+        return self._worker
 
-        def work(_report: Any) -> str:
-            from exports.annotated import my_annotated_paper
+    def _ask_file(self, suggested: str, filter_text: str) -> str | None:
+        from PySide6.QtWidgets import QFileDialog
 
-            with database.session() as s:
-                _name, data = my_annotated_paper(s, actor, paper_id)
-            Path(target).write_bytes(data)
-            return target
-
-        self.notice.say("Exporting your annotated paper…")
-        Op(self._worker, work).success(
-            lambda done: self.notice.say(f"Saved your annotated paper to {done}.")
-        ).failure(lambda e: self.complain("The paper was not exported", one_line(e))).run()
-        return True
-
-    def export_notes(self, path: str | None = None, *, meeting_id: str | None = None) -> bool:
-        """Save "my notes for this meeting" (and my questions) as a plain-text document."""
-        if meeting_id is None and self.opened is not None:
-            meeting_id = self.opened.meeting_id
-        if meeting_id is None or self._database is None:
-            return False
-        from exports.annotated import my_meeting_notes
-
-        try:
-            with self._database.session() as s:
-                name, text = my_meeting_notes(s, self._actor_id, meeting_id)
-        except BoardpackError as error:
-            self.complain("The notes were not exported", str(error))
-            return False
-        target = path or self.choose_file(name, "Text (*.md *.txt)")
-        if not target:
-            return False
-        try:
-            Path(target).write_text(text, encoding="utf-8")
-        except OSError as error:
-            why = f"{target} could not be written ({error.strerror})."
-            self.complain("The notes were not exported", why)
-            return False
-        self.notice.say(f"Saved your notes to {target}.")
-        return True
-
-    # Messages ---------------------------------------------------------------------------
+        start = str(Path.home() / suggested)
+        path, _ = QFileDialog.getSaveFileName(self, "Export", start, filter_text)
+        return path or None
 
     def complain(self, title: str, text: str) -> None:
         """One sentence in a message box (window-modal, not blocking)."""

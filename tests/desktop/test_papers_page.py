@@ -204,8 +204,8 @@ def test_models_pass_the_model_tester(qtmodeltester, page: PapersPage) -> None: 
     qtmodeltester.check(page.model)
     reader = page.reader
     assert page.open_paper(page.papers()[0].paper_id)
-    assert reader.notes_model.rowCount() > 0
-    qtmodeltester.check(reader.notes_model)
+    assert reader.annotations.model.rowCount() > 0
+    qtmodeltester.check(reader.annotations.model)
     reader.search("Red", "pack")
     assert reader.hits_model.rowCount() > 0
     qtmodeltester.check(reader.hits_model)

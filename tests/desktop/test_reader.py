@@ -15,8 +15,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPointF, QSettings, Qt
+from PySide6.QtCore import QPoint, QPointF, QSettings, Qt
+from PySide6.QtGui import QWheelEvent
 from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from db.demo import DEMO_AS_OF
@@ -252,7 +254,7 @@ def test_highlight_comment_share_note_and_jump_from_the_panel(
     actor = reader._actor_id
     meeting = page.meeting_id
     assert actor is not None and meeting is not None
-    before = len(reader.notes())
+    before = len(reader.annotations.rows())
 
     line = drag_over_line(qtbot, reader, 1)
     assert reader.canvas.selection is not None
@@ -265,15 +267,15 @@ def test_highlight_comment_share_note_and_jump_from_the_panel(
     highlight = made[0]
     assert " ".join(highlight.quote.split())[:20] in " ".join(line.split())
     assert not highlight.shared and highlight.rects
-    assert len(reader.notes()) == before + 1
+    assert len(reader.annotations.rows()) == before + 1
     assert any(m.key == highlight.annotation_id for m in reader.canvas.marks_on_page())
 
     # A comment, then share it with the board.
-    assert reader.editor.row is not None
-    assert reader.editor.row.annotation_id == highlight.annotation_id
-    qtbot.keyClicks(reader.editor.comment, "Ask who owns this")
-    qtbot.mouseClick(reader.editor.save_button, Qt.MouseButton.LeftButton)
-    qtbot.mouseClick(reader.editor.shared, Qt.MouseButton.LeftButton)
+    assert reader.annotations.editor.row is not None
+    assert reader.annotations.editor.row.annotation_id == highlight.annotation_id
+    qtbot.keyClicks(reader.annotations.editor.comment, "Ask who owns this")
+    qtbot.mouseClick(reader.annotations.editor.save_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(reader.annotations.editor.shared, Qt.MouseButton.LeftButton)
     with database.session() as s:
         stored = notes_service.annotation(s, actor, highlight.annotation_id)
         shared = notes_service.shared_annotations(s, actor, meeting)
@@ -281,7 +283,9 @@ def test_highlight_comment_share_note_and_jump_from_the_panel(
     assert highlight.annotation_id in {a.annotation_id for a in shared}
     assert (
         "Shared with the board"
-        in reader.notes_model.index(reader.notes_model.find_id(highlight.annotation_id), 1).data()
+        in reader.annotations.model.index(
+            reader.annotations.model.find_id(highlight.annotation_id), 1
+        ).data()
     )
 
     # A sticky note clicked onto page 3.
@@ -289,9 +293,9 @@ def test_highlight_comment_share_note_and_jump_from_the_panel(
     qtbot.mouseClick(reader.note_button, Qt.MouseButton.LeftButton)
     assert reader.canvas.mode == "note"
     click(qtbot, reader.canvas, (0.8, 0.4))
-    assert reader.editor.is_new_note and reader.editor.comment.hasFocus()
-    qtbot.keyClicks(reader.editor.comment, "Compare with last quarter")
-    qtbot.mouseClick(reader.editor.save_button, Qt.MouseButton.LeftButton)
+    assert reader.annotations.editor.is_new_note and reader.annotations.editor.comment.hasFocus()
+    qtbot.keyClicks(reader.annotations.editor.comment, "Compare with last quarter")
+    qtbot.mouseClick(reader.annotations.editor.save_button, Qt.MouseButton.LeftButton)
     with database.session() as s:
         notes = [a for a in notes_service.my_annotations(s, actor, meeting) if a.kind == "note"]
     note = next(a for a in notes if a.comment == "Compare with last quarter")
@@ -300,27 +304,30 @@ def test_highlight_comment_share_note_and_jump_from_the_panel(
 
     # Jump from the panel: the highlight's page comes back.
     reader.go_to(0)
-    row = reader.notes_model.find_id(highlight.annotation_id)
-    index = reader.notes_model.index(row, 1)
-    reader.notes_table.scrollTo(index)
+    row = reader.annotations.model.find_id(highlight.annotation_id)
+    index = reader.annotations.model.index(row, 1)
+    reader.annotations.table.scrollTo(index)
     qtbot.mouseClick(
-        reader.notes_table.viewport(),
+        reader.annotations.table.viewport(),
         Qt.MouseButton.LeftButton,
-        pos=reader.notes_table.visualRect(index).center(),
+        pos=reader.annotations.table.visualRect(index).center(),
     )
     assert reader.page == 1
     # Clicking the note's mark on the page chooses it in the panel.
     reader.go_to(2)
     qtbot.mouseClick(reader.select_button, Qt.MouseButton.LeftButton)
     click(qtbot, reader.canvas, (0.8, 0.4))
-    assert reader.editor.row is not None and reader.editor.row.annotation_id == note.annotation_id
+    assert (
+        reader.annotations.editor.row is not None
+        and reader.annotations.editor.row.annotation_id == note.annotation_id
+    )
 
 
 def test_a_note_without_text_is_refused_in_a_message(qtbot: QtBot, page: PapersPage) -> None:
     reader = open_first(qtbot, page)
     reader.set_mode("note")
     click(qtbot, reader.canvas, (0.5, 0.5))
-    qtbot.mouseClick(reader.editor.save_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(reader.annotations.editor.save_button, Qt.MouseButton.LeftButton)
     assert reader.message_box is not None and reader.message_box.isVisible()
     assert reader.message_box.text() == "a note needs some text"
     reader.message_box.close()
@@ -363,7 +370,7 @@ def test_reissue_annotations_follow_their_text_and_a_deleted_paragraph_is_flagge
         qtbot.mouseRelease(
             canvas, Qt.MouseButton.LeftButton, pos=point_at(canvas, x1 - 0.001, middle)
         )
-        made = reader.highlight_selection(comment=f"about: {sentence[:20]}")
+        made = reader.annotations.highlight_selection(comment=f"about: {sentence[:20]}")
         assert made is not None
         ids.append(made)
 
@@ -377,23 +384,23 @@ def test_reissue_annotations_follow_their_text_and_a_deleted_paragraph_is_flagge
     page.on_changed("papers")  # what the window does when the re-issue is announced or synced
 
     assert reader.paper is not None and reader.paper.paper_id == result.paper.paper_id
-    moved, orphan = (reader.annotation_row(i) for i in ids)
+    moved, orphan = (reader.annotations.row(i) for i in ids)
     assert moved is not None and orphan is not None
     assert moved.page >= 2 and not moved.orphaned
-    moved_text = reader.notes_model.index(reader.notes_model.find_id(ids[0]), 1).data()
+    moved_text = reader.annotations.model.index(reader.annotations.model.find_id(ids[0]), 1).data()
     assert "Moved from p. 1" in moved_text
     assert orphan.orphaned
-    orphan_text = reader.notes_model.index(reader.notes_model.find_id(ids[1]), 1).data()
+    orphan_text = reader.annotations.model.index(reader.annotations.model.find_id(ids[1]), 1).data()
     assert "Orphaned" in orphan_text and "Agency spend" in orphan_text  # still readable
     # The moved one is drawn on its new page; the orphaned one on none.
     keys = {m.key: m.page for m in reader.canvas.marks()}
     assert keys.get(ids[0]) == moved.page and ids[1] not in keys
     # Jumping to the moved one shows its new page; choosing the orphan shows its words.
-    reader.show_annotation(ids[0])
+    reader.annotations.show(ids[0])
     assert reader.page == moved.page
-    reader.show_annotation(ids[1])
-    assert reader.editor.row is not None and reader.editor.row.orphaned
-    assert dropped[:30] in reader.editor.about.text()
+    reader.annotations.show(ids[1])
+    assert reader.annotations.editor.row is not None and reader.annotations.editor.row.orphaned
+    assert dropped[:30] in reader.annotations.editor.about.text()
     assert "not found in the re-issued paper" in reader.notice.text()
 
 
@@ -431,7 +438,7 @@ def test_print_selected_pages_to_a_pdf(qtbot: QtBot, page: PapersPage, tmp_path:
     printer.setOutputFileName(str(out))
     pages = parse_pages("1, 3-4", reader.canvas.page_count)
     assert pages == [0, 2, 3]
-    assert reader.print_to(printer, pages) == 3
+    assert reader.output.print_to(printer, pages) == 3
     assert len(PdfReader(io.BytesIO(out.read_bytes())).pages) == 3
 
 
@@ -455,7 +462,7 @@ def test_export_my_annotated_paper_and_my_notes(
 
     reader = open_first(qtbot, page)
     drag_over_line(qtbot, reader, 0)
-    reader.highlight_selection(comment="Export me")
+    reader.annotations.highlight_selection(comment="Export me")
     chosen: list[str] = []
     target = tmp_path / "annotated.pdf"
 
@@ -464,7 +471,7 @@ def test_export_my_annotated_paper_and_my_notes(
         return str(target)
 
     reader.choose_file = choose
-    assert reader.export_annotated()
+    assert reader.output.export_annotated()
     qtbot.waitUntil(lambda: "Saved your annotated paper" in reader.notice.text(), timeout=20_000)
     assert chosen[0].endswith(".pdf")
     annots = [
@@ -474,6 +481,72 @@ def test_export_my_annotated_paper_and_my_notes(
     ]
     assert any(a["/Subtype"] == "/Highlight" and a.get("/Contents") == "Export me" for a in annots)
     notes = tmp_path / "notes.md"
-    assert reader.export_notes(str(notes))
+    assert reader.output.export_notes(str(notes))
     assert "Export me" in notes.read_text(encoding="utf-8")
     reader.shutdown()
+
+
+def wheel(widget: QWidget, notches: int) -> None:
+    """Turn the mouse wheel over `widget` (negative: towards the reader, i.e. down the page)."""
+    centre = QPointF(widget.width() / 2, widget.height() / 2)
+    event = QWheelEvent(
+        centre,
+        widget.mapToGlobal(centre),
+        QPoint(0, 0),
+        QPoint(0, 120 * notches),
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
+    QApplication.sendEvent(widget, event)
+
+
+def test_scrolling_past_the_end_of_a_page_turns_it(qtbot: QtBot, page: PapersPage) -> None:
+    reader = open_first(qtbot, page)
+    bar = reader.page_area.verticalScrollBar()
+    assert bar.maximum() > 0  # at fit width a page is taller than the window
+    viewport = reader.page_area.viewport()
+    wheel(viewport, -1)
+    assert reader.page == 0 and bar.value() > 0  # an ordinary scroll first
+    bar.setValue(bar.maximum())
+    wheel(viewport, -1)
+    assert reader.page == 1 and bar.value() == 0
+    wheel(viewport, 1)
+    assert reader.page == 0 and bar.value() == bar.maximum()
+    bar.setValue(bar.maximum() // 2)
+    wheel(viewport, 1)
+    assert reader.page == 0  # mid-page: the wheel scrolls, never turns
+
+
+def test_others_see_a_shared_note_read_only_and_never_a_private_one(
+    qtbot: QtBot, page: PapersPage, database: Database
+) -> None:
+    member = person(database, "OPAB", Role.MEMBER)
+    first = page.papers()[0]
+    with database.begin(member) as s:
+        shared = notes_service.add_note(
+            s, member, first.paper_id, 0, 0.5, 0.5, "Shared thought", shared=True
+        )
+        notes_service.add_note(s, member, first.paper_id, 0, 0.5, 0.6, "Private thought")
+    reader = open_first(qtbot, page)
+    comments = [r.comment for r in reader.annotations.rows()]
+    assert "Shared thought" in comments and "Private thought" not in comments
+    row = reader.annotations.row(shared.annotation_id)
+    assert row is not None and not row.mine
+    text = reader.annotations.model.index(
+        reader.annotations.model.find_id(shared.annotation_id), 1
+    ).data()
+    assert "Shared by " in text
+    assert "shared by others (1)" in reader.annotations.heading.text()
+    reader.annotations.show(shared.annotation_id)
+    assert (
+        reader.annotations.editor.comment.isReadOnly()
+        and not reader.annotations.editor.shared.isEnabled()
+    )
+    assert (
+        reader.annotations.editor.save_button.isHidden()
+        and reader.annotations.editor.delete_button.isHidden()
+    )
+    mark = next(m for m in reader.canvas.marks() if m.key == shared.annotation_id)
+    assert not mark.mine and mark.point == (0.5, 0.5)
