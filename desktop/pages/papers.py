@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 from db.errors import BoardpackError
 from desktop.pages.base import Filter, PageEnv
 from desktop.reader.last_page import LastPageStore
+from desktop.reader.notes_model import NOTE, WHERE, NotesModel
 from desktop.reader.questions import QuestionsPanel
 from desktop.reader.view import ReaderView
 from widgets.elided_label import ElidedLabel
@@ -47,13 +48,14 @@ from widgets.row_model import Column, RowTableModel
 from widgets.style import make_muted
 
 if TYPE_CHECKING:
+    from db.services.annotations import AnnotationRow
     from db.services.meetings import MeetingRow
     from db.services.papers import PaperRow
 
 #: The topics this page refreshes on.
 TOPICS = frozenset({"papers", "annotations", "questions", "meetings"})
 
-ITEM, TITLE, PAGES, NOTES, MINE = 0, 1, 2, 3, 4
+ITEM, TITLE, PAGES, MINE, NOTES = 0, 1, 2, 3, 4
 
 
 def paper_notes(row: PaperRow) -> str:
@@ -103,13 +105,13 @@ class PackModel(RowTableModel["PaperRow"]):
                     bold=lambda r: r.supplement,
                 ),
                 Column("Pages", lambda r: str(r.page_count), sort_key=lambda r: r.page_count),
-                Column("", paper_notes, header_tooltip="Supplement, Part 2, re-issued"),
                 Column(
                     "My notes",
                     lambda r: str(self._notes.get(r.paper_id, "")),
                     sort_key=lambda r: self._notes.get(r.paper_id, 0),
                     header_tooltip="Your highlights and sticky notes on the paper",
                 ),
+                Column("", paper_notes, header_tooltip="Supplement, Part 2, re-issued"),
             ),
             parent,
         )
@@ -189,8 +191,26 @@ class PapersPage(QWidget):
         pack_layout.addWidget(self.pack_heading)
         pack_layout.addWidget(self.withheld)
         pack_layout.addWidget(self.empty)
-        pack_layout.addWidget(self.table, 1)
+        pack_layout.addWidget(self.table, 3)
         pack_layout.addLayout(buttons)
+
+        # My notes for this meeting, under the pack: choosing one opens its page.
+        self.notes_heading = heading("My notes for this meeting", 1.05)
+        self.notes_model = NotesModel(self)
+        self.notes_table = read_only_table(
+            "papersNotes",
+            "My notes for this meeting",
+            "Your highlights and sticky notes on this meeting's papers, then those others "
+            "shared with the board. Enter opens the paper at the note.",
+        )
+        self.notes_table.setModel(self.notes_model)
+        self.notes_table.horizontalHeader().hide()
+        fixed_columns(self.notes_table, {WHERE: 64}, NOTE)
+        self.notes_table.activated.connect(self._note_opened)
+        self.notes_table.doubleClicked.connect(self._note_opened)
+        pack_layout.addSpacing(6)
+        pack_layout.addWidget(self.notes_heading)
+        pack_layout.addWidget(self.notes_table, 2)
 
         questions_panel, questions_layout = panel("papersQuestionsPanel")
         self.questions = QuestionsPanel()
@@ -305,8 +325,9 @@ class PapersPage(QWidget):
             return
         if meeting_id is None:
             self._show_papers((), "This board has no meetings yet, so no papers.", "")
+            self._show_notes((), ())
             return
-        from db.services.annotations import my_annotations
+        from db.services.annotations import my_annotations, shared_annotations
         from db.services.meetings import meeting_view
         from db.services.papers import follow_reissues, meeting_papers
 
@@ -323,8 +344,10 @@ class PapersPage(QWidget):
                 papers = meeting_papers(s, env.actor_id, meeting_id)
                 view = meeting_view(s, env.actor_id, meeting_id)
                 mine = my_annotations(s, env.actor_id, meeting_id)
+                shared = shared_annotations(s, env.actor_id, meeting_id)
         except BoardpackError as error:
             self._show_papers((), str(error), "")
+            self._show_notes((), ())
             return
         counts: dict[str, int] = {}
         for note in mine:
@@ -342,9 +365,28 @@ class PapersPage(QWidget):
         ]
         empty = "" if papers else "No papers have been added to this meeting's agenda yet."
         self._show_papers(papers, empty, "\n".join(withheld), counts)
+        self._show_notes(mine, shared)
         self.questions.set_meeting(env.database, env.actor_id, meeting_id)
         if papers:  # questions are mostly about the papers: start on the first paper's item
             self.questions.choose_item(papers[0].item_id)
+
+    def _show_notes(
+        self, mine: tuple[AnnotationRow, ...], shared: tuple[AnnotationRow, ...]
+    ) -> None:
+        self.notes_model.set_notes(mine, shared)
+        self.notes_table.resizeRowsToContents()
+        others = sum(1 for r in shared if not r.mine)
+        text = f"My notes for this meeting ({len(mine)})"
+        if others:
+            text += f" · shared by others ({others})"
+        self.notes_heading.setText(text)
+
+    def _note_opened(self, index: QModelIndex) -> None:
+        if not index.isValid():
+            return
+        row = self.notes_model.row(index.row())
+        if self.open_paper(row.paper_id, row.page):
+            self.reader.annotations.show(row.annotation_id)
 
     def _show_papers(
         self,

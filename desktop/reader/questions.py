@@ -64,7 +64,11 @@ class QuestionsPanel(QWidget):
         self.tree.setHeaderHidden(True)
         self.tree.setWordWrap(True)
         self.tree.setUniformRowHeights(False)
-        self.empty = muted("No questions prepared for this meeting yet.")
+        self.empty = muted(
+            "No questions prepared for this meeting yet. Type one below: it is shared with "
+            "the board unless you tick “Private to me”, and its answer is recorded in the "
+            "meeting."
+        )
         self.item_combo = QComboBox()
         self.item_combo.setAccessibleName("Agenda item the question is about")
         self.text = QPlainTextEdit()

@@ -25,7 +25,7 @@ from db.services import questions as questions_service
 from db.store import Database
 from desktop.app import build_main_window
 from desktop.main_window import MainWindow
-from desktop.pages.papers import PackModel, PapersPage
+from desktop.pages.papers import NOTES, PackModel, PapersPage
 from desktop.reader.notes_model import NotesModel
 from desktop.reader.questions import QuestionsPanel
 from desktop.reader.search import HitsModel, PageText, find_hits
@@ -103,7 +103,7 @@ def test_a_supplement_is_marked_and_listed_after_its_item_s_papers(
     titles = [p.title for p in page.papers()]
     assert titles.index("Late figures") == 1  # after item 5's paper, before item 7's
     row = page.model.find(lambda r: r.title == "Late figures")
-    assert "Supplement" in page.model.index(row, 3).data()
+    assert "Supplement" in page.model.index(row, NOTES).data()
 
 
 def test_an_exempt_paper_is_withheld_from_an_observer_with_the_reason(
@@ -116,7 +116,7 @@ def test_an_exempt_paper_is_withheld_from_an_observer_with_the_reason(
         "Learning review: Child B (missing episodes and exploitation)"
     ]
     row = page.model.find(lambda r: r.exempt)
-    assert "Part 2 (exempt)" in page.model.index(row, 3).data()
+    assert "Part 2 (exempt)" in page.model.index(row, NOTES).data()
 
     observer = person(database, "OPAB", Role.OBSERVER)
     act_as(page, observer)
@@ -214,3 +214,18 @@ def test_models_pass_the_model_tester(qtmodeltester, page: PapersPage) -> None: 
     qtmodeltester.check(empty)
     qtmodeltester.check(NotesModel())
     qtmodeltester.check(PackModel())
+
+
+def test_my_notes_under_the_pack_open_the_paper_at_the_note(qtbot: QtBot, page: PapersPage) -> None:
+    assert page.notes_model.rowCount() == 2  # the chair's two demo highlights
+    assert page.notes_heading.text().startswith("My notes for this meeting (2)")
+    second = page.notes_model.row(1)
+    page.notes_table.setFocus()
+    page.notes_table.setCurrentIndex(page.notes_model.index(1, 1))
+    qtbot.keyClick(page.notes_table, Qt.Key.Key_Return)
+    assert page.stack.currentWidget() is page.reader
+    reader = page.reader
+    assert reader.paper is not None and reader.paper.paper_id == second.paper_id
+    assert reader.page == second.page
+    chosen = reader.annotations.editor.row
+    assert chosen is not None and chosen.annotation_id == second.annotation_id
