@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import io
 import re
 import zlib
@@ -14,7 +16,8 @@ from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
 
 from db import minutes as M
-from db.minutes import MinutesDoc, build_minutes
+from db.minutes import MinutesDoc, RecordInfo, build_minutes
+from db.minutes.doc import DecisionEntry
 from db.store import Database
 from exports.minutes_pdf import minutes_pdf_bytes, render_minutes_pdf
 from tests.db.minutes_board import EXEMPT_TITLE, SENTINEL, MinutesBoard, build_minutes_board
@@ -280,3 +283,45 @@ def test_demo_minutes_render_with_charts_and_the_exempt_item_withheld(
     assert "Figure 4." in text and "Figure 5." not in text
     assert "OPAB 19/05" not in text  # the exempt item's decision
     assert "OPAB 19/04" in text
+
+
+def test_inquorate_items_counted_votes_and_deferrals_are_minuted(
+    database: Database, board: MinutesBoard
+) -> None:
+    doc = _doc(database, board, public=False)
+    work = doc.item(4)
+    counted = dataclasses.replace(
+        work.decisions[1], named_votes=(), votes_for=5, votes_against=2, votes_abstain=1
+    )
+    deferred = DecisionEntry("OPAB 19/04", "deferred", "Consideration of the pay offer.")
+    changed = dataclasses.replace(
+        work, inquorate=True, decisions=(work.decisions[0], counted, deferred)
+    )
+    doc = dataclasses.replace(doc, items=tuple(changed if i.number == 4 else i for i in doc.items))
+    text = _flat(" ".join(_pages(minutes_pdf_bytes(doc))))
+    assert "The Board was not quorate when this item was taken." in text
+    assert "Votes: for 5, against 2, abstentions 1." in text
+    assert "OPAB 19/04 Consideration of the pay offer. (deferred)" in text
+    assert "A named vote" not in text
+
+
+def test_a_correction_says_which_version_it_corrects(
+    database: Database, board: MinutesBoard
+) -> None:
+    record = RecordInfo(
+        version_id="v2",
+        version=2,
+        status="signed",
+        content_hash="ab" * 32,
+        signed_by="Dr Helen Marchbank",
+        signed_at=dt.datetime(2019, 5, 14, 11, 5, tzinfo=dt.UTC),
+        approved_by="Dr Helen Marchbank, Chair, between meetings",
+        supersedes_version=1,
+    )
+    doc = dataclasses.replace(_doc(database, board, public=True), record=record)
+    pages = _pages(minutes_pdf_bytes(doc))
+    text = _flat(" ".join(pages))
+    assert "on Tuesday 14 May 2019 at 11:05 UTC" in text
+    assert "This version corrects version 1." in text
+    assert "ab" * 32 in re.sub(r"\s", "", text)
+    assert all("Signed, version 2 · Public minutes" in p for p in pages)
