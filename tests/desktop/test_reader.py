@@ -425,6 +425,21 @@ def test_the_whole_pack_opens_with_notes_on_their_pack_pages(
     assert drawn and all(p >= first.start for p in drawn)
     # The pack's page box says which item the page belongs to.
     assert first.item_label in reader.of_label.text()
+    # A highlight made on a pack page is stored against its paper and that paper's page.
+    assert reader.database is not None
+    data = paper_data(reader.database, reader.actor_id, first.paper_id)
+    line, (x0, y0, x1, y1) = line_on_page(data, 1)
+    reader.go_to(first.start + 1)
+    canvas = reader.canvas
+    middle = (y0 + y1) / 2
+    qtbot.mousePress(canvas, Qt.MouseButton.LeftButton, pos=point_at(canvas, x0 + 0.001, middle))
+    qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=point_at(canvas, x1 - 0.001, middle))
+    made = reader.annotations.highlight_selection()
+    assert made is not None
+    row = reader.annotations.row(made)
+    assert row is not None and row.paper_id == first.paper_id and row.page == 1
+    assert " ".join(row.quote.split())[:20] in " ".join(line.split())
+    assert row.rects[0][1] == pytest.approx(y0, abs=0.01)  # same place on the paper's page
     reader.shutdown()
 
 
