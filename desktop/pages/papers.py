@@ -176,7 +176,8 @@ class PapersPage(QWidget):
         self.pack_button = QPushButton("Read the whole pack")
         self.pack_button.setObjectName("papersPack")
         self.pack_button.setToolTip(
-            "One continuous, numbered PDF of every paper you may read, stamped with its item"
+            "One continuous, numbered PDF of every paper you may read, stamped with its item "
+            "(Ctrl+Enter in the list)"
         )
         self.pack_button.clicked.connect(self.open_pack)
         self.notes_button = QPushButton("Export my notes…")

@@ -12,6 +12,7 @@ does the writing when the editor's signals fire.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
@@ -77,6 +78,10 @@ class NoteEditor(QWidget):
         layout.addWidget(self.comment)
         layout.addWidget(self.shared)
         layout.addLayout(buttons)
+        save = QShortcut(QKeySequence("Ctrl+Return"), self.comment)
+        save.setContext(Qt.ShortcutContext.WidgetShortcut)
+        save.activated.connect(self._save)
+        self.save_button.setToolTip("Save (Ctrl+Enter in the comment)")
         self.show_row(None)
 
     @property

@@ -294,8 +294,11 @@ def test_highlight_comment_share_note_and_jump_from_the_panel(
     assert reader.canvas.mode == "note"
     click(qtbot, reader.canvas, (0.8, 0.4))
     assert reader.annotations.editor.is_new_note and reader.annotations.editor.comment.hasFocus()
+    assert reader.canvas.mode == "select"  # one click, one note
     qtbot.keyClicks(reader.annotations.editor.comment, "Compare with last quarter")
-    qtbot.mouseClick(reader.annotations.editor.save_button, Qt.MouseButton.LeftButton)
+    qtbot.keyClick(
+        reader.annotations.editor.comment, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier
+    )
     with database.session() as s:
         notes = [a for a in notes_service.my_annotations(s, actor, meeting) if a.kind == "note"]
     note = next(a for a in notes if a.comment == "Compare with last quarter")
