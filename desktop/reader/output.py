@@ -71,14 +71,14 @@ class ReaderOutput:
             self._host.complain("Nothing was printed", str(error))
             return 0
 
-    def print_dialog(self) -> None:
-        """Ask which pages and which printer, then print."""
+    def print_dialog(self, printer: QPrinter | None = None) -> int:
+        """Ask which pages and which printer, then print; returns the pages printed."""
         document = self._host.canvas.document
         if document is None:
-            return
+            return 0
         from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter
 
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer = printer or QPrinter(QPrinter.PrinterMode.HighResolution)
         dialog = QPrintDialog(printer, self._host.window())
         dialog.setWindowTitle("Print pages")
         dialog.setOption(QAbstractPrintDialog.PrintDialogOption.PrintPageRange, True)
@@ -86,20 +86,25 @@ class ReaderOutput:
         dialog.setMinMax(1, self._host.canvas.page_count)
         printer.setFromTo(self._host.canvas.page + 1, self._host.canvas.page + 1)
         if dialog.exec() != QPrintDialog.DialogCode.Accepted:
-            return
-        count = self._host.canvas.page_count
-        if printer.printRange() == QPrinter.PrintRange.CurrentPage:
-            pages = [self._host.canvas.page]
-        elif printer.printRange() == QPrinter.PrintRange.PageRange:
-            first, last = max(printer.fromPage(), 1), min(printer.toPage(), count)
-            pages = list(range(first - 1, last))
-        else:
-            pages = list(range(count))
-        printed = self.print_to(printer, pages)
+            return 0
+        printed = self.print_to(printer, self.pages_chosen(printer))
         if printed:
             self._host.notice.say(
                 f"Sent {printed} page{'s' if printed != 1 else ''} to the printer."
             )
+        return printed
+
+    def pages_chosen(self, printer: QPrinter) -> list[int]:
+        """The pages (0-based) the print dialog's choice means: current, a range, or all."""
+        from PySide6.QtPrintSupport import QPrinter
+
+        count = self._host.canvas.page_count
+        if printer.printRange() == QPrinter.PrintRange.CurrentPage:
+            return [self._host.canvas.page]
+        if printer.printRange() == QPrinter.PrintRange.PageRange:
+            first, last = max(printer.fromPage(), 1), min(printer.toPage(), count)
+            return list(range(first - 1, last))
+        return list(range(count))
 
     def _export_paper_id(self) -> str | None:
         if self._host.paper is not None:

@@ -460,6 +460,38 @@ def test_print_selected_pages_to_a_pdf(qtbot: QtBot, page: PapersPage, tmp_path:
     assert len(PdfReader(io.BytesIO(out.read_bytes())).pages) == 3
 
 
+def test_print_dialog_prints_the_range_chosen(
+    qtbot: QtBot, page: PapersPage, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pypdf import PdfReader
+    from PySide6.QtPrintSupport import QPrintDialog
+
+    reader = open_first(qtbot, page)
+    reader.go_to(1)
+    out = tmp_path / "chosen.pdf"
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(out))
+    offered: list[tuple[int, int]] = []
+
+    def choose_pages_2_to_4(dialog: QPrintDialog) -> int:
+        offered.append((dialog.minPage(), dialog.maxPage()))
+        offered.append((printer.fromPage(), printer.toPage()))  # the current page, proposed
+        printer.setPrintRange(QPrinter.PrintRange.PageRange)
+        printer.setFromTo(2, 4)
+        return QPrintDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(QPrintDialog, "exec", choose_pages_2_to_4)
+    assert reader.output.print_dialog(printer) == 3
+    assert offered == [(1, 4), (2, 2)]
+    assert len(PdfReader(io.BytesIO(out.read_bytes())).pages) == 3
+    assert reader.notice.text() == "Sent 3 pages to the printer."
+    printer.setPrintRange(QPrinter.PrintRange.CurrentPage)
+    assert reader.output.pages_chosen(printer) == [1]
+    printer.setPrintRange(QPrinter.PrintRange.AllPages)
+    assert reader.output.pages_chosen(printer) == [0, 1, 2, 3]
+
+
 def test_parse_pages_says_what_is_wrong() -> None:
     assert parse_pages("2", 5) == [1]
     assert parse_pages("4-2; 2", 5) == [1, 2, 3]
