@@ -3,9 +3,12 @@
 `QuestionsPanel` reads and writes through `db.services.questions` in one
 short session per action and shows frozen rows only. It is self-contained
 (give it the database, who is acting and the meeting) so meeting mode can
-embed the same widget beside the current item, where the answer is recorded:
-each question shows its answer once there is one. Shared questions are seen
-by the board; a private one only by its author.
+embed the same widget beside the current item: `QuestionsPanel(answering=True)`
+adds the answer box — choose a question, type what was said and who said it,
+"Record answer" (the service lets only those who run the meeting do it) — and
+`show_item(item_id)` narrows the list to the item being heard. Each question
+shows its answer once there is one. Shared questions are seen by the board; a
+private one only by its author.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QHBoxLayout,
+    QLineEdit,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
@@ -39,7 +43,8 @@ def question_text(q: QuestionRow) -> str:
     shared = "shared with the board" if q.shared else "private"
     lines = [q.text, f"{who} · {shared}"]
     if q.answer:
-        lines.append(f"Answer: {q.answer}")
+        by = f" ({q.answered_by})" if q.answered_by else ""
+        lines.append(f"Answer{by}: {q.answer}")
     return "\n".join(lines)
 
 
@@ -49,12 +54,15 @@ class QuestionsPanel(QWidget):
     #: A question was added (announce "questions").
     changed = Signal()
 
-    def __init__(self, parent: QWidget | None = None, *, can_add: bool = True) -> None:
+    def __init__(
+        self, parent: QWidget | None = None, *, can_add: bool = True, answering: bool = False
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("questionsPanel")
         self._database: Database | None = None
         self._actor_id: str | None = None
         self._meeting_id: str | None = None
+        self._only_item: str | None = None
         self._groups: tuple[ItemQuestions, ...] = ()
         self.message_box: QMessageBox | None = None
         self.title = heading("Questions prepared", 1.05)
@@ -101,6 +109,30 @@ class QuestionsPanel(QWidget):
         layout.addWidget(self.tree, 1)
         layout.addWidget(form)
 
+        # Answering (meeting mode) ----------------------------------------------
+        self.answer_text = QPlainTextEdit()
+        self.answer_text.setObjectName("answerText")
+        self.answer_text.setAccessibleName("The answer given")
+        self.answer_text.setPlaceholderText("The answer given in the meeting…")
+        self.answer_text.setTabChangesFocus(True)
+        self.answer_text.setFixedHeight(56)
+        self.answered_by = QLineEdit()
+        self.answered_by.setAccessibleName("Who answered")
+        self.answered_by.setPlaceholderText("Answered by (name, job title)")
+        self.answer_button = QPushButton("Record answer")
+        self.answer_button.clicked.connect(self.record_answer)
+        answer = QWidget()
+        answer_layout = QVBoxLayout(answer)
+        answer_layout.setContentsMargins(0, 0, 0, 0)
+        answer_layout.addWidget(self.answer_text)
+        answer_row = QHBoxLayout()
+        answer_row.addWidget(self.answered_by, 1)
+        answer_row.addWidget(self.answer_button)
+        answer_layout.addLayout(answer_row)
+        answer.setVisible(answering)
+        self.answer_form = answer
+        layout.addWidget(answer)
+
     def set_meeting(self, database: Database, actor_id: str | None, meeting_id: str) -> None:
         """Show the questions of `meeting_id` as `actor_id` sees them."""
         self._database, self._actor_id, self._meeting_id = database, actor_id, meeting_id
@@ -122,6 +154,8 @@ class QuestionsPanel(QWidget):
         self.tree.clear()
         count = 0
         for group in self._groups:
+            if self._only_item is not None and group.item_id != self._only_item:
+                continue
             top = QTreeWidgetItem([f"Item {group.item_number} – {group.item_title}"])
             font = top.font(0)
             font.setBold(True)
@@ -143,6 +177,43 @@ class QuestionsPanel(QWidget):
             self.item_combo.addItem(f"{number}. {title}", item_id)
         if chosen is not None:
             self.item_combo.setCurrentIndex(max(0, self.item_combo.findData(chosen)))
+
+    def show_item(self, item_id: str | None) -> None:
+        """List only the questions on `item_id` (None: every item's), e.g. the item being heard."""
+        self._only_item = item_id
+        self.choose_item(item_id)
+        self.reload()
+
+    def chosen_question(self) -> str | None:
+        """The id of the question chosen in the list, if any."""
+        item = self.tree.currentItem()
+        found = item.data(0, Qt.ItemDataRole.UserRole) if item is not None else None
+        return found if isinstance(found, str) else None
+
+    def record_answer(self) -> bool:
+        """Record the typed answer to the chosen question (meeting mode)."""
+        if self._database is None:
+            return False
+        from db.services.questions import answer_question
+
+        question_id = self.chosen_question()
+        text = self.answer_text.toPlainText().strip()
+        if question_id is None:
+            self._complain("Choose the question that was answered.", "Answer not recorded")
+            return False
+        try:
+            with self._database.begin(self._actor_id) as s:
+                answer_question(
+                    s, self._actor_id, question_id, text, answered_by=self.answered_by.text()
+                )
+        except BoardpackError as error:
+            self._complain(str(error), "Answer not recorded")
+            return False
+        self.answer_text.clear()
+        self.answered_by.clear()
+        self.reload()
+        self.changed.emit()
+        return True
 
     def choose_item(self, item_id: str | None) -> None:
         """Preselect the item new questions are about (the open paper's item)."""
@@ -179,8 +250,8 @@ class QuestionsPanel(QWidget):
         self.changed.emit()
         return True
 
-    def _complain(self, text: str) -> None:
-        box = QMessageBox(QMessageBox.Icon.Warning, "Question not added", text, parent=self)
+    def _complain(self, text: str, title: str = "Question not added") -> None:
+        box = QMessageBox(QMessageBox.Icon.Warning, title, text, parent=self)
         box.setTextFormat(Qt.TextFormat.PlainText)
         self.message_box = box
         box.open()

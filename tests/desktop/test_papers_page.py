@@ -176,6 +176,49 @@ def test_questions_panel_embeds_on_its_own(qtbot: QtBot, database: Database) -> 
     assert "You · private" in panel.tree.topLevelItem(0).child(0).text(0)
 
 
+def test_meeting_mode_records_an_answer_through_the_panel(qtbot: QtBot, database: Database) -> None:
+    meeting = meeting_on(database, "OPAB", dt.date(2020, 1, 14))
+    member = person(database, "OPAB", Role.MEMBER)
+    chair = person(database, "OPAB", Role.CHAIR)
+    with database.session() as s:
+        items = list(
+            s.scalars(
+                select(AgendaItem.id)
+                .where(AgendaItem.meeting_id == meeting)
+                .order_by(AgendaItem.position)
+            )
+        )
+    with database.begin(member) as s:
+        asked = questions_service.add_question(s, member, items[4], "Why is 2.7 still Red?")
+        questions_service.add_question(s, member, items[5], "On another item")
+    panel = QuestionsPanel(can_add=False, answering=True)
+    qtbot.addWidget(panel)
+    panel.set_meeting(database, chair, meeting)
+    panel.show_item(items[4])  # the item being heard
+    assert [q.text for q in panel.questions()] == ["Why is 2.7 still Red?", "On another item"]
+    assert panel.tree.topLevelItemCount() == 1
+    question = panel.tree.topLevelItem(0).child(0)
+    panel.tree.setCurrentItem(question)
+    assert panel.chosen_question() == asked.question_id
+    qtbot.keyClicks(panel.answer_text, "The audit found plans improving; Amber by March.")
+    qtbot.keyClicks(panel.answered_by, "Sarah Lindqvist, Head of Virtual School")
+    qtbot.mouseClick(panel.answer_button, Qt.MouseButton.LeftButton)
+    with database.session() as s:
+        groups = questions_service.questions_by_item(s, chair, meeting)
+    answered = next(q for g in groups for q in g.questions if q.question_id == asked.question_id)
+    assert answered.answer == "The audit found plans improving; Amber by March."
+    assert answered.answered_by == "Sarah Lindqvist, Head of Virtual School"
+    shown = panel.tree.topLevelItem(0).child(0).text(0)
+    assert "Answer (Sarah Lindqvist, Head of Virtual School): The audit" in shown
+    # A member cannot record answers: the service refuses, the panel says so.
+    panel.set_meeting(database, member, meeting)
+    panel.tree.setCurrentItem(panel.tree.topLevelItem(0).child(0))
+    qtbot.keyClicks(panel.answer_text, "Overwritten?")
+    assert not panel.record_answer()
+    assert panel.message_box is not None and "not allowed" in panel.message_box.text()
+    panel.message_box.close()
+
+
 def test_action_cards_show_the_board_s_response(qtbot: QtBot, database: Database) -> None:
     chair = person(database, "CPB", Role.CHAIR)
     with database.session() as s:
