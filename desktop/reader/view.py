@@ -84,6 +84,7 @@ class ReaderView(QWidget):
         self._paper: PaperRow | None = None  # the open paper (None: the pack)
         self._fit_width = True
         self._overscroll = 0
+        self._can_annotate = False
         self._worker: Worker | None = None
         self._page_texts: dict[str, tuple[str, ...]] = {}
         self.message_box: QMessageBox | None = None
@@ -343,6 +344,7 @@ class ReaderView(QWidget):
         self.opened = opened
         self.title.set_full_text(title)
         self.annotations.reset()
+        self._show_rights(opened.meeting_id)
         if opened.is_pack:
             self.scope_combo.setCurrentIndex(1)
         if page is None:
@@ -623,8 +625,34 @@ class ReaderView(QWidget):
 
     # Messages ---------------------------------------------------------------------------
 
+    @property
+    def can_annotate(self) -> bool:
+        return self._can_annotate
+
+    def _show_rights(self, meeting_id: str) -> None:
+        """Highlights and notes only for those whose role keeps them (not observers)."""
+        can = False
+        if self._database is not None:
+            from db.permissions import Capability, allowed
+            from db.services.papers import board_of_meeting
+
+            try:
+                with self._database.session() as s:
+                    board = board_of_meeting(s, meeting_id)
+                    can = allowed(s, self._actor_id, board, Capability.ANNOTATE)
+            except BoardpackError:
+                can = False
+        self._can_annotate = can
+        why = "" if can else "Your role on this board reads the papers; it does not annotate them."
+        self.note_button.setEnabled(can)
+        self.note_button.setToolTip(why or "Click on the page to put a sticky note there")
+        self.highlight_button.setToolTip(why or "Highlight the selected text (Ctrl+H)")
+        self._selection_changed(self.canvas.selection)
+        if not can and self.canvas.mode == "note":
+            self.set_mode("select")
+
     def _selection_changed(self, selection: Selection | None) -> None:
-        self.highlight_button.setEnabled(selection is not None)
+        self.highlight_button.setEnabled(selection is not None and self._can_annotate)
 
     def where(self, page: int) -> tuple[Segment, int] | None:
         """The paper a page of the open PDF belongs to, and its page in that paper."""

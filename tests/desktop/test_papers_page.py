@@ -125,7 +125,16 @@ def test_an_exempt_paper_is_withheld_from_an_observer_with_the_reason(
     assert page.withheld.isVisible()
     assert page.withheld.text().startswith("Item 8 is Part 2 (exempt, paragraph")
     assert "only for roles cleared to read exempt items" in page.withheld.text()
-    # And the reader refuses it by id too, with the service's sentence.
+    # An observer reads a public paper but has no highlighter or sticky notes.
+    public = page.papers()[0]
+    assert page.open_paper(public.paper_id)
+    reader = page.reader
+    assert not reader.can_annotate
+    assert not reader.note_button.isEnabled()
+    assert "does not annotate" in reader.highlight_button.toolTip()
+    assert reader.annotations.rows() == ()
+    page.show_pack()
+    # And the reader refuses the exempt paper by id too, with the service's sentence.
     assert not page.reader.open_paper(exempt[0].paper_id)
     box = page.reader.message_box
     assert box is not None and "exempt (Part 2)" in box.text()
