@@ -45,6 +45,7 @@ class NoteEditor(QWidget):
         self.setObjectName("noteEditor")
         self._row: AnnotationRow | None = None
         self._new = False
+        self._confirming = False  # Delete pressed once: the next press deletes
         self.about = QLabel("")
         self.about.setObjectName("noteAbout")
         self.about.setWordWrap(True)
@@ -110,6 +111,7 @@ class NoteEditor(QWidget):
         self.shared.blockSignals(False)
         self.shared.setEnabled(row.mine)
         self.save_button.setText("Save comment")
+        self._confirming = False
         self.delete_button.setText("Delete")
         self.save_button.setVisible(row.mine)
         self.delete_button.setVisible(row.mine)
@@ -146,7 +148,12 @@ class NoteEditor(QWidget):
             self.delete_button.setText("Delete")
             self.setVisible(False)
             self.cancelled.emit()
+        elif self._row is not None and not self._confirming:
+            # Nothing undoes a deletion, so the first press only asks.
+            self._confirming = True
+            self.delete_button.setText("Delete: sure?")
         elif self._row is not None:
+            self._confirming = False
             self.delete_requested.emit(self._row.annotation_id)
 
     def _share_toggled(self, checked: bool) -> None:

@@ -320,10 +320,18 @@ def test_highlight_comment_share_note_and_jump_from_the_panel(
     reader.go_to(2)
     qtbot.mouseClick(reader.select_button, Qt.MouseButton.LeftButton)
     click(qtbot, reader.canvas, (0.8, 0.4))
-    assert (
-        reader.annotations.editor.row is not None
-        and reader.annotations.editor.row.annotation_id == note.annotation_id
-    )
+    editor = reader.annotations.editor
+    assert editor.row is not None and editor.row.annotation_id == note.annotation_id
+    # Delete asks once, then deletes.
+    qtbot.mouseClick(editor.delete_button, Qt.MouseButton.LeftButton)
+    assert editor.delete_button.text() == "Delete: sure?"
+    assert reader.annotations.row(note.annotation_id) is not None
+    qtbot.mouseClick(editor.delete_button, Qt.MouseButton.LeftButton)
+    assert reader.annotations.row(note.annotation_id) is None
+    assert note.annotation_id not in {m.key for m in reader.canvas.marks()}
+    with database.session() as s:
+        left = {a.annotation_id for a in notes_service.my_annotations(s, actor, meeting)}
+    assert note.annotation_id not in left and highlight.annotation_id in left
 
 
 def test_a_note_without_text_is_refused_in_a_message(qtbot: QtBot, page: PapersPage) -> None:
