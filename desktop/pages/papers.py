@@ -254,8 +254,16 @@ class PapersPage(QWidget):
     # BoardPage ----------------------------------------------------------------
 
     def attach(self, env: PageEnv) -> None:
+        previous = self.env
         self.env = env
         self._stale = True
+        if previous is None or (previous.database, previous.actor_id) != (
+            env.database,
+            env.actor_id,
+        ):
+            # Someone else, or another file: nothing of the last reader's stays open.
+            self.reader.close_document()
+            self.stack.setCurrentWidget(self.pack_view)
         self.reader.set_source(env.database, env.actor_id)
         if self.isVisible():
             self.reload()

@@ -5,7 +5,7 @@ point was clicked on the page, "Add note" stores it); an existing
 annotation — the author may change its comment, share it with the board or
 make it private again (applied at once) and delete it; someone else's shared
 note is shown read-only. An orphaned annotation shows its quote in full, so it
-stays readable after the re-issue that lost its place. Qt only: the reader
+stays readable after the re-issue that lost its place. It writes nothing: the reader
 does the writing when the editor's signals fire.
 """
 

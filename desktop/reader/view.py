@@ -379,12 +379,22 @@ class ReaderView(QWidget):
         self.annotations.reload()
 
     def close_document(self) -> None:
+        """Show nothing: no PDF, no notes, no search results (another person, another file)."""
         if self._loaded is not None:
             self.canvas.set_document(None)
             self._loaded.close()
             self._loaded.deleteLater()
             self._loaded = None
         self.opened = None
+        self._paper = None
+        self._page_texts.clear()
+        self.annotations.reset()
+        self.annotations.model.set_rows(())
+        self.hits_model.set_rows(())
+        self.hits_label.setText("")
+        self.search_edit.clear()
+        self.title.set_full_text("")
+        self._show_position()
 
     # Pages -----------------------------------------------------------------------
 

@@ -119,7 +119,12 @@ def test_an_exempt_paper_is_withheld_from_an_observer_with_the_reason(
     assert "Part 2 (exempt)" in page.model.index(row, NOTES).data()
 
     observer = person(database, "OPAB", Role.OBSERVER)
+    assert page.open_paper(exempt[0].paper_id)  # the chair reading it...
     act_as(page, observer)
+    # ...is gone the moment someone else uses the window.
+    assert page.stack.currentWidget() is page.pack_view
+    assert page.reader.opened is None and page.reader.canvas.document is None
+    assert page.reader.annotations.rows() == ()
     page.reload()
     assert not any(p.exempt for p in page.papers())
     assert page.withheld.isVisible()
