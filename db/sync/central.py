@@ -61,6 +61,7 @@ from db.sync.tables import (
 
 PG_PUSH_LOCK = 72_010_001
 LOCK_STALE_SECONDS = 600
+SEEN_EVERY = dt.timedelta(minutes=1)  # how fresh sync_sites.last_seen_at is kept
 
 
 class CentralError(BoardpackError):
@@ -272,6 +273,8 @@ class CentralStore:
                 ) from exc
         if minimum is None:
             raise CentralError(f"{self.url} is not initialised (run `boardpack central init`)")
+        if minimum == local_revision:
+            return  # the usual case, without reading the migration scripts
         if minimum not in known_revisions() or _rev_key(local_revision) < _rev_key(minimum):
             raise UpdateRequiredError(
                 f"update required: the central store needs schema {minimum} or newer, "
@@ -341,11 +344,19 @@ class CentralStore:
             _capture_off(conn)
 
     def _register(self, conn: Connection, site_id: str, user_id: str | None, schema: str) -> int:
+        """The site's row (inserted the first time); written only when something in it
+        changed or it was last seen over SEEN_EVERY ago, so a sync with nothing to do
+        does not write to the central store."""
         now = dt.datetime.now(dt.UTC)
-        pushed = conn.execute(
-            select(sync_sites.c.pushed_seq).where(sync_sites.c.site_id == site_id)
-        ).scalar()
-        if pushed is None:
+        found = conn.execute(
+            select(
+                sync_sites.c.pushed_seq,
+                sync_sites.c.user_id,
+                sync_sites.c.schema_version,
+                sync_sites.c.last_seen_at,
+            ).where(sync_sites.c.site_id == site_id)
+        ).first()
+        if found is None:
             conn.execute(
                 insert(sync_sites).values(
                     site_id=site_id,
@@ -357,12 +368,21 @@ class CentralStore:
                 )
             )
             return 0
-        conn.execute(
-            update(sync_sites)
-            .where(sync_sites.c.site_id == site_id)
-            .values(schema_version=schema, last_seen_at=now, user_id=user_id)
-        )
-        return int(pushed)
+        seen = found.last_seen_at
+        if seen is not None and seen.tzinfo is None:
+            seen = seen.replace(tzinfo=dt.UTC)
+        if (
+            found.user_id != user_id
+            or found.schema_version != schema
+            or seen is None
+            or not dt.timedelta(0) <= now - seen < SEEN_EVERY
+        ):
+            conn.execute(
+                update(sync_sites)
+                .where(sync_sites.c.site_id == site_id)
+                .values(schema_version=schema, last_seen_at=now, user_id=user_id)
+            )
+        return int(found.pushed_seq)
 
     def pull(self, site_id: str, after: int, limit: int, *, whole: bool = False) -> PullBatch:
         """The next changes after `after` (which the site thereby acknowledges).

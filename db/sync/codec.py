@@ -84,6 +84,13 @@ def from_backend(column: Column[Any], dialect: str) -> Decoder:
     return lambda v: v
 
 
+def is_plain(column: Column[Any]) -> bool:
+    """Whether the column's values are the same on the wire and in every backend (text,
+    integers, bytes): nothing to convert."""
+    converted = (Float, Enum, DateTime, Date, Time, Boolean, JSON)
+    return not isinstance(_base_type(column), converted)
+
+
 def table_codecs(table: Table, dialect: str) -> tuple[dict[str, Decoder], dict[str, Decoder]]:
     """(wire → backend, backend → wire) converters for every column of a table."""
     return (

@@ -34,7 +34,7 @@ from db.sync.merge import TOMB, Change, Replica
 from db.sync.tables import change_log, row_clock, sync_conflicts, sync_overrides, sync_state
 
 Progress = Callable[[str, int, int], None]
-DEFAULT_BATCH = 1000
+DEFAULT_BATCH = 5000  # changes per push or pull transaction
 
 
 @dataclass

@@ -53,6 +53,25 @@ BOOKKEEPING = frozenset({"updated_at", "created_at"})
 FROZEN = "!"
 _UNREAD = object()  # a version whose value has not been read from the row yet
 Stamp = tuple[int, str]
+LOG_COLUMNS = (
+    "change_id",
+    "site_id",
+    "site_seq",
+    "hlc",
+    "table_name",
+    "row_id",
+    "op",
+    "fields",
+    "base",
+    "schema_version",
+    "user_id",
+    "server_seq",
+    "folded",
+)
+_LOG_INSERT = (
+    f"INSERT INTO change_log ({', '.join(LOG_COLUMNS)}) "
+    f"VALUES ({', '.join('?' for _ in LOG_COLUMNS)})"
+)
 
 
 @dataclass(frozen=True)
@@ -71,27 +90,34 @@ class Change:
     schema_version: str
     user_id: str | None
     server_seq: int | None = None
+    # `fields` and `base` as logged, when read from a log (saves encoding them again)
+    logged: tuple[str | None, str | None] | None = field(default=None, compare=False, repr=False)
 
     @property
     def stamp(self) -> Stamp:
         return (self.hlc, self.site_id)
 
+    def log_values(self) -> tuple[Any, ...]:
+        """The change_log row, in LOG_COLUMNS order."""
+        fields, base = self.logged or (_dumps(self.fields), _dumps(self.base))
+        return (
+            self.change_id,
+            self.site_id,
+            self.site_seq,
+            self.hlc,
+            self.table_name,
+            self.row_id,
+            self.op,
+            fields,
+            base,
+            self.schema_version,
+            self.user_id,
+            self.server_seq,
+            1,
+        )
+
     def log_row(self) -> dict[str, Any]:
-        return {
-            "change_id": self.change_id,
-            "site_id": self.site_id,
-            "site_seq": self.site_seq,
-            "hlc": self.hlc,
-            "table_name": self.table_name,
-            "row_id": self.row_id,
-            "op": self.op,
-            "fields": _dumps(self.fields),
-            "base": _dumps(self.base),
-            "schema_version": self.schema_version,
-            "user_id": self.user_id,
-            "server_seq": self.server_seq,
-            "folded": 1,
-        }
+        return dict(zip(LOG_COLUMNS, self.log_values(), strict=True))
 
     @classmethod
     def from_row(cls, row: Any) -> Change:
@@ -109,6 +135,7 @@ class Change:
             m["schema_version"],
             m["user_id"],
             m["server_seq"],
+            (m["fields"], m["base"]) if m.get("folded", 1) else None,
         )
 
 
@@ -175,18 +202,23 @@ class Replica:
         for table_name, ids in by_table.items():
             for start in range(0, len(ids), 500):
                 chunk = ids[start : start + 500]
-                found = {
-                    r.row_id: json.loads(r.clocks)
-                    for r in self.conn.execute(
-                        select(row_clock.c.row_id, row_clock.c.clocks).where(
-                            row_clock.c.table_name == table_name,
-                            row_clock.c.row_id.in_(chunk),
-                        )
-                    )
-                }
+                found = {r[0]: json.loads(r[1]) for r in self._clock_rows(table_name, chunk)}
                 for row_id in chunk:
                     clocks = found.get(row_id)
                     self._rows[(table_name, row_id)] = _Row(clocks or {}, known=clocks is not None)
+
+    def _clock_rows(self, table_name: str, ids: Sequence[str]) -> Iterable[Sequence[Any]]:
+        if self._dialect == "sqlite":  # plain SQL: compiling 500 bound parameters costs more
+            return self.conn.exec_driver_sql(
+                "SELECT row_id, clocks FROM row_clock WHERE table_name = ? "
+                f"AND row_id IN ({', '.join('?' for _ in ids)})",
+                (table_name, *ids),
+            ).all()
+        return self.conn.execute(
+            select(row_clock.c.row_id, row_clock.c.clocks).where(
+                row_clock.c.table_name == table_name, row_clock.c.row_id.in_(ids)
+            )
+        ).all()
 
     def _row(self, table: str, row_id: str) -> _Row:
         key = (table, row_id)
@@ -208,7 +240,18 @@ class Replica:
             for k, r in dirty
             if not r.known
         ]
-        if old:
+        if self._dialect == "sqlite":  # the driver's executemany, no per-row binding work
+            if old:
+                self.conn.exec_driver_sql(
+                    "UPDATE row_clock SET clocks = ? WHERE table_name = ? AND row_id = ?",
+                    [(o["c"], o["t"], o["r"]) for o in old],
+                )
+            if new:
+                self.conn.exec_driver_sql(
+                    "INSERT INTO row_clock (table_name, row_id, clocks) VALUES (?, ?, ?)",
+                    [(n["table_name"], n["row_id"], n["clocks"]) for n in new],
+                )
+        elif old:
             self.conn.execute(
                 update(row_clock)
                 .where(
@@ -220,7 +263,7 @@ class Replica:
                 .values(clocks=bindparam("c")),
                 old,
             )
-        if new:
+        if new and self._dialect != "sqlite":
             self.conn.execute(insert(row_clock), new)
         for _, r in dirty:
             r.dirty = False
@@ -440,7 +483,10 @@ class Replica:
         self._writer.flush()
         self._flush_clocks()
         if log and changes:
-            self.conn.execute(insert(change_log), [c.log_row() for c in changes])
+            if self._dialect == "sqlite":
+                self.conn.exec_driver_sql(_LOG_INSERT, [c.log_values() for c in changes])
+            else:
+                self.conn.execute(insert(change_log), [c.log_row() for c in changes])
         return stats
 
     def _apply_one(self, table: Shape, c: Change, stats: ApplyStats) -> None:

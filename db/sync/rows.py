@@ -34,6 +34,7 @@ from db.sync.tables import NOT_SYNCED
 INSERT, UPDATE, DELETE = "I", "U", "D"
 # (table name, INSERT/UPDATE/DELETE, the columns written): one statement per key
 OpKey = tuple[str, str, tuple[str, ...]]
+_SHAPES_KEY = "boardpack.sync.shapes"
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,18 @@ class Shape:
             return float(value) if column in self.floats and value is not None else value
         return self.decoders[column](value)
 
+    def decode_all(self, values: dict[str, Any]) -> dict[str, Any]:
+        """The known columns of `values`, as the backend stores them (others dropped)."""
+        columns = self.columns
+        if self.table is None:
+            known = {k: v for k, v in values.items() if k in columns}
+            for k in self.floats.intersection(known):
+                if known[k] is not None:
+                    known[k] = float(known[k])
+            return known
+        decoders = self.decoders
+        return {k: decoders[k](v) for k, v in values.items() if k in columns}
+
     def key(self, row_id: str) -> tuple[Any, ...]:
         """The primary key values of a row id, as the backend stores them."""
         parts = row_id.split("/")
@@ -66,10 +79,18 @@ def shapes(conn: Connection) -> dict[str, Shape]:
     if conn.dialect.name == "sqlite":
         from db.sync.capture import synced_tables
 
-        return {
+        # Read from the file (a newer app's columns included), once per schema change:
+        # kept with the pooled connection, keyed by SQLite's schema counter.
+        version = conn.exec_driver_sql("PRAGMA schema_version").scalar()
+        cached = conn.info.get(_SHAPES_KEY)
+        if cached is not None and cached[0] == version:
+            return dict(cached[1])
+        read = {
             s.name: Shape(s.name, s.primary_key, frozenset(s.columns), s.float_columns)
             for s in synced_tables(conn)
         }
+        conn.info[_SHAPES_KEY] = (version, read)
+        return dict(read)
     found = {}
     for name, table in Base.metadata.tables.items():
         if name in NOT_SYNCED:
@@ -112,7 +133,7 @@ class RowWriter:
 
     def write(self, shape: Shape, row_id: str, values: dict[str, Any], *, new: bool) -> None:
         """Insert a row (`new`) or set some of its columns; unknown columns are ignored."""
-        known = {k: shape.decode(k, v) for k, v in values.items() if k in shape.columns}
+        known = shape.decode_all(values)
         if new:
             self._add(shape, row_id, (shape.name, INSERT, tuple(known)), tuple(known.values()))
         elif known:

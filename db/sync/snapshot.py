@@ -27,6 +27,10 @@ from db.sync.central import Snapshot
 from db.sync.engine import Progress
 from db.sync.tables import row_clock, sync_conflicts
 
+# The page cache while copying (KiB): large enough that the copy's pages are not
+# written out and read back during the transaction.
+COPY_CACHE_KIB = 256 * 1024
+
 
 def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
@@ -56,6 +60,15 @@ def drop_indexes(conn: Connection, tables: Iterable[str]) -> list[str]:
 
 def copy_snapshot(snap: Snapshot, conn: Connection, progress: Progress | None) -> int:
     """Copy every synced table's rows, the row clocks and conflicts; returns rows copied."""
+    cache = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+    conn.exec_driver_sql(f"PRAGMA cache_size = {-COPY_CACHE_KIB}")
+    try:
+        return _copy(snap, conn, progress)
+    finally:
+        conn.exec_driver_sql(f"PRAGMA cache_size = {int(cache or -2000)}")
+
+
+def _copy(snap: Snapshot, conn: Connection, progress: Progress | None) -> int:
     dialect = snap.conn.dialect.name
     tables = snap.tables()
     paused = fts.pause(conn)
@@ -74,12 +87,18 @@ def copy_snapshot(snap: Snapshot, conn: Connection, progress: Progress | None) -
             continue
         to_wire = codec.table_codecs(table, dialect)[1]
         to_local = codec.table_codecs(table, "sqlite")[0]
-        convert = [(to_wire[c], to_local[c]) for c in columns]
+        convert = [
+            (i, to_wire[c], to_local[c])
+            for i, c in enumerate(columns)
+            if not codec.is_plain(table.c[c])
+        ]
         for page in snap.rows(name):
-            rows: list[tuple[Any, ...]] = [
-                tuple(local(wire(v)) for (wire, local), v in zip(convert, r, strict=True))
-                for r in page
-            ]
+            rows: list[tuple[Any, ...]] = []
+            for r in page:
+                values = list(r)
+                for i, wire, local in convert:
+                    values[i] = local(wire(values[i]))
+                rows.append(tuple(values))
             conn.exec_driver_sql(sql, rows)
             total += len(rows)
             if progress:
