@@ -1,0 +1,883 @@
+"""The Minutes page: a meeting's minutes from draft to signed, their exports, and the action log.
+
+Choose a board and one of its closed meetings (newest first); the page lists
+the meeting's minutes versions with their status — draft, circulated,
+approved, signed — who approved and signed them, when, and the record hash.
+Below, the chosen version's items: the clerk's summary of discussion,
+edited section by section and saved as it is typed (`desktop.minutes.editor`
+says why), beside the item's decisions and actions arising, read-only.
+
+The lifecycle buttons act on the newest version and appear only for those
+whose role may use them (the secretariat drafts, circulates and starts
+corrections; the chair approves between meetings and signs; whoever runs
+meetings records an approval by a later meeting's decision). The rights and
+the order are enforced by `db.minutes`; a refusal is shown in a dialog.
+Exports (full or public, PDF or HTML, optionally signed with the chair's
+PKCS#12), the signature check and the action log run on the page's own
+background worker behind a progress dialog. Signing certificates live in
+the signing folder under the user data directory, the one the CLI uses.
+
+`apply_filter` takes {"meeting_id": id} (and optionally "version_id").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QHideEvent, QShowEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from db.errors import BoardpackError
+from desktop.meeting_mode.dialogs import open_keeping_focus
+from desktop.minutes.controller import MeetingMinutes, MinutesController
+from desktop.minutes.editor import SectionEditor
+from desktop.minutes.models import VersionListModel, when
+from desktop.pages.base import Filter, PageEnv
+from widgets.page_parts import Notice, fixed_columns, heading, muted, read_only_table
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QDialog, QProgressDialog
+
+    from db.services.meetings import MeetingRow
+    from desktop.background import Op, Worker
+    from desktop.minutes.dialogs import Approval, ExportOptions, NewCa, NewCertificate
+    from exports.signing import Verdict
+
+TOPICS = frozenset({"minutes", "meetings"})
+
+NEXT_STEP = {
+    None: "Not drafted yet: the secretariat generates the draft from the meeting record.",
+    "draft": "Draft: the secretariat edits it, then circulates it to members for comment.",
+    "circulated": "Circulated: approved as a correct record by a decision of a later "
+    "meeting, or by the chair between meetings.",
+    "approved": "Approved: the chair signs it, which freezes the text.",
+    "signed": "Signed and frozen: a correction is a new version through the same steps.",
+}
+
+
+def _long_date(day: dt.date) -> str:
+    return f"{day:%a} {day.day} {day:%B %Y}"
+
+
+def signing_folder() -> Path:
+    """Where this machine keeps board CAs and signing certificates (as the CLI does)."""
+    from desktop.cli_minutes import signing_folder as folder_of
+    from desktop.paths import app_paths
+
+    return folder_of(app_paths())
+
+
+class MinutesPage(QWidget):
+    """One meeting's minutes: versions, section editor, lifecycle, exports, the action log."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("page-minutes")
+        self.setAccessibleName("Minutes page")
+        self.env: PageEnv | None = None
+        self.controller: MinutesController | None = None
+        self.minutes: MeetingMinutes | None = None
+        self.meeting_rows: tuple[MeetingRow, ...] = ()
+        self.dialog: QDialog | None = None
+        self.progress: QProgressDialog | None = None
+        self.last_export: Path | None = None
+        self.last_verdict: Verdict | None = None
+        self._op: Op[Any] | None = None
+        self._worker: Worker | None = None
+        self._stale = True
+        self._announcing = False
+        self._board_names: dict[str, str] = {}
+
+        # Header: board, meeting, the page-wide tools --------------------------------------
+        self.title = heading("Minutes", 1.5)
+        self.board = QComboBox()
+        self.board.setAccessibleName("Board")
+        self.board.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.board.activated.connect(lambda _i: self._board_chosen())
+        self.meeting = QComboBox()
+        self.meeting.setAccessibleName("Meeting (closed meetings, newest first)")
+        self.meeting.setMinimumContentsLength(34)
+        self.meeting.activated.connect(lambda _i: self.show_meeting())
+        self.verify_button = QPushButton("Verify a signed PDF…")
+        self.verify_button.setAccessibleName("Verify a signed minutes PDF")
+        self.verify_button.clicked.connect(self.verify_signed_pdf)
+        self.action_log_button = QPushButton("Action log…")
+        self.action_log_button.setAccessibleName("Export the board's action log")
+        self.action_log_button.setToolTip("The board's action log as PDF, XLSX or CSV.")
+        self.action_log_button.clicked.connect(self.export_action_log)
+        self.certificates_button = QPushButton("Certificates")
+        self.certificates_button.setAccessibleName("Signing certificates")
+        menu = QMenu(self.certificates_button)
+        self.create_ca_action = menu.addAction("Create the board's signing CA…")
+        self.create_ca_action.triggered.connect(self.open_create_ca)
+        self.issue_action = menu.addAction("Issue the chair's certificate…")
+        self.issue_action.triggered.connect(self.open_issue_certificate)
+        self.import_action = menu.addAction("Import a council certificate…")
+        self.import_action.triggered.connect(self.import_certificate)
+        self.certificates_button.setMenu(menu)
+        header = QHBoxLayout()
+        header.addWidget(self.title)
+        header.addSpacing(12)
+        board_label = QLabel("&Board:")
+        board_label.setBuddy(self.board)
+        meeting_label = QLabel("M&eeting:")
+        meeting_label.setBuddy(self.meeting)
+        header.addWidget(board_label)
+        header.addWidget(self.board)
+        header.addSpacing(8)
+        header.addWidget(meeting_label)
+        header.addWidget(self.meeting)
+        header.addStretch(1)
+        header.addWidget(self.verify_button)
+        header.addWidget(self.action_log_button)
+        header.addWidget(self.certificates_button)
+
+        # Versions and the record --------------------------------------------------------
+        self.versions_model = VersionListModel(self)
+        self.versions = read_only_table(
+            "minutesVersions",
+            "Minutes versions",
+            "Choose a version to read it; the newest is the one the buttons act on.",
+        )
+        self.versions.setModel(self.versions_model)
+        fixed_columns(self.versions, {0: 100, 1: 90, 2: 150, 3: 300, 4: 260}, 5)
+        self.versions.selectionModel().currentRowChanged.connect(lambda *_a: self._version_chosen())
+        self.record = QLabel("")
+        self.record.setObjectName("minutesRecord")
+        self.record.setWordWrap(True)
+        self.record.setTextFormat(Qt.TextFormat.PlainText)
+        self.record.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        # Lifecycle --------------------------------------------------------------------------
+        self.draft_button = QPushButton("&Generate the draft")
+        self.draft_button.setToolTip("Draft the minutes from the meeting's record.")
+        self.draft_button.clicked.connect(self.generate_draft)
+        self.circulate_button = QPushButton("&Circulate…")
+        self.circulate_button.setToolTip("Send the draft to members for comment.")
+        self.circulate_button.clicked.connect(self.circulate)
+        self.approve_button = QPushButton("&Approve…")
+        self.approve_button.setToolTip(
+            "Record the minutes as approved: by a later meeting's decision, or by the chair."
+        )
+        self.approve_button.clicked.connect(self.open_approve)
+        self.sign_button = QPushButton("&Sign…")
+        self.sign_button.setToolTip("The chair signs approved minutes; the text is then frozen.")
+        self.sign_button.clicked.connect(self.sign)
+        self.correct_button = QPushButton("Start a co&rrection")
+        self.correct_button.setToolTip(
+            "A new version of signed minutes, approved and signed again."
+        )
+        self.correct_button.clicked.connect(self.start_correction)
+        self.export_button = QPushButton("E&xport…")
+        self.export_button.setToolTip("Full or public minutes, PDF or HTML, optionally signed.")
+        self.export_button.clicked.connect(self.open_export)
+        self.next_step = muted("")
+        self.next_step.setObjectName("minutesNextStep")
+        actions = QHBoxLayout()
+        for button in (
+            self.draft_button,
+            self.circulate_button,
+            self.approve_button,
+            self.sign_button,
+            self.correct_button,
+        ):
+            actions.addWidget(button)
+        actions.addSpacing(8)
+        actions.addWidget(self.next_step, 1)
+        actions.addWidget(self.export_button)
+
+        self.notice = Notice()
+        self.editor = SectionEditor(self._save_section)
+        self.editor.refused.connect(lambda problem: self._refuse(problem, "Not saved"))
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 10, 16, 8)
+        layout.setSpacing(6)
+        layout.addLayout(header)
+        layout.addWidget(self.versions)
+        layout.addWidget(self.record)
+        layout.addLayout(actions)
+        layout.addWidget(self.notice)
+        layout.addWidget(self.editor, 1)
+
+    # BoardPage --------------------------------------------------------------------------
+
+    def attach(self, env: PageEnv) -> None:
+        self.editor.save_now()
+        self.env = env
+        self.controller = MinutesController(env.database, env.actor_id, env.today)
+        self.minutes = None
+        self._stale = True
+        self.board.clear()
+        try:
+            boards = self.controller.boards()
+        except BoardpackError as error:
+            self.notice.say(str(error))
+            boards = ()
+        for board in boards:
+            self.board.addItem(board.code, board.board_id)
+            self.board.setItemData(self.board.count() - 1, board.name, Qt.ItemDataRole.ToolTipRole)
+        self._board_names = {board.code: board.name for board in boards}
+        index = self.board.findData(env.context.board_id)
+        self.board.setCurrentIndex(max(index, 0))
+        if self.isVisible():
+            self.reload()
+
+    def apply_filter(self, spec: Filter) -> None:
+        if self.env is None:
+            return
+        if self._stale:
+            self.reload()
+        meeting_id = spec.get("meeting_id")
+        if isinstance(meeting_id, str):
+            self._choose_meeting(meeting_id, spec.get("version_id"))
+        item = spec.get("item")
+        if isinstance(item, int):
+            self.editor.select(item)
+
+    def _choose_meeting(self, meeting_id: str, version_id: object) -> None:
+        row = next((r for r in self.meeting_rows if r.meeting_id == meeting_id), None)
+        if row is None:
+            for i in range(self.board.count()):
+                self.board.setCurrentIndex(i)
+                self._read_meetings()
+                row = next((r for r in self.meeting_rows if r.meeting_id == meeting_id), None)
+                if row is not None:
+                    break
+        if row is None:
+            self.notice.say("That meeting has no minutes here: only closed meetings have minutes.")
+            return
+        self.meeting.setCurrentIndex(self.meeting.findData(meeting_id))
+        self.show_meeting(version_id if isinstance(version_id, str) else None)
+
+    def on_changed(self, topic: str) -> None:
+        if self._announcing or topic not in TOPICS:
+            return
+        self._stale = True
+        if self.isVisible():
+            self.reload()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale and self.env is not None:
+            self.reload()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        self.editor.save_now()
+        super().hideEvent(event)
+
+    def shutdown(self, timeout_ms: int = 15_000) -> None:
+        """Save what is typed and stop the export worker (an export in progress finishes)."""
+        self.editor.save_now()
+        if self._worker is not None:
+            self._worker.shutdown(timeout_ms)
+
+    # Reading ------------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Read the board's closed meetings and the chosen meeting's minutes again."""
+        if self.env is None:
+            return
+        self._stale = False
+        self._read_meetings()
+        self.show_meeting(self._shown_here())
+
+    def _shown_here(self) -> str | None:
+        """The id of the version shown, if it is of the meeting still chosen."""
+        m = self.minutes
+        if m is None or m.shown is None or m.meeting.meeting_id != self.meeting.currentData():
+            return None
+        return m.shown.version_id
+
+    def _board_chosen(self) -> None:
+        self.editor.save_now()
+        self._read_meetings()
+        self.show_meeting()
+
+    def _read_meetings(self) -> None:
+        controller = self.controller
+        board_id = self.board.currentData()
+        if controller is None:
+            return
+        keep = self.meeting.currentData()
+        self.meeting.clear()
+        self.meeting_rows = ()
+        if board_id is None:
+            return
+        try:
+            rows = controller.closed_meetings(board_id)
+            latest = controller.latest_statuses(rows)
+        except BoardpackError as error:
+            self.notice.say(str(error))
+            return
+        self.meeting_rows = rows
+        for row in rows:
+            status = latest.get(row.meeting_id)
+            state = f"{status[1]} (v{status[0]})" if status else "no minutes yet"
+            self.meeting.addItem(f"{_long_date(row.meeting_date)} — {state}", row.meeting_id)
+        index = self.meeting.findData(keep)
+        self.meeting.setCurrentIndex(max(index, 0) if rows else -1)
+
+    def show_meeting(self, version_id: str | None = None) -> None:
+        """Show the chosen meeting's versions and the chosen (else newest) version."""
+        self.editor.save_now()
+        controller = self.controller
+        meeting_id = self.meeting.currentData()
+        row = next((r for r in self.meeting_rows if r.meeting_id == meeting_id), None)
+        if controller is None or row is None:
+            self.minutes = None
+            self.versions_model.set_rows(())
+            self.editor.clear("This board has no closed meeting yet: minutes follow a meeting.")
+            self._show_state()
+            return
+        try:
+            minutes = controller.read(row, version_id)
+        except BoardpackError as error:
+            self.minutes = None
+            self.versions_model.set_rows(())
+            self.editor.clear(str(error)[:1].upper() + str(error)[1:] + ".")
+            self._show_state()
+            return
+        self.minutes = minutes
+        self.versions_model.set_rows(minutes.versions)
+        shown = minutes.shown
+        if shown is not None:
+            at = self.versions_model.find(lambda v: v.version_id == shown.version_id)
+            self.versions.blockSignals(True)
+            self.versions.selectionModel().blockSignals(True)
+            self.versions.setCurrentIndex(self.versions_model.index(at, 0))
+            self.versions.selectionModel().blockSignals(False)
+            self.versions.blockSignals(False)
+        self._fit_versions()
+        self.editor.show_doc(
+            minutes.doc,
+            minutes.shown.version_id if minutes.shown else None,
+            editable=minutes.editable,
+            why_not=self._why_read_only(minutes),
+        )
+        self._show_state()
+
+    def _fit_versions(self) -> None:
+        rows = max(self.versions_model.rowCount(), 1)
+        header = self.versions.horizontalHeader().height() or 24
+        row_height = self.versions.verticalHeader().defaultSectionSize()
+        self.versions.setFixedHeight(header + row_height * min(rows, 4) + 4)
+
+    def _version_chosen(self) -> None:
+        index = self.versions.currentIndex()
+        if not index.isValid() or self.minutes is None:
+            return
+        chosen = self.versions_model.row(index.row())
+        if self.minutes.shown is None or chosen.version_id != self.minutes.shown.version_id:
+            self.show_meeting(chosen.version_id)
+
+    def _why_read_only(self, minutes: MeetingMinutes) -> str:
+        shown, latest, rights = minutes.shown, minutes.latest, minutes.rights
+        if shown is None:
+            return "A preview of the draft the meeting's record gives; nothing is saved yet."
+        if not rights.read_exempt:
+            return "The public minutes: exempt items are withheld."
+        if latest is not None and shown.version_id != latest.version_id:
+            return f"Version {shown.version} has been replaced by version {latest.version}."
+        if shown.status == "signed":
+            return "Signed: the text is frozen. A correction starts a new version."
+        if shown.status == "approved":
+            return "Approved: the text is final; the chair signs it next."
+        if not rights.edit:
+            return "Read-only: the secretariat edits the minutes."
+        return ""
+
+    def _show_state(self) -> None:
+        minutes = self.minutes
+        rights = minutes.rights if minutes is not None else None
+        latest = minutes.latest if minutes is not None else None
+        status = latest.status if latest is not None else None
+        edit = bool(rights and rights.edit)
+        shown = {
+            self.draft_button: edit,
+            self.circulate_button: edit,
+            self.approve_button: bool(rights and (rights.approve or rights.run)),
+            self.sign_button: bool(rights and rights.approve),
+            self.correct_button: edit,
+        }
+        enabled = {
+            self.draft_button: minutes is not None and latest is None,
+            self.circulate_button: status == "draft",
+            self.approve_button: status == "circulated",
+            self.sign_button: status == "approved",
+            self.correct_button: status == "signed",
+        }
+        for button, visible in shown.items():
+            button.setVisible(visible)
+            button.setEnabled(enabled[button])
+        self.export_button.setEnabled(minutes is not None)
+        self.action_log_button.setEnabled(self.board.currentData() is not None)
+        self.certificates_button.setVisible(edit)
+        self.next_step.setText(NEXT_STEP.get(status, "") if minutes is not None else "")
+        self.record.setText(self._record_text())
+
+    def _record_text(self) -> str:
+        minutes = self.minutes
+        if minutes is None or minutes.shown is None:
+            return ""
+        v = minutes.shown
+        parts = [f"Version {v.version}: {v.status_label}."]
+        if v.circulated_at:
+            parts.append(f"Sent to members {when(v.circulated_at)}.")
+        if v.approved_by:
+            parts.append(f"Approved as a correct record by {v.approved_by}.")
+        if v.signed_by:
+            parts.append(f"Signed by {v.signed_by}, {when(v.signed_at)}.")
+        if v.content_hash:
+            parts.append(f"Record hash (SHA-256): {v.content_hash}")
+        return " ".join(parts)
+
+    # Writes ---------------------------------------------------------------------------------
+
+    def _save_section(self, version_id: str, key: str, text: str) -> str | None:
+        if self.controller is None:
+            return "the database is not open"
+        # No announcement: no other page shows the minutes' text, and the dashboard
+        # need not be re-read on every autosave.
+        return self.controller.edit_section(version_id, key, text)
+
+    def _act(self, fn: Any, done: str, title: str) -> str | None:
+        """Save what is typed, run one lifecycle write, then read the meeting again."""
+        if not self.editor.save_now():
+            return self.editor.autosave.problem
+        problem: str | None = fn()
+        if problem is not None:
+            self._refuse(problem, title)
+        else:
+            self.notice.say(done)
+            self._announce("minutes")
+        self._read_meetings_keeping()
+        return problem
+
+    def _read_meetings_keeping(self) -> None:
+        meeting_id = self.meeting.currentData()
+        self._read_meetings()
+        self.meeting.setCurrentIndex(max(self.meeting.findData(meeting_id), 0))
+        self.show_meeting()
+
+    def _latest(self) -> Any:
+        return self.minutes.latest if self.minutes is not None else None
+
+    def generate_draft(self) -> str | None:
+        minutes, controller = self.minutes, self.controller
+        if minutes is None or controller is None:
+            return None
+        meeting_id = minutes.meeting.meeting_id
+        return self._act(
+            lambda: controller.create_draft(meeting_id),
+            "Draft generated from the meeting's record: edit each item's summary, then circulate.",
+            "Draft not generated",
+        )
+
+    def _confirm(self, title: str, text: str, yes: str, then: Any) -> QMessageBox:
+        box = QMessageBox(
+            QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton, self
+        )
+        go = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(go)
+        box.setAccessibleName(title)
+
+        def clicked(button: Any) -> None:
+            if button is go:
+                then()
+
+        box.buttonClicked.connect(clicked)
+        self.dialog = box
+        open_keeping_focus(box)
+        return box
+
+    def circulate(self) -> QMessageBox | None:
+        latest, controller = self._latest(), self.controller
+        if latest is None or controller is None:
+            return None
+        return self._confirm(
+            "Circulate the draft",
+            f"Circulate version {latest.version} to the board's members for comment? "
+            "It can still be edited until it is approved.",
+            "Circulate",
+            lambda: self._act(
+                lambda: controller.circulate(latest.version_id),
+                f"Version {latest.version} circulated to members.",
+                "Not circulated",
+            ),
+        )
+
+    def open_approve(self) -> QDialog | None:
+        minutes, controller = self.minutes, self.controller
+        latest = self._latest()
+        if minutes is None or controller is None or latest is None:
+            return None
+        if not self.editor.save_now():
+            return None
+        from desktop.minutes.dialogs import ApproveDialog
+
+        try:
+            decisions = (
+                controller.approving_decisions(minutes.meeting) if minutes.rights.run else ()
+            )
+        except BoardpackError as error:
+            self._refuse(str(error), "Not approved")
+            return None
+
+        def submit(value: Approval) -> str | None:
+            problem = controller.approve(latest.version_id, value.decision_id)
+            if problem is None:
+                self.notice.say(f"Version {latest.version} approved as a correct record.")
+                self._announce("minutes")
+            return problem
+
+        dialog = ApproveDialog(
+            f"the meeting held on {_long_date(minutes.meeting.meeting_date)}",
+            decisions,
+            submit,
+            self,
+            by_decision=minutes.rights.run,
+            by_chair=minutes.rights.approve,
+        )
+        dialog.accepted.connect(self._read_meetings_keeping)
+        self.dialog = dialog
+        open_keeping_focus(dialog)
+        return dialog
+
+    def sign(self) -> QMessageBox | None:
+        minutes, latest, controller = self.minutes, self._latest(), self.controller
+        if minutes is None or latest is None or controller is None:
+            return None
+
+        def signed() -> None:
+            problem = self._act(lambda: controller.sign(latest.version_id), "", "Not signed")
+            after = self._latest()
+            if problem is None and after is not None:
+                self.notice.say(
+                    f"Version {after.version} signed by {after.signed_by}, "
+                    f"{when(after.signed_at)}; record hash {after.content_hash}. "
+                    "The text is now frozen."
+                )
+
+        return self._confirm(
+            "Sign the minutes",
+            f"Sign version {latest.version} of the minutes of the meeting held on "
+            f"{_long_date(minutes.meeting.meeting_date)} as a correct record?\n\n"
+            "Signing freezes the text and records its SHA-256 hash: after this, any "
+            "change is a correction, a new version approved and signed again.",
+            "Sign",
+            signed,
+        )
+
+    def start_correction(self) -> QMessageBox | None:
+        latest, controller = self._latest(), self.controller
+        if latest is None or controller is None:
+            return None
+        return self._confirm(
+            "Start a correction",
+            f"Start version {latest.version + 1}, a correction of signed version "
+            f"{latest.version}? Version {latest.version} stays as signed; the correction "
+            "goes through circulation, approval and signature again.",
+            "Start the correction",
+            lambda: self._act(
+                lambda: controller.start_correction(latest.version_id),
+                f"Version {latest.version + 1} started as a draft correction.",
+                "Correction not started",
+            ),
+        )
+
+    # Exports ------------------------------------------------------------------------------
+
+    def worker(self) -> Worker:
+        from desktop.background import Worker
+
+        if self._worker is None:
+            self._worker = Worker(self)
+        return self._worker
+
+    def _run(self, title: str, work: Any, done: Any) -> None:
+        from desktop.minutes.export_worker import run_with_progress
+
+        def failed(problem: str) -> None:
+            self._op = None
+            if problem == "cancelled":
+                self.notice.say(f"{title}: cancelled.")
+            else:
+                self._refuse(problem, f"{title}: not done")
+
+        def succeeded(value: Any) -> None:
+            self._op = None
+            done(value)
+
+        self._op, self.progress = run_with_progress(
+            self.worker(), self, title, work, succeeded, failed
+        )
+
+    @property
+    def busy(self) -> bool:
+        return self._op is not None
+
+    def open_export(self) -> QDialog | None:
+        minutes = self.minutes
+        if minutes is None or self.busy:
+            return None
+        self.editor.save_now()
+        from desktop.minutes.dialogs import ExportDialog
+        from exports.signing_ca import certificates
+
+        shown = minutes.shown
+        label = (
+            f"Version {shown.version} ({shown.status}) of the minutes of "
+            f"{_long_date(minutes.meeting.meeting_date)}."
+            if shown
+            else "The draft the meeting's record gives (not yet saved as a version)."
+        )
+        dialog = ExportDialog(
+            label,
+            certificates(signing_folder()),
+            self.export,
+            self,
+            may_read_full=minutes.rights.read_exempt,
+            signed=shown is not None and shown.status == "signed",
+        )
+        self.dialog = dialog
+        open_keeping_focus(dialog)
+        return dialog
+
+    def export(self, options: ExportOptions) -> str | None:
+        """Ask where, and for the passphrase when signing; then export on the worker."""
+        minutes, controller = self.minutes, self.controller
+        if minutes is None or controller is None:
+            return "choose a meeting first"
+        from desktop.minutes.export_worker import SignWith, write_minutes
+
+        kind = "public" if options.public else "full"
+        day = minutes.meeting.meeting_date.isoformat()
+        suffix = options.fmt
+        suggested = Path.home() / f"{minutes.meeting.board_code}-minutes-{day}-{kind}.{suffix}"
+        name_filter = "PDF (*.pdf)" if suffix == "pdf" else "HTML (*.html)"
+        chosen, _ = QFileDialog.getSaveFileName(
+            self, "Export the minutes", str(suggested), name_filter
+        )
+        if not chosen:
+            return None
+        out = Path(chosen)
+        if out.suffix.lower() not in (f".{suffix}", ".htm"):
+            out = out.with_name(f"{out.name}.{suffix}")
+        sign = None
+        if options.sign:
+            pkcs12 = options.certificate
+            if pkcs12 is None:
+                picked, _ = QFileDialog.getOpenFileName(
+                    self, "The chair's certificate", str(signing_folder()), "PKCS#12 (*.p12 *.pfx)"
+                )
+                if not picked:
+                    return None
+                pkcs12 = Path(picked)
+            passphrase, ok = QInputDialog.getText(
+                self,
+                "Certificate passphrase",
+                f"Passphrase of {pkcs12.name}:",
+                QLineEdit.EchoMode.Password,
+            )
+            if not ok:
+                return None
+            sign = SignWith(pkcs12, passphrase)
+        try:
+            doc = controller.export_doc(minutes, public=options.public)
+        except BoardpackError as error:
+            return str(error)
+
+        def done(path: Path) -> None:
+            self.last_export = path
+            signed = ", signed" if sign is not None else ""
+            self.notice.say(f"The {kind} minutes ({suffix.upper()}{signed}) were saved to {path}.")
+
+        self._run(
+            "Exporting the minutes",
+            lambda report: write_minutes(doc, out, options.fmt, sign, report),
+            done,
+        )
+        return None
+
+    def verify_signed_pdf(self) -> None:
+        """Choose a PDF and say who signed it, when, and whether it is intact."""
+        if self.busy:
+            return
+        from desktop.minutes.export_worker import verify_file
+        from exports.signing_ca import trust_roots
+
+        chosen, _ = QFileDialog.getOpenFileName(
+            self, "Verify a signed PDF", str(Path.home()), "PDF (*.pdf)"
+        )
+        if not chosen:
+            return
+        path = Path(chosen)
+        roots = trust_roots(signing_folder())
+
+        def done(verdict: Verdict) -> None:
+            from desktop.minutes.dialogs import verdict_box
+
+            self.last_verdict = verdict
+            box = verdict_box(verdict, path.name, self)
+            self.dialog = box
+            open_keeping_focus(box)
+
+        self._run("Checking the signature", lambda report: verify_file(path, roots, report), done)
+
+    def export_action_log(self) -> None:
+        """The board's action log as PDF, XLSX or CSV, chosen by the file's type."""
+        controller, code = self.controller, self._board_code()
+        if controller is None or code is None or self.busy:
+            return
+        from desktop.minutes.export_worker import write_action_log
+
+        filters = "PDF (*.pdf);;Excel workbook (*.xlsx);;CSV (*.csv)"
+        suggested = Path.home() / f"{code}-action-log.pdf"
+        chosen, chosen_filter = QFileDialog.getSaveFileName(
+            self, "Export the action log", str(suggested), filters
+        )
+        if not chosen:
+            return
+        out = Path(chosen)
+        if out.suffix.lower() not in (".pdf", ".xlsx", ".csv"):
+            wanted = (
+                "xlsx" if "xlsx" in chosen_filter else "csv" if "csv" in chosen_filter else "pdf"
+            )
+            out = out.with_name(f"{out.name}.{wanted}")
+        try:
+            log = controller.action_log(code)
+        except BoardpackError as error:
+            self._refuse(str(error), "Action log not exported")
+            return
+
+        def done(path: Path) -> None:
+            self.last_export = path
+            self.notice.say(
+                f"The action log of {code} ({len(log.rows)} actions) was saved to {path}."
+            )
+
+        self._run(
+            "Exporting the action log", lambda report: write_action_log(log, out, report), done
+        )
+
+    # Certificates ---------------------------------------------------------------------------
+
+    def _board_code(self) -> str | None:
+        return self.board.currentText() or None
+
+    def open_create_ca(self) -> QDialog | None:
+        code = self._board_code()
+        if code is None:
+            return None
+        from desktop.minutes.dialogs import CreateCaDialog
+        from exports.signing_ca import create_ca
+
+        folder = signing_folder()
+        name = self._board_names.get(code, code)
+
+        def submit(value: NewCa) -> str | None:
+            try:
+                info = create_ca(
+                    folder, code, value.passphrase, board_name=name, organisation=value.organisation
+                )
+            except BoardpackError as error:
+                return str(error)
+            self.notice.say(f"{info.subject} created; signed minutes are checked against it.")
+            return None
+
+        dialog = CreateCaDialog(f"{code} ({name})", folder, submit, self)
+        self.dialog = dialog
+        open_keeping_focus(dialog)
+        return dialog
+
+    def open_issue_certificate(self) -> QDialog | None:
+        code = self._board_code()
+        if code is None or self.env is None:
+            return None
+        from desktop.minutes.dialogs import IssueCertificateDialog
+        from exports.signing_ca import issue_certificate
+
+        chair = self.env.context.viewer.name if self.env.context.viewer else ""
+
+        def submit(value: NewCertificate) -> str | None:
+            try:
+                info = issue_certificate(
+                    signing_folder(),
+                    code,
+                    value.ca_passphrase,
+                    name=value.name,
+                    passphrase=value.passphrase,
+                    email=value.email,
+                )
+            except BoardpackError as error:
+                return str(error)
+            self.notice.say(f"Signing certificate for {value.name} saved as {info.path}.")
+            return None
+
+        dialog = IssueCertificateDialog(chair, submit, self)
+        self.dialog = dialog
+        open_keeping_focus(dialog)
+        return dialog
+
+    def import_certificate(self) -> None:
+        from exports.signing_ca import import_certificate
+
+        chosen, _ = QFileDialog.getOpenFileName(
+            self, "Import a council signing certificate", str(Path.home()), "PKCS#12 (*.p12 *.pfx)"
+        )
+        if not chosen:
+            return
+        passphrase, ok = QInputDialog.getText(
+            self,
+            "Certificate passphrase",
+            f"Passphrase of {Path(chosen).name}:",
+            QLineEdit.EchoMode.Password,
+        )
+        if not ok:
+            return
+        try:
+            info = import_certificate(signing_folder(), Path(chosen), passphrase)
+        except BoardpackError as error:
+            self._refuse(str(error), "Certificate not imported")
+            return
+        self.notice.say(f"Certificate of {info.subject} imported as {info.path.name}.")
+
+    # Messages -------------------------------------------------------------------------------
+
+    def _refuse(self, problem: str, title: str) -> QMessageBox:
+        text = problem[:1].upper() + problem[1:]
+        box = QMessageBox(
+            QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, self
+        )
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setAccessibleName(f"{title}: {problem}")
+        self.dialog = box
+        open_keeping_focus(box)
+        return box
+
+    def _announce(self, topic: str) -> None:
+        env = self.env
+        if env is None:
+            return
+        self._announcing = True
+        try:
+            env.announce(topic)
+        finally:
+            self._announcing = False
