@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 #: Milliseconds from the first unsaved keystroke to the write.
 SAVE_INTERVAL_MS = 1000
@@ -53,6 +53,7 @@ class NotesAutosave(QObject):
         self._pending: dict[str, PendingNotes] = {}
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)  # the promise is in seconds
         self._timer.setInterval(interval_ms)
         self._timer.timeout.connect(self.flush)
 

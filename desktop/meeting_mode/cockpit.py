@@ -22,7 +22,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -89,15 +89,20 @@ def quorum_text(q: Any) -> str:
     return ("✔ " if q.quorate else "⚠ ") + text
 
 
-class _FocusOut(QObject):
-    """Calls back when the watched editor loses the focus (the notes are then written)."""
+class On(QObject):
+    """Calls back when the watched object gets an event of one type (it is not consumed).
 
-    def __init__(self, callback: Callable[[], object], parent: QObject) -> None:
+    The cockpit writes the notes when an editor loses the focus, and when the
+    window it sits in is closed (pages get no close event of their own).
+    """
+
+    def __init__(self, kind: QEvent.Type, callback: Callable[[], object], parent: QObject) -> None:
         super().__init__(parent)
+        self._kind = kind
         self._callback = callback
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.FocusOut:
+        if event.type() == self._kind:
             self._callback()
         return False
 
@@ -119,6 +124,7 @@ class MeetingMode(QWidget):
         #: Reads the meeting again everywhere it is shown (set by the page); None: only here.
         self.reloader: Callable[[], None] | None = None
         self._loading = False
+        self._window_watched: QWidget | None = None
         self.autosave = NotesAutosave(self._save_notes, parent=self)
         self.autosave.failed.connect(self._notes_failed)
 
@@ -170,7 +176,7 @@ class MeetingMode(QWidget):
         self.discussion.textChanged.connect(self._discussion_typed)
         self.chair_notes.textChanged.connect(self._chair_typed)
         for editor in (self.discussion, self.chair_notes):
-            editor.installEventFilter(_FocusOut(self.autosave.flush, editor))
+            editor.installEventFilter(On(QEvent.Type.FocusOut, self.autosave.flush, editor))
         self.saved_label = muted("", wrap=False)
         self.saved_label.setObjectName("notesSaved")
         self.autosave.saved.connect(lambda _id: self.saved_label.setText("Notes saved"))
@@ -769,6 +775,13 @@ class MeetingMode(QWidget):
         if problem is not None:
             self._refuse(problem, "Meeting not closed")
         self.load()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        window = self.window()
+        if window is not self and self._window_watched is not window:
+            window.installEventFilter(On(QEvent.Type.Close, self.shutdown, self))
+            self._window_watched = window
 
     def focus_start(self) -> None:
         """Put the keyboard where the chair starts: the notes when running, else the agenda."""

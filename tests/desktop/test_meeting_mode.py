@@ -60,14 +60,20 @@ def test_the_timer_turns_red_and_says_so_when_the_box_is_overrun(qtbot: QtBot) -
 
 def test_autosave_writes_within_the_interval_even_while_typing_goes_on(qtbot: QtBot) -> None:
     writes: list[PendingNotes] = []
-    autosave = NotesAutosave(lambda n: writes.append(n), interval_ms=200)
-    for n in range(8):  # typing without a pause longer than the interval
-        autosave.edited("item", discussion="x" * (n + 1))
-        qtbot.wait(40)
-    # A debounce would still be waiting; the first keystroke's timer has fired.
-    assert writes and writes[0].discussion is not None and len(writes[0].discussion) >= 4
-    qtbot.waitUntil(lambda: not autosave.pending, timeout=1000)
-    assert writes[-1].discussion == "x" * 8
+    autosave = NotesAutosave(lambda n: writes.append(n), interval_ms=10_000)
+    autosave.edited("item", discussion="x")
+    timer = autosave._timer
+    assert timer.isActive()
+    qtbot.wait(120)
+    autosave.edited("item", discussion="xy")  # more typing does not push the write back
+    assert timer.isActive() and timer.remainingTime() <= 10_000 - 100
+    assert writes == []
+    autosave.flush()
+    assert [w.discussion for w in writes] == ["xy"] and not autosave.pending
+    fast = NotesAutosave(lambda n: writes.append(n), interval_ms=50)
+    fast.edited("other", chair_notes="z")
+    qtbot.waitUntil(lambda: not fast.pending, timeout=5000)
+    assert writes[-1] == PendingNotes("other", None, "z")
 
 
 def test_autosave_keeps_the_text_when_a_write_fails_and_tries_again(qtbot: QtBot) -> None:
@@ -328,3 +334,16 @@ def test_a_member_reads_the_meeting_but_cannot_write_its_notes(
     assert cockpit.discussion.isReadOnly()
     assert not cockpit.chair_notes.isVisible()
     assert not cockpit.autosave.pending
+
+
+def test_closing_the_window_writes_the_notes_typed_just_before(
+    qtbot: QtBot, window: MainWindow, page: MeetingsPage, database: Database
+) -> None:
+    cockpit = page.cockpit
+    cockpit.open_meeting()
+    item_id = cockpit.item.item_id
+    qtbot.keyClicks(cockpit.discussion, "Last words before the lid closes.")
+    assert cockpit.autosave.pending  # the timer has not fired yet
+    window.close()
+    with database.session() as s:
+        assert s.get_one(AgendaItem, item_id).discussion == "Last words before the lid closes."
