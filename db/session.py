@@ -6,7 +6,8 @@ Before each flush, for every new, changed or deleted row:
    session's clock;
 2. append-only records (decisions, evidence reviews, audit) and signed minutes
    are refused any change — the same rule SQLite triggers enforce below us;
-3. an audit event records who, when, what, before and after.
+3. an audit event records who, when, what, before and after, sealed into this
+   install's hash chain (`db.audit_chain`).
 
 A session's context lives in `session.info`: `actor_id`, `clock`, `new_id`.
 The caller owns the session (`with db.begin(actor_id) as s:`).
@@ -23,6 +24,7 @@ from typing import Any
 from sqlalchemy import event, inspect, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from db.audit_chain import seal
 from db.base import AppendOnly, IdMixin, UTCDateTime, new_id, utcnow
 from db.canonical import to_jsonable
 from db.errors import AppendOnlyError
@@ -184,6 +186,8 @@ def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
             )
         )
 
+    if events:
+        seal(session.connection(), events)
     session.add_all(events)
     if events:
         _set_capture_actor(session, actor_id)

@@ -75,6 +75,12 @@ sync_state = Table(
     Column("remote", Text),
     Column("last_sync_at", UTCDateTime),
     Column("last_sync_error", Text),
+    # the head of this install's audit hash chain (db.audit_chain): the site it was
+    # started for, its id, last sequence number and hash
+    Column("audit_site", String(36)),
+    Column("audit_chain", String(36)),
+    Column("audit_seq", BigInteger),
+    Column("audit_hash", String(64)),
 )
 
 row_clock = Table(
