@@ -10,7 +10,8 @@ Besides the navigation's pages, `PAGES` has the ones reached another way —
 "agenda" (the next meeting's agenda) and "meeting-mode" (the chair's cockpit,
 rehearsed on a scratch copy of the database by `desktop.meeting_mode.rehearsal`
 so the picture shows a meeting under way without writing to the real file);
-"reader" (the next meeting's first paper open in the Papers page's reader).
+"reader" (the next meeting's first paper open in the Papers page's reader);
+"minutes" opens on the newest minutes' fifth item, which records a decision.
 """
 
 from __future__ import annotations
@@ -81,6 +82,8 @@ def take_screenshot(
                 window.sync_ui.show_conflicts()
             elif page == "reader":  # the next meeting's first paper, open in the reader
                 window.navigate("papers", {"view": "reader"})
+            elif page == "minutes":  # the newest minutes, on an item with a decision
+                window.navigate("minutes", {"item": 5})
             elif page in ("agenda", "meeting-mode"):
                 window.navigate("meetings", {"view": page, "meeting_id": meeting_id})
             else:

@@ -72,7 +72,7 @@ def section_label(item: Any) -> str:
     if item.decisions:
         count = len(item.decisions)
         marks.append(f"{count} decision{'s' if count != 1 else ''}")
-    return f"{item.title}" + (f"  ({'; '.join(marks)})" if marks else "")
+    return str(item.title) + (f" ({'; '.join(marks)})" if marks else "")
 
 
 def section_columns() -> list[Column[Any]]:

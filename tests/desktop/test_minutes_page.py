@@ -29,15 +29,15 @@ from desktop.minutes.dialogs import ApproveDialog
 from desktop.pages.minutes import MinutesPage
 
 
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+@pytest.fixture(scope="module", name="demo_file")
+def demo_file_fixture(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("demo") / "demo.db"
     create_demo(path, render_paper=None).close()
     return path
 
 
-@pytest.fixture
-def database(demo_file: Path, tmp_path: Path) -> Iterator[Database]:
+@pytest.fixture(name="database")
+def database_fixture(demo_file: Path, tmp_path: Path) -> Iterator[Database]:
     path = tmp_path / "demo.db"
     shutil.copy(demo_file, path)
     db = open_database(path)
@@ -45,8 +45,8 @@ def database(demo_file: Path, tmp_path: Path) -> Iterator[Database]:
     db.close()
 
 
-@pytest.fixture
-def window(qtbot: QtBot, database: Database) -> MainWindow:
+@pytest.fixture(name="window")
+def window_fixture(qtbot: QtBot, database: Database) -> MainWindow:
     window = build_main_window(database, today=DEMO_AS_OF, demo=True)
     qtbot.addWidget(window)
     window.resize(1366, 768)
@@ -55,8 +55,8 @@ def window(qtbot: QtBot, database: Database) -> MainWindow:
     return window
 
 
-@pytest.fixture
-def page(window: MainWindow) -> Iterator[MinutesPage]:
+@pytest.fixture(name="page")
+def page_fixture(window: MainWindow) -> Iterator[MinutesPage]:
     window.show_page("minutes")
     page = window.page("minutes")
     assert isinstance(page, MinutesPage)
