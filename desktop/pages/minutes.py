@@ -13,28 +13,25 @@ corrections; the chair approves between meetings and signs; whoever runs
 meetings records an approval by a later meeting's decision). The rights and
 the order are enforced by `db.minutes`; a refusal is shown in a dialog.
 Exports (full or public, PDF or HTML, optionally signed with the chair's
-PKCS#12), the signature check and the action log run on the page's own
-background worker behind a progress dialog. Signing certificates live in
-the signing folder under the user data directory, the one the CLI uses.
+PKCS#12), the signature check, the action log and the signing certificates
+are `desktop.minutes.outputs`, which runs them on the page's own background
+worker behind a progress dialog.
 
-`apply_filter` takes {"meeting_id": id} (and optionally "version_id").
+`apply_filter` takes {"meeting_id": id} (and optionally "version_id") and
+{"item": n} to show item n of the version shown.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
-    QLineEdit,
     QMenu,
     QMessageBox,
     QPushButton,
@@ -47,16 +44,15 @@ from desktop.meeting_mode.dialogs import open_keeping_focus
 from desktop.minutes.controller import MeetingMinutes, MinutesController
 from desktop.minutes.editor import SectionEditor
 from desktop.minutes.models import VersionListModel, when
+from desktop.minutes.outputs import MinutesOutputs
 from desktop.pages.base import Filter, PageEnv
 from widgets.page_parts import Notice, fixed_columns, heading, muted, read_only_table
 
 if TYPE_CHECKING:
-    from PySide6.QtWidgets import QDialog, QProgressDialog
+    from PySide6.QtWidgets import QDialog
 
     from db.services.meetings import MeetingRow
-    from desktop.background import Op, Worker
-    from desktop.minutes.dialogs import Approval, ExportOptions, NewCa, NewCertificate
-    from exports.signing import Verdict
+    from desktop.minutes.dialogs import Approval
 
 TOPICS = frozenset({"minutes", "meetings"})
 
@@ -74,14 +70,6 @@ def _long_date(day: dt.date) -> str:
     return f"{day:%a} {day.day} {day:%B %Y}"
 
 
-def signing_folder() -> Path:
-    """Where this machine keeps board CAs and signing certificates (as the CLI does)."""
-    from desktop.cli_minutes import signing_folder as folder_of
-    from desktop.paths import app_paths
-
-    return folder_of(app_paths())
-
-
 class MinutesPage(QWidget):
     """One meeting's minutes: versions, section editor, lifecycle, exports, the action log."""
 
@@ -94,11 +82,7 @@ class MinutesPage(QWidget):
         self.minutes: MeetingMinutes | None = None
         self.meeting_rows: tuple[MeetingRow, ...] = ()
         self.dialog: QDialog | None = None
-        self.progress: QProgressDialog | None = None
-        self.last_export: Path | None = None
-        self.last_verdict: Verdict | None = None
-        self._op: Op[Any] | None = None
-        self._worker: Worker | None = None
+        self.outputs = MinutesOutputs(self)
         self._stale = True
         self._announcing = False
         self._board_names: dict[str, str] = {}
@@ -115,20 +99,20 @@ class MinutesPage(QWidget):
         self.meeting.activated.connect(lambda _i: self.show_meeting())
         self.verify_button = QPushButton("Verify a signed PDF…")
         self.verify_button.setAccessibleName("Verify a signed minutes PDF")
-        self.verify_button.clicked.connect(self.verify_signed_pdf)
+        self.verify_button.clicked.connect(self.outputs.verify_signed_pdf)
         self.action_log_button = QPushButton("Action log…")
         self.action_log_button.setAccessibleName("Export the board's action log")
         self.action_log_button.setToolTip("The board's action log as PDF, XLSX or CSV.")
-        self.action_log_button.clicked.connect(self.export_action_log)
+        self.action_log_button.clicked.connect(self.outputs.export_action_log)
         self.certificates_button = QPushButton("Certificates")
         self.certificates_button.setAccessibleName("Signing certificates")
         menu = QMenu(self.certificates_button)
         self.create_ca_action = menu.addAction("Create the board's signing CA…")
-        self.create_ca_action.triggered.connect(self.open_create_ca)
+        self.create_ca_action.triggered.connect(self.outputs.open_create_ca)
         self.issue_action = menu.addAction("Issue the chair's certificate…")
-        self.issue_action.triggered.connect(self.open_issue_certificate)
+        self.issue_action.triggered.connect(self.outputs.open_issue_certificate)
         self.import_action = menu.addAction("Import a council certificate…")
-        self.import_action.triggered.connect(self.import_certificate)
+        self.import_action.triggered.connect(self.outputs.import_certificate)
         self.certificates_button.setMenu(menu)
         header = QHBoxLayout()
         header.addWidget(self.title)
@@ -185,7 +169,7 @@ class MinutesPage(QWidget):
         self.correct_button.clicked.connect(self.start_correction)
         self.export_button = QPushButton("E&xport…")
         self.export_button.setToolTip("Full or public minutes, PDF or HTML, optionally signed.")
-        self.export_button.clicked.connect(self.open_export)
+        self.export_button.clicked.connect(self.outputs.open_export)
         self.next_step = muted("")
         self.next_step.setObjectName("minutesNextStep")
         actions = QHBoxLayout()
@@ -203,7 +187,7 @@ class MinutesPage(QWidget):
 
         self.notice = Notice()
         self.editor = SectionEditor(self._save_section)
-        self.editor.refused.connect(lambda problem: self._refuse(problem, "Not saved"))
+        self.editor.refused.connect(lambda problem: self.refuse(problem, "Not saved"))
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 10, 16, 8)
@@ -284,8 +268,7 @@ class MinutesPage(QWidget):
     def shutdown(self, timeout_ms: int = 15_000) -> None:
         """Save what is typed and stop the export worker (an export in progress finishes)."""
         self.editor.save_now()
-        if self._worker is not None:
-            self._worker.shutdown(timeout_ms)
+        self.outputs.shutdown(timeout_ms)
 
     # Reading ------------------------------------------------------------------------------
 
@@ -462,7 +445,7 @@ class MinutesPage(QWidget):
             return self.editor.autosave.problem
         problem: str | None = fn()
         if problem is not None:
-            self._refuse(problem, title)
+            self.refuse(problem, title)
         else:
             self.notice.say(done)
             self._announce("minutes")
@@ -537,7 +520,7 @@ class MinutesPage(QWidget):
                 controller.approving_decisions(minutes.meeting) if minutes.rights.run else ()
             )
         except BoardpackError as error:
-            self._refuse(str(error), "Not approved")
+            self.refuse(str(error), "Not approved")
             return None
 
         def submit(value: Approval) -> str | None:
@@ -602,266 +585,30 @@ class MinutesPage(QWidget):
             ),
         )
 
-    # Exports ------------------------------------------------------------------------------
+    # For the outputs (desktop.minutes.outputs.OutputsHost) ------------------------------
 
-    def worker(self) -> Worker:
-        from desktop.background import Worker
-
-        if self._worker is None:
-            self._worker = Worker(self)
-        return self._worker
-
-    def _run(self, title: str, work: Any, done: Any) -> None:
-        from desktop.minutes.export_worker import run_with_progress
-
-        def failed(problem: str) -> None:
-            self._op = None
-            if problem == "cancelled":
-                self.notice.say(f"{title}: cancelled.")
-            else:
-                self._refuse(problem, f"{title}: not done")
-
-        def succeeded(value: Any) -> None:
-            self._op = None
-            done(value)
-
-        self._op, self.progress = run_with_progress(
-            self.worker(), self, title, work, succeeded, failed
-        )
-
-    @property
-    def busy(self) -> bool:
-        return self._op is not None
-
-    def open_export(self) -> QDialog | None:
-        minutes = self.minutes
-        if minutes is None or self.busy:
-            return None
-        self.editor.save_now()
-        from desktop.minutes.dialogs import ExportDialog
-        from exports.signing_ca import certificates
-
-        shown = minutes.shown
-        label = (
-            f"Version {shown.version} ({shown.status}) of the minutes of "
-            f"{_long_date(minutes.meeting.meeting_date)}."
-            if shown
-            else "The draft the meeting's record gives (not yet saved as a version)."
-        )
-        dialog = ExportDialog(
-            label,
-            certificates(signing_folder()),
-            self.export,
-            self,
-            may_read_full=minutes.rights.read_exempt,
-            signed=shown is not None and shown.status == "signed",
-        )
-        self.dialog = dialog
-        open_keeping_focus(dialog)
-        return dialog
-
-    def export(self, options: ExportOptions) -> str | None:
-        """Ask where, and for the passphrase when signing; then export on the worker."""
-        minutes, controller = self.minutes, self.controller
-        if minutes is None or controller is None:
-            return "choose a meeting first"
-        from desktop.minutes.export_worker import SignWith, write_minutes
-
-        kind = "public" if options.public else "full"
-        day = minutes.meeting.meeting_date.isoformat()
-        suffix = options.fmt
-        suggested = Path.home() / f"{minutes.meeting.board_code}-minutes-{day}-{kind}.{suffix}"
-        name_filter = "PDF (*.pdf)" if suffix == "pdf" else "HTML (*.html)"
-        chosen, _ = QFileDialog.getSaveFileName(
-            self, "Export the minutes", str(suggested), name_filter
-        )
-        if not chosen:
-            return None
-        out = Path(chosen)
-        if out.suffix.lower() not in (f".{suffix}", ".htm"):
-            out = out.with_name(f"{out.name}.{suffix}")
-        sign = None
-        if options.sign:
-            pkcs12 = options.certificate
-            if pkcs12 is None:
-                picked, _ = QFileDialog.getOpenFileName(
-                    self, "The chair's certificate", str(signing_folder()), "PKCS#12 (*.p12 *.pfx)"
-                )
-                if not picked:
-                    return None
-                pkcs12 = Path(picked)
-            passphrase, ok = QInputDialog.getText(
-                self,
-                "Certificate passphrase",
-                f"Passphrase of {pkcs12.name}:",
-                QLineEdit.EchoMode.Password,
-            )
-            if not ok:
-                return None
-            sign = SignWith(pkcs12, passphrase)
-        try:
-            doc = controller.export_doc(minutes, public=options.public)
-        except BoardpackError as error:
-            return str(error)
-
-        def done(path: Path) -> None:
-            self.last_export = path
-            signed = ", signed" if sign is not None else ""
-            self.notice.say(f"The {kind} minutes ({suffix.upper()}{signed}) were saved to {path}.")
-
-        self._run(
-            "Exporting the minutes",
-            lambda report: write_minutes(doc, out, options.fmt, sign, report),
-            done,
-        )
-        return None
-
-    def verify_signed_pdf(self) -> None:
-        """Choose a PDF and say who signed it, when, and whether it is intact."""
-        if self.busy:
-            return
-        from desktop.minutes.export_worker import verify_file
-        from exports.signing_ca import trust_roots
-
-        chosen, _ = QFileDialog.getOpenFileName(
-            self, "Verify a signed PDF", str(Path.home()), "PDF (*.pdf)"
-        )
-        if not chosen:
-            return
-        path = Path(chosen)
-        roots = trust_roots(signing_folder())
-
-        def done(verdict: Verdict) -> None:
-            from desktop.minutes.dialogs import verdict_box
-
-            self.last_verdict = verdict
-            box = verdict_box(verdict, path.name, self)
-            self.dialog = box
-            open_keeping_focus(box)
-
-        self._run("Checking the signature", lambda report: verify_file(path, roots, report), done)
-
-    def export_action_log(self) -> None:
-        """The board's action log as PDF, XLSX or CSV, chosen by the file's type."""
-        controller, code = self.controller, self._board_code()
-        if controller is None or code is None or self.busy:
-            return
-        from desktop.minutes.export_worker import write_action_log
-
-        filters = "PDF (*.pdf);;Excel workbook (*.xlsx);;CSV (*.csv)"
-        suggested = Path.home() / f"{code}-action-log.pdf"
-        chosen, chosen_filter = QFileDialog.getSaveFileName(
-            self, "Export the action log", str(suggested), filters
-        )
-        if not chosen:
-            return
-        out = Path(chosen)
-        if out.suffix.lower() not in (".pdf", ".xlsx", ".csv"):
-            wanted = (
-                "xlsx" if "xlsx" in chosen_filter else "csv" if "csv" in chosen_filter else "pdf"
-            )
-            out = out.with_name(f"{out.name}.{wanted}")
-        try:
-            log = controller.action_log(code)
-        except BoardpackError as error:
-            self._refuse(str(error), "Action log not exported")
-            return
-
-        def done(path: Path) -> None:
-            self.last_export = path
-            self.notice.say(
-                f"The action log of {code} ({len(log.rows)} actions) was saved to {path}."
-            )
-
-        self._run(
-            "Exporting the action log", lambda report: write_action_log(log, out, report), done
-        )
-
-    # Certificates ---------------------------------------------------------------------------
-
-    def _board_code(self) -> str | None:
+    def board_code(self) -> str | None:
         return self.board.currentText() or None
 
-    def open_create_ca(self) -> QDialog | None:
-        code = self._board_code()
-        if code is None:
-            return None
-        from desktop.minutes.dialogs import CreateCaDialog
-        from exports.signing_ca import create_ca
+    def board_name(self) -> str:
+        code = self.board.currentText()
+        return self._board_names.get(code, code)
 
-        folder = signing_folder()
-        name = self._board_names.get(code, code)
+    def chair_name(self) -> str:
+        viewer = self.env.context.viewer if self.env is not None else None
+        return viewer.name if viewer is not None else ""
 
-        def submit(value: NewCa) -> str | None:
-            try:
-                info = create_ca(
-                    folder, code, value.passphrase, board_name=name, organisation=value.organisation
-                )
-            except BoardpackError as error:
-                return str(error)
-            self.notice.say(f"{info.subject} created; signed minutes are checked against it.")
-            return None
+    def save_typing(self) -> bool:
+        return self.editor.save_now()
 
-        dialog = CreateCaDialog(f"{code} ({name})", folder, submit, self)
+    def keep(self, dialog: QDialog) -> None:
+        """Open `dialog` window-modal, kept so tests and the keyboard can reach it."""
         self.dialog = dialog
         open_keeping_focus(dialog)
-        return dialog
-
-    def open_issue_certificate(self) -> QDialog | None:
-        code = self._board_code()
-        if code is None or self.env is None:
-            return None
-        from desktop.minutes.dialogs import IssueCertificateDialog
-        from exports.signing_ca import issue_certificate
-
-        chair = self.env.context.viewer.name if self.env.context.viewer else ""
-
-        def submit(value: NewCertificate) -> str | None:
-            try:
-                info = issue_certificate(
-                    signing_folder(),
-                    code,
-                    value.ca_passphrase,
-                    name=value.name,
-                    passphrase=value.passphrase,
-                    email=value.email,
-                )
-            except BoardpackError as error:
-                return str(error)
-            self.notice.say(f"Signing certificate for {value.name} saved as {info.path}.")
-            return None
-
-        dialog = IssueCertificateDialog(chair, submit, self)
-        self.dialog = dialog
-        open_keeping_focus(dialog)
-        return dialog
-
-    def import_certificate(self) -> None:
-        from exports.signing_ca import import_certificate
-
-        chosen, _ = QFileDialog.getOpenFileName(
-            self, "Import a council signing certificate", str(Path.home()), "PKCS#12 (*.p12 *.pfx)"
-        )
-        if not chosen:
-            return
-        passphrase, ok = QInputDialog.getText(
-            self,
-            "Certificate passphrase",
-            f"Passphrase of {Path(chosen).name}:",
-            QLineEdit.EchoMode.Password,
-        )
-        if not ok:
-            return
-        try:
-            info = import_certificate(signing_folder(), Path(chosen), passphrase)
-        except BoardpackError as error:
-            self._refuse(str(error), "Certificate not imported")
-            return
-        self.notice.say(f"Certificate of {info.subject} imported as {info.path.name}.")
 
     # Messages -------------------------------------------------------------------------------
 
-    def _refuse(self, problem: str, title: str) -> QMessageBox:
+    def refuse(self, problem: str, title: str) -> QMessageBox:
         text = problem[:1].upper() + problem[1:]
         box = QMessageBox(
             QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, self

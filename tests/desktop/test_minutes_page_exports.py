@@ -24,7 +24,8 @@ from db.models import Role
 from db.store import Database
 from desktop.meeting_mode.dialogs import MeetingForm
 from desktop.minutes.dialogs import CreateCaDialog, ExportDialog, IssueCertificateDialog
-from desktop.pages.minutes import MinutesPage, signing_folder
+from desktop.minutes.outputs import signing_folder
+from desktop.pages.minutes import MinutesPage
 from exports.action_log import COLUMNS, load_action_log
 from tests.desktop.test_minutes_page import (  # noqa: F401  (the fixtures are used by name)
     act_as,
@@ -66,7 +67,7 @@ def press_ok(qtbot: QtBot, dialog: MeetingForm[Any]) -> None:
 
 
 def export_through_dialog(qtbot: QtBot, page: MinutesPage, *, public: bool, sign: bool) -> Path:
-    page.last_export = None
+    page.outputs.last_export = None
     click(qtbot, page.export_button)
     dialog = page.dialog
     assert isinstance(dialog, ExportDialog)
@@ -77,9 +78,9 @@ def export_through_dialog(qtbot: QtBot, page: MinutesPage, *, public: bool, sign
         assert dialog.sign.isChecked() and dialog.certificate.isEnabled()
     press_ok(qtbot, dialog)
     assert not dialog.isVisible(), dialog.error.text()
-    qtbot.waitUntil(lambda: page.last_export is not None, timeout=WAIT_MS)
-    assert page.last_export is not None
-    return page.last_export
+    qtbot.waitUntil(lambda: page.outputs.last_export is not None, timeout=WAIT_MS)
+    assert page.outputs.last_export is not None
+    return page.outputs.last_export
 
 
 def pdf_text(path: Path) -> str:
@@ -172,7 +173,7 @@ def test_sign_the_pdf_with_the_chairs_certificate_then_verify_it(
     assert isinstance(dialog, ExportDialog)
     tick(qtbot, dialog.sign)
     press_ok(qtbot, dialog)
-    qtbot.waitUntil(lambda: not page.busy, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not page.outputs.busy, timeout=WAIT_MS)
     box = page.dialog
     assert isinstance(box, QMessageBox) and box.isVisible()
     assert "wrong passphrase" in box.text()
@@ -184,10 +185,10 @@ def test_sign_the_pdf_with_the_chairs_certificate_then_verify_it(
     assert "(PDF, signed)" in page.notice.text()
 
     answer_open(monkeypatch, signed)
-    page.last_verdict = None
+    page.outputs.last_verdict = None
     click(qtbot, page.verify_button)
-    qtbot.waitUntil(lambda: page.last_verdict is not None, timeout=WAIT_MS)
-    verdict = page.last_verdict
+    qtbot.waitUntil(lambda: page.outputs.last_verdict is not None, timeout=WAIT_MS)
+    verdict = page.outputs.last_verdict
     assert verdict is not None and verdict.ok and not verdict.tampered
     assert verdict.signed_by is not None and "Helen Marchbank" in verdict.signed_by
     shown = page.dialog
@@ -204,10 +205,10 @@ def test_sign_the_pdf_with_the_chairs_certificate_then_verify_it(
     tampered = tmp_path / "tampered.pdf"
     tampered.write_bytes(bytes(data))
     answer_open(monkeypatch, tampered)
-    page.last_verdict = None
+    page.outputs.last_verdict = None
     click(qtbot, page.verify_button)
-    qtbot.waitUntil(lambda: page.last_verdict is not None, timeout=WAIT_MS)
-    assert page.last_verdict is not None and page.last_verdict.tampered
+    qtbot.waitUntil(lambda: page.outputs.last_verdict is not None, timeout=WAIT_MS)
+    assert page.outputs.last_verdict is not None and page.outputs.last_verdict.tampered
     shown = page.dialog
     assert isinstance(shown, QMessageBox) and "TAMPERED" in shown.text()
 
@@ -230,11 +231,11 @@ def test_action_log_csv_from_the_page(
     tmp_path: Path,
 ) -> None:
     answer_save(monkeypatch, tmp_path / "opab-actions", "CSV (*.csv)")
-    page.last_export = None
+    page.outputs.last_export = None
     click(qtbot, page.action_log_button)
-    qtbot.waitUntil(lambda: page.last_export is not None, timeout=WAIT_MS)
-    assert page.last_export == tmp_path / "opab-actions.csv"
-    rows = list(csv.reader(io.StringIO(page.last_export.read_text(encoding="utf-8-sig"))))
+    qtbot.waitUntil(lambda: page.outputs.last_export is not None, timeout=WAIT_MS)
+    assert page.outputs.last_export == tmp_path / "opab-actions.csv"
+    rows = list(csv.reader(io.StringIO(page.outputs.last_export.read_text(encoding="utf-8-sig"))))
     assert tuple(rows[0]) == COLUMNS
     assert page.env is not None
     with database.session() as s:
