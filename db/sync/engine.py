@@ -351,9 +351,8 @@ def _pull(
         result.overrides += overrides
         if progress:
             progress("pull", got.changes[-1].server_seq or 0, got.last_seq)
-    with database.engine.connect() as conn:
-        cursor = _state(conn).pull_cursor
-    central.pull(state.site_id, cursor, 0)  # acknowledge how far we got
+    # The pull that found nothing new was made from the final cursor: it acknowledged
+    # how far this laptop got, and its horizon counts that.
     if horizon:
         _purge_tombstones(database, min(horizon, cursor))
 

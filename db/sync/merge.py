@@ -216,8 +216,10 @@ class Replica:
             ).all()
         return self.conn.execute(
             select(row_clock.c.row_id, row_clock.c.clocks).where(
-                row_clock.c.table_name == table_name, row_clock.c.row_id.in_(ids)
-            )
+                row_clock.c.table_name == table_name,
+                row_clock.c.row_id.in_(bindparam("ids", expanding=True)),
+            ),
+            {"ids": list(ids)},
         ).all()
 
     def _row(self, table: str, row_id: str) -> _Row:
