@@ -530,9 +530,17 @@ class ReaderView(QWidget):
         return super().eventFilter(watched, event)
 
     def _wheel_turns_page(self, event: QWheelEvent) -> bool:
-        """Scrolling on past the end of a page turns it (after one more notch, not at once)."""
-        if event.modifiers() & Qt.KeyboardModifier.ControlModifier or self.opened is None:
+        """Scrolling on past the end of a page turns it (after one more notch, not at once);
+        with Ctrl held the wheel zooms, as in other readers."""
+        if self.opened is None:
             return False
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            step = event.angleDelta().y()
+            if step > 0:
+                self.zoom_in()
+            elif step < 0:
+                self.zoom_out()
+            return True
         delta = event.angleDelta().y()
         bar = self.page_area.verticalScrollBar()
         down = delta < 0 and bar.value() >= bar.maximum()

@@ -544,7 +544,11 @@ def test_export_my_annotated_paper_and_my_notes(
     reader.shutdown()
 
 
-def wheel(widget: QWidget, notches: int) -> None:
+def wheel(
+    widget: QWidget,
+    notches: int,
+    modifiers: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier,
+) -> None:
     """Turn the mouse wheel over `widget` (negative: towards the reader, i.e. down the page)."""
     centre = QPointF(widget.width() / 2, widget.height() / 2)
     event = QWheelEvent(
@@ -553,7 +557,7 @@ def wheel(widget: QWidget, notches: int) -> None:
         QPoint(0, 0),
         QPoint(0, 120 * notches),
         Qt.MouseButton.NoButton,
-        Qt.KeyboardModifier.NoModifier,
+        modifiers,
         Qt.ScrollPhase.NoScrollPhase,
         False,
     )
@@ -575,6 +579,13 @@ def test_scrolling_past_the_end_of_a_page_turns_it(qtbot: QtBot, page: PapersPag
     bar.setValue(bar.maximum() // 2)
     wheel(viewport, 1)
     assert reader.page == 0  # mid-page: the wheel scrolls, never turns
+    # Ctrl + wheel zooms (and leaves "fit width").
+    width = reader.canvas.width()
+    wheel(viewport, 1, Qt.KeyboardModifier.ControlModifier)
+    assert reader.canvas.width() > width and not reader.fit_button.isChecked()
+    wheel(viewport, -1, Qt.KeyboardModifier.ControlModifier)
+    wheel(viewport, -1, Qt.KeyboardModifier.ControlModifier)
+    assert reader.canvas.width() < width and reader.page == 0
 
 
 def test_others_see_a_shared_note_read_only_and_never_a_private_one(
