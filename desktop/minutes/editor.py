@@ -176,6 +176,9 @@ class SectionEditor(QWidget):
         self.table.setModel(self.model)
         fixed_columns(self.table, {0: 40}, 1)
         self.table.horizontalHeader().sectionResized.connect(lambda *_a: self._fit_rows())
+        self.table.setAccessibleDescription(
+            "Choose an item; Enter moves to its summary of discussion."
+        )
         self.table.selectionModel().currentRowChanged.connect(lambda *_a: self._show_current())
 
         self.item_title = heading("", 1.15)
@@ -188,6 +191,7 @@ class SectionEditor(QWidget):
         self.text.setAccessibleName("Summary of discussion")
         self.text.setTabChangesFocus(True)
         self.text.textChanged.connect(self._typed)
+        self.table.activated.connect(lambda _index: self.text.setFocus())
         self.save_state = QLabel("")
         self.save_state.setObjectName("saveState")
         self.save_state.setTextFormat(Qt.TextFormat.PlainText)
@@ -292,6 +296,8 @@ class SectionEditor(QWidget):
         key = f"item:{item.number}"
         if key == self._key:
             return
+        if self._key is not None:
+            self.save_now()  # leaving a section writes it at once
         self._key = key
         self.item_title.setText(f"{item.number}. {item.title}")
         facts = []

@@ -260,6 +260,7 @@ class MinutesPage(QWidget):
         super().showEvent(event)
         if self._stale and self.env is not None:
             self.reload()
+        self.editor.table.setFocus()  # the keyboard lands on the items
 
     def hideEvent(self, event: QHideEvent) -> None:
         self.editor.save_now()

@@ -210,6 +210,19 @@ def test_a_correction_is_typed_circulated_approved_and_signed(
     assert stored["item:5"].endswith("Members asked for the March figures.")
     assert page.editor.decisions.toPlainText() == decisions_before
 
+    # Leaving an item writes what was typed at once, without waiting for the timer.
+    page.editor.select(6)
+    page.editor.text.setFocus()
+    page.editor.text.moveCursor(page.editor.text.textCursor().MoveOperation.End)
+    qtbot.keyClicks(page.editor.text, " Agreed.")
+    page.editor.table.setFocus()
+    qtbot.keyClick(page.editor.table, Qt.Key.Key_Down)
+    assert page.editor.current_item() is not None and page.editor.current_item().number == 7  # type: ignore[union-attr]
+    assert not page.editor.autosave.pending
+    with database.session() as s:
+        stored = {sec.key: sec.text for sec in sections(s, page.env.actor_id, v2)}  # type: ignore[union-attr]
+    assert stored["item:6"].endswith(" Agreed.")
+
     click(qtbot, page.circulate_button)
     confirm(qtbot, page, "Circulate")
     assert statuses(page) == ["v1 signed", "v2 circulated"]
@@ -307,3 +320,33 @@ def test_signing_needs_the_chair_even_when_asked_directly(
     assert isinstance(box, QMessageBox) and box.windowTitle() == "Not signed"
     assert box.text().startswith("Not allowed to approve and sign minutes")
     assert statuses(page) == ["v1 approved"]
+
+
+def test_the_secretariat_records_approval_by_a_later_meetings_decision(
+    qtbot: QtBot, page: MinutesPage, database: Database
+) -> None:
+    from db.minutes import circulate, start_correction
+
+    clerk = act_as(page, database, Role.SECRETARIAT)
+    with database.begin(clerk) as s:
+        (v1,) = versions(s, clerk, meeting_id(database, "OPAB:2019-09-10"))
+        v2 = start_correction(s, clerk, v1.version_id)
+        circulate(s, clerk, v2.version_id)
+    choose(page, database, "OPAB:2019-09-10")
+    assert statuses(page) == ["v1 signed", "v2 circulated"]
+    click(qtbot, page.approve_button)
+    dialog = page.dialog
+    assert isinstance(dialog, ApproveDialog)
+    assert not dialog.chair_choice.isEnabled()  # only the chair approves between meetings
+    assert dialog.decision_choice.isChecked()
+    choices = [dialog.decision.itemText(i) for i in range(dialog.decision.count())]
+    assert choices[0].startswith("OPAB 19/26 (5 Nov 2019)")  # the one about minutes first
+    assert all("2019" in c for c in choices) and len(choices) > 1
+    qtbot.mouseClick(
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton
+    )
+    assert not dialog.isVisible(), dialog.error.text()
+    assert statuses(page) == ["v1 signed", "v2 approved"]
+    assert page.versions_model.rows()[-1].approved_by == "OPAB 19/26 (meeting of 5 November 2019)"
+    assert "Approved as a correct record by OPAB 19/26" in page.record.text()
+    assert not page.sign_button.isVisible()  # the chair signs
