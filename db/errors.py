@@ -6,6 +6,8 @@ a dialog. Anything else escaping is a bug.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 
 class BoardpackError(Exception):
     """Base of every expected, user-facing failure."""
@@ -24,11 +26,19 @@ class NotABoardpackDatabaseError(DatabaseFileError):
 
 
 class CorruptDatabaseError(DatabaseFileError):
-    pass
+    """A damaged file; `backup` is the latest good backup found, if any."""
+
+    def __init__(self, message: str, backup: Path | None = None) -> None:
+        super().__init__(message)
+        self.backup = backup
 
 
 class NewerSchemaError(DatabaseFileError):
     pass
+
+
+class BackupError(BoardpackError):
+    """A backup could not be taken or restored (the file in place is untouched)."""
 
 
 class AppendOnlyError(BoardpackError):

@@ -5,13 +5,16 @@ The order matters and each step fails with one clear sentence:
 2. `PRAGMA quick_check` passes (a damaged file is refused, never "repaired");
 3. its schema revision is one this app knows — a file written by a newer
    Boardpack is refused rather than half-understood;
-4. an older file is copied with the SQLite backup API, then migrated to head;
-5. every connection runs WAL, foreign keys and a busy timeout.
+4. an older file is copied with the SQLite backup API (`db.backup`), then
+   migrated to head;
+5. every connection runs WAL, foreign keys and a busy timeout;
+6. when asked (the app does), a daily backup is taken if the newest is a day old.
+A damaged file is refused naming the latest good backup, for the caller to offer.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,6 +28,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from db import backup as backups
 from db.errors import (
     CorruptDatabaseError,
     DatabaseNotFoundError,
@@ -65,6 +69,12 @@ class Database:
     sessions: sessionmaker[Session]
     migrated_from: str | None = None
     backup_path: Path | None = None
+    backup_dir: Path | None = None
+
+    @property
+    def backups(self) -> Path:
+        """Where this database's backups go (beside the file unless a folder was given)."""
+        return self.backup_dir or self.path.parent
 
     def session(
         self,
@@ -136,6 +146,23 @@ def _check_file(path: Path) -> None:
         )
 
 
+def check_database(path: str | Path) -> str:
+    """The schema revision of an existing Boardpack file, checked as `open_database` does
+    (without opening, migrating or backing it up).
+
+    Raises:
+        DatabaseFileError: missing, not SQLite, damaged or not a Boardpack database.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise DatabaseNotFoundError(f"no database at {path}")
+    _check_file(path)
+    revision, _tables = _current_revision(path)
+    if revision is None:
+        raise NotABoardpackDatabaseError(f"{path} is an SQLite file but not a Boardpack database")
+    return revision
+
+
 def _current_revision(path: Path) -> tuple[str | None, bool]:
     """The file's schema revision, and whether it holds any tables at all."""
     conn = sqlite3.connect(path)
@@ -151,17 +178,7 @@ def _current_revision(path: Path) -> tuple[str | None, bool]:
 
 def backup_copy(path: Path, dest: Path) -> Path:
     """Copy a live database with the SQLite online backup API (consistent under WAL)."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    src = sqlite3.connect(path)
-    try:
-        out = sqlite3.connect(dest)
-        try:
-            src.backup(out)
-        finally:
-            out.close()
-    finally:
-        src.close()
-    return dest
+    return backups.copy_checked(path, dest)
 
 
 def _migrate(engine: Engine) -> None:
@@ -176,15 +193,36 @@ def _migrate(engine: Engine) -> None:
         )
 
 
+def _check_or_offer(path: Path, backup_dir: Path | None) -> None:
+    try:
+        _check_file(path)
+    except CorruptDatabaseError as exc:
+        good = backups.latest_good(path, *([backup_dir] if backup_dir else []))
+        if good is None:
+            raise
+        raise CorruptDatabaseError(
+            f"{exc}: the latest good backup is {good.path} "
+            f"(taken {good.taken_at:%Y-%m-%d %H:%M} UTC)",
+            backup=good.path,
+        ) from exc
+
+
 def open_database(
-    path: str | Path, *, create: bool = False, backup_dir: Path | None = None
+    path: str | Path,
+    *,
+    create: bool = False,
+    backup_dir: Path | None = None,
+    daily_backup: bool = False,
+    keep: int = backups.DEFAULT_KEEP,
 ) -> Database:
     """Open (or create) a Boardpack database file, migrating an older one after a backup.
 
     Args:
         path: the SQLite file.
         create: create the file when it does not exist.
-        backup_dir: where the pre-migration copy goes (default: beside the file).
+        backup_dir: where backups go (default: beside the file).
+        daily_backup: take a backup when the newest in `backup_dir` is a day old.
+        keep: how many backups of this file to keep in `backup_dir`.
 
     Returns:
         The open `Database`.
@@ -193,15 +231,16 @@ def open_database(
         DatabaseFileError: missing, not SQLite, damaged, foreign or newer file.
     """
     path = Path(path)
+    backup_dir = Path(backup_dir) if backup_dir is not None else None
     if not path.exists():
         if not create:
             raise DatabaseNotFoundError(f"no database at {path}")
         path.parent.mkdir(parents=True, exist_ok=True)
         engine = make_engine(path)
         _migrate(engine)
-        return Database(path, engine, session_factory(engine))
+        return Database(path, engine, session_factory(engine), backup_dir=backup_dir)
 
-    _check_file(path)
+    _check_or_offer(path, backup_dir)
     revision, has_tables = _current_revision(path)
     if revision is None and has_tables:
         raise NotABoardpackDatabaseError(f"{path} is an SQLite file but not a Boardpack database")
@@ -215,9 +254,11 @@ def open_database(
         )
     backup_path = None
     if revision is not None and revision != head:
-        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
         folder = backup_dir or path.parent
-        backup_path = backup_copy(path, folder / f"{path.stem}.before-{head}.{stamp}{path.suffix}")
+        reason = re.sub(r"[^a-z0-9-]+", "-", f"migration-{revision}-to-{head}".lower())
+        backup_path = backups.create_backup(path, folder, reason, keep=keep).path
+    elif daily_backup and revision is not None:
+        backups.backup_if_due(path, backup_dir or path.parent, keep=keep)
     engine = make_engine(path)
     if revision != head:
         from db.sync.upgrade import replay_unknown_fields, table_columns
@@ -233,5 +274,10 @@ def open_database(
             conn.exec_driver_sql("PRAGMA foreign_keys=ON")
             conn.commit()
     return Database(
-        path, engine, session_factory(engine), revision if backup_path else None, backup_path
+        path,
+        engine,
+        session_factory(engine),
+        revision if backup_path else None,
+        backup_path,
+        backup_dir,
     )

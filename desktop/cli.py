@@ -26,7 +26,11 @@ from desktop.paths import AppPaths, app_paths
 log = logging.getLogger(__name__)
 
 # Modules each adding a capability's subcommands (see desktop/cli_base.py).
-COMMAND_MODULES: tuple[str, ...] = ("desktop.cli_minutes",)
+COMMAND_MODULES: tuple[str, ...] = (
+    "desktop.cli_minutes",
+    "desktop.cli_backup",
+    "desktop.cli_audit",
+)
 
 
 class _VersionAction(argparse.Action):
@@ -274,7 +278,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return command(args, paths)
     except (BoardpackError, CliError) as exc:
-        print(f"{PROG}: {exc}", file=sys.stderr)
+        from desktop.cli_backup import damaged_hint
+
+        hint = damaged_hint(exc, getattr(args, "db", None), paths)
+        print(f"{PROG}: {exc}{hint}", file=sys.stderr)
         return 1
     except OSError as exc:
         where = f": {exc.filename}" if exc.filename else ""
