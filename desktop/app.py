@@ -174,12 +174,13 @@ def run_gui(
         from PySide6.QtWidgets import QMessageBox
 
         from db.errors import BoardpackError
-        from db.store import open_database
+        from desktop.backup_dialog import daily_backup_in_background, open_for_app
 
         try:
-            database = open_database(db_path)
-            opened.append(database)
             is_demo = is_demo_database(db_path) if demo is None else demo
+            ask = app.platformName() not in _HEADLESS_PLATFORMS
+            database = open_for_app(db_path, parent=window, ask=ask)
+            opened.append(database)
             today = dt.date.today()
             if is_demo:  # the demo's story stops at its snapshot date: show it as of then
                 from db.demo import DEMO_AS_OF
@@ -194,6 +195,8 @@ def run_gui(
             app.exit(1)
             return
         window.show_data(data)
+        if not is_demo:  # the demo is made again at will; a real board is copied daily
+            daily_backup_in_background(database)
         # The sync status reads figures of its own (and loads the sync engine): the
         # board's figures are painted first, the sync part a moment later.
         QTimer.singleShot(0, lambda: attach_sync(window, database, demo=is_demo).start_background())

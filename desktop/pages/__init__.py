@@ -70,6 +70,12 @@ PAGE_SPECS: tuple[PageSpec, ...] = (
         "action-log exports.",
         "arrives in a later issue",
     ),
+    PageSpec(
+        "audit",
+        "Audit log",
+        "Every change to the board's records — who, when, what, before and after — with "
+        "the check that none was altered, and this laptop's backups.",
+    ),
 )
 
 PAGE_KEYS: tuple[str, ...] = tuple(spec.key for spec in PAGE_SPECS)
@@ -83,6 +89,7 @@ PAGE_CLASSES: dict[str, str] = {
     "meetings": "desktop.pages.meetings:MeetingsPage",
     "papers": "desktop.pages.papers:PapersPage",
     "minutes": "desktop.pages.minutes:MinutesPage",
+    "audit": "desktop.pages.audit:AuditPage",
 }
 
 
