@@ -68,7 +68,7 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("Ctrl+G", "Agree RAG"),
     ("Ctrl+E", "Accept evidence"),
     ("Ctrl+R", "Risk score"),
-    ("Alt+1/2/3", "Action · Risk · KPI"),
+    ("Alt+1…4", "Action · Risk · KPI · Questions"),
     ("Ctrl+L", "Close logged action"),
     ("Ctrl+Shift+X", "Close meeting"),
 )
@@ -268,6 +268,7 @@ class MeetingMode(QWidget):
             ("Alt+1", lambda: self.linked.setCurrentIndex(0)),
             ("Alt+2", lambda: self.linked.setCurrentIndex(1)),
             ("Alt+3", lambda: self.linked.setCurrentIndex(2)),
+            ("Alt+4", lambda: self.linked.setCurrentIndex(3)),
             ("Alt+N", self.discussion.setFocus),
             ("Alt+B", self.chair_notes.setFocus),
             ("Alt+A", self.agenda.setFocus),
@@ -434,6 +435,8 @@ class MeetingMode(QWidget):
             item,
             controller.database if controller else None,
             controller.today if controller else dt.date.today(),
+            actor_id=controller.actor_id if controller else None,
+            meeting_id=controller.meeting_id if controller else None,
         )
         self.item_changed.emit(item.item_id)
 

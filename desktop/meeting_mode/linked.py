@@ -1,10 +1,13 @@
-"""What the current item links to, one tab (or Alt+1/2/3) away: action RAG history, risk, KPI chart.
+"""What the current item links to, one tab (Alt+1…4) away: action RAG, risk, KPI chart, questions.
 
 Each tab is read only when it is shown (`load`), so moving through the agenda
 costs nothing for the tabs nobody looks at — the KPI chart in particular,
 whose first draw imports matplotlib. With several actions or indicators
 linked, a drop-down above the tab chooses which one. Reads go through
-`db.services.plan`, `.risks` and `.kpis`, in one short session per tab.
+`db.services.plan`, `.risks` and `.kpis`, in one short session per tab. The
+fourth tab embeds the Papers page's `QuestionsPanel` in answering mode: the
+questions members prepared on this item, and the answer given, recorded as
+it is heard.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from db.store import Database
 from widgets.kpi_chart import KpiChart
 from widgets.rag_timeline import RagTimeline
 
-ACTION_TAB, RISK_TAB, KPI_TAB = 0, 1, 2
+ACTION_TAB, RISK_TAB, KPI_TAB, QUESTIONS_TAB = 0, 1, 2, 3
 
 
 class LinkedPane(QTabWidget):
@@ -42,6 +45,10 @@ class LinkedPane(QTabWidget):
         self.setAccessibleName("What this item links to")
         self.item: Any = None
         self.database: Database | None = None
+        self.actor_id: str | None = None
+        self.meeting_id: str | None = None
+        self.questions: Any = None  # the QuestionsPanel, built when its tab is first shown
+        self._questions_for: tuple[Any, ...] | None = None
         self.today = dt.date.today()
         self._loaded: set[int] = set()
         self._filling = False
@@ -68,16 +75,31 @@ class LinkedPane(QTabWidget):
         kpi_layout = QVBoxLayout(kpi_tab)
         kpi_layout.addWidget(self.kpi_choice)
         kpi_layout.addWidget(self.chart, 1)
-        self.addTab(action_tab, "Action RAG (Alt+1)")
-        self.addTab(self.risk_text, "Risk (Alt+2)")
-        self.addTab(kpi_tab, "KPI (Alt+3)")
+        # Short labels: the column is narrow, and the keys are printed along the bottom.
+        self.addTab(action_tab, "Action RAG")
+        self.addTab(self.risk_text, "Risk")
+        self.addTab(kpi_tab, "KPI")
+        self.questions_tab = QWidget()
+        self.questions_layout = QVBoxLayout(self.questions_tab)
+        self.addTab(self.questions_tab, "Questions")
+        for index in range(self.count()):
+            self.setTabToolTip(index, f"Alt+{index + 1}")
         self.tabBar().setExpanding(False)
         self.setUsesScrollButtons(False)
         self.currentChanged.connect(lambda index: self.load(index))
 
-    def show_item(self, item: Any, database: Database | None, today: dt.date) -> None:
+    def show_item(
+        self,
+        item: Any,
+        database: Database | None,
+        today: dt.date,
+        *,
+        actor_id: str | None = None,
+        meeting_id: str | None = None,
+    ) -> None:
         """Show what `item` links to (the shown tab is read now, the others when chosen)."""
         self.item, self.database, self.today = item, database, today
+        self.actor_id, self.meeting_id = actor_id, meeting_id
         self._loaded.clear()
         self._filling = True
         for box, links in (
@@ -107,6 +129,8 @@ class LinkedPane(QTabWidget):
                     self._show_risks(s)
                 elif index == KPI_TAB:
                     self._show_kpi(s)
+            if index == QUESTIONS_TAB:
+                self._show_questions()
         except BoardpackError as error:
             self.problem.emit(str(error))
 
@@ -148,3 +172,18 @@ class LinkedPane(QTabWidget):
         from desktop.pages.performance import chart_series
 
         self.chart.show_series(chart_series(kpi_series(s, kpi_id)))
+
+    def _show_questions(self) -> None:
+        if self.database is None or self.meeting_id is None:
+            return
+        if self.questions is None:
+            from desktop.reader.questions import QuestionsPanel
+
+            self.questions = QuestionsPanel(can_add=False, answering=True)
+            self.questions_layout.addWidget(self.questions)
+            self.questions.show()  # added to a tab already on screen
+        key = (self.database, self.actor_id, self.meeting_id)
+        if self._questions_for != key:
+            self._questions_for = key
+            self.questions.set_meeting(self.database, self.actor_id, self.meeting_id)
+        self.questions.show_item(self.item.item_id)

@@ -347,3 +347,34 @@ def test_closing_the_window_writes_the_notes_typed_just_before(
     window.close()
     with database.session() as s:
         assert s.get_one(AgendaItem, item_id).discussion == "Last words before the lid closes."
+
+
+def test_questions_prepared_on_the_item_are_answered_from_the_cockpit(
+    qtbot: QtBot, page: MeetingsPage, database: Database
+) -> None:
+    from db.models import Question
+    from db.services.questions import add_question
+
+    cockpit = page.cockpit
+    cockpit.open_meeting()
+    go_to(cockpit, "Improvement plan")
+    item_id = cockpit.item.item_id
+    assert page.env is not None and page.env.actor_id is not None
+    with database.session() as s:
+        member = s.scalars(
+            select(Membership.person_id).where(
+                Membership.board_id == page.env.context.board_id, Membership.role == Role.MEMBER
+            )
+        ).first()
+    with database.begin(member) as s:
+        question = add_question(s, member, item_id, "When will 3.9 be back on track?").question_id
+    cockpit.shortcuts["Alt+4"].activated.emit()
+    panel = cockpit.linked.questions
+    assert panel is not None and panel.isVisible()
+    assert [q.question_id for q in panel.questions()] == [question]
+    panel.tree.setCurrentItem(panel.tree.topLevelItem(0).child(0))
+    panel.answer_text.setPlainText("By March, with the recovery plan.")
+    panel.answered_by.setText("Fiona McAllister, Head of Placements")
+    assert panel.record_answer()
+    with database.session() as s:
+        assert s.get_one(Question, question).answer == "By March, with the recovery plan."
