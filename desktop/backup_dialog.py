@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -117,7 +118,10 @@ class BackupDialog(QDialog):
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(True)
+        for column in range(3):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.table.verticalHeader().hide()
         self.message = QLabel()
         self.message.setWordWrap(True)
@@ -136,7 +140,7 @@ class BackupDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.message)
         layout.addLayout(row)
-        self.resize(720, 420)
+        self.resize(860, 420)
         self.backup_button.clicked.connect(self.back_up_now)
         self.restore_button.clicked.connect(self.restore_selected)
         self.table.selectionModel().selectionChanged.connect(
