@@ -38,6 +38,7 @@ from bench.context import (
 from bench.generate import generate
 from bench.meeting_bench import bench_meeting
 from bench.minutes_bench import bench_minutes
+from bench.minutes_page_bench import bench_minutes_page
 from bench.papers_bench import bench_board_pack
 from bench.reader_bench import bench_reader
 from bench.runner import Goal, Row, interleaved, median, time_once
@@ -438,6 +439,7 @@ BENCHMARKS: dict[str, Benchmark] = {
     "reader": bench_reader,
     "meeting": bench_meeting,
     "signing": bench_signing,
+    "minutes-page": bench_minutes_page,
 }
 
 #: Names `--only` also takes, each standing for several benchmarks.

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from db.errors import BoardpackError
+from db.errors import BoardpackError, ValidationError
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -63,8 +63,9 @@ class MeetingMinutes:
     meeting: MeetingRow
     versions: tuple[VersionInfo, ...]  # oldest first
     shown: VersionInfo | None  # None: nothing drafted yet; `doc` is the generated preview
-    doc: MinutesDoc
+    doc: MinutesDoc | None  # None: the stored text cannot be read (`unreadable` says why)
     rights: Rights
+    unreadable: str | None = None
 
     @property
     def latest(self) -> VersionInfo | None:
@@ -78,6 +79,7 @@ class MeetingMinutes:
             self.rights.edit
             and self.rights.read_exempt
             and shown is not None
+            and self.doc is not None
             and latest is not None
             and shown.version_id == latest.version_id
             and shown.status in ("draft", "circulated")
@@ -101,6 +103,12 @@ class ApprovingDecision:
     @property
     def about_minutes(self) -> bool:
         return "minutes" in self.wording.lower()
+
+
+def unreadable_text(shown: VersionInfo | None, error: ValueError) -> str:
+    """The sentence for minutes whose stored text cannot be read into a document."""
+    what = f"version {shown.version}" if shown is not None else "the generated draft"
+    return f"{what} cannot be read as minutes ({error}); a correction can replace it"
 
 
 class MinutesController:
@@ -178,10 +186,15 @@ class MinutesController:
             if shown is None and found:
                 shown = found[-1]
             public = not rights.read_exempt
-            if shown is None:
-                doc = build_minutes(s, self.actor_id, meeting.meeting_id, public=public)
-            else:
-                doc = version_doc(s, self.actor_id, shown.version_id, public=public)
+            try:
+                if shown is None:
+                    doc = build_minutes(s, self.actor_id, meeting.meeting_id, public=public)
+                else:
+                    doc = version_doc(s, self.actor_id, shown.version_id, public=public)
+            except ValueError as error:  # stored text in a shape this version cannot read
+                return MeetingMinutes(
+                    meeting, found, shown, None, rights, unreadable_text(shown, error)
+                )
         return MeetingMinutes(meeting, found, shown, doc, rights)
 
     def export_doc(self, minutes: MeetingMinutes, *, public: bool) -> MinutesDoc:
@@ -189,9 +202,14 @@ class MinutesController:
         from db.minutes import build_minutes, version_doc
 
         with self.database.session() as s:
-            if minutes.shown is None:
-                return build_minutes(s, self.actor_id, minutes.meeting.meeting_id, public=public)
-            return version_doc(s, self.actor_id, minutes.shown.version_id, public=public)
+            try:
+                if minutes.shown is None:
+                    return build_minutes(
+                        s, self.actor_id, minutes.meeting.meeting_id, public=public
+                    )
+                return version_doc(s, self.actor_id, minutes.shown.version_id, public=public)
+            except ValueError as error:
+                raise ValidationError(unreadable_text(minutes.shown, error)) from None
 
     def approving_decisions(self, meeting: MeetingRow) -> tuple[ApprovingDecision, ...]:
         """Agreed or approved decisions of the board's later meetings; those about minutes first."""

@@ -348,6 +348,11 @@ class MinutesPage(QWidget):
             self.versions.selectionModel().blockSignals(False)
             self.versions.blockSignals(False)
         self._fit_versions()
+        if minutes.doc is None:
+            problem = minutes.unreadable or "these minutes cannot be read"
+            self.editor.clear(problem[:1].upper() + problem[1:] + ".")
+            self._show_state()
+            return
         self.editor.show_doc(
             minutes.doc,
             minutes.shown.version_id if minutes.shown else None,

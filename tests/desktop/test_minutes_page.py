@@ -15,7 +15,14 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QAbstractButton, QDialogButtonBox, QMessageBox, QPushButton
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QDialogButtonBox,
+    QFileDialog,
+    QInputDialog,
+    QMessageBox,
+    QPushButton,
+)
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -25,8 +32,23 @@ from db.models import Membership, MinutesVersion, Role
 from db.store import Database, open_database
 from desktop.app import build_main_window
 from desktop.main_window import MainWindow
-from desktop.minutes.dialogs import ApproveDialog
+from desktop.minutes.dialogs import ApproveDialog, ExportOptions
 from desktop.pages.minutes import MinutesPage
+
+
+@pytest.fixture(autouse=True, name="no_unanswered_prompts")
+def no_unanswered_prompts_fixture(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file or passphrase prompt a test did not answer fails at once instead of hanging."""
+
+    def unexpected(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("a prompt opened that the test did not answer")
+
+    for cls, name in (
+        (QFileDialog, "getSaveFileName"),
+        (QFileDialog, "getOpenFileName"),
+        (QInputDialog, "getText"),
+    ):
+        monkeypatch.setattr(cls, name, staticmethod(unexpected))
 
 
 @pytest.fixture(scope="module", name="demo_file")
@@ -350,3 +372,41 @@ def test_the_secretariat_records_approval_by_a_later_meetings_decision(
     assert page.versions_model.rows()[-1].approved_by == "OPAB 19/26 (meeting of 5 November 2019)"
     assert "Approved as a correct record by OPAB 19/26" in page.record.text()
     assert not page.sign_button.isVisible()  # the chair signs
+
+
+def test_minutes_stored_in_a_shape_the_app_cannot_read_are_a_sentence_not_a_traceback(
+    page: MinutesPage, database: Database, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from db.models import MinutesStatus
+    from db.services.meetings import close_meeting, create_meeting, open_meeting
+
+    clerk = act_as(page, database, Role.SECRETARIAT)
+    assert page.env is not None
+    with database.begin(clerk) as s:
+        new = create_meeting(s, clerk, page.env.context.board_id, dt.date(2019, 12, 3))
+        open_meeting(s, clerk, new)
+        close_meeting(s, clerk, new)
+        s.add(
+            MinutesVersion(
+                meeting_id=new,
+                version=1,
+                status=MinutesStatus.DRAFT,
+                content_json='{"items": [], "meeting_id": "elsewhere"}',
+                created_by_id=clerk,
+            )
+        )
+    page.on_changed("minutes")
+    choose(page, database, "OPAB:2019-12-03")
+    assert statuses(page) == ["v1 draft"]
+    assert page.editor.model.rowCount() == 0
+    assert page.editor.text.isReadOnly()
+    assert page.editor.save_state.text().startswith("Version 1 cannot be read as minutes")
+    monkeypatch.setattr(
+        QFileDialog,
+        "getSaveFileName",
+        staticmethod(lambda *_a, **_k: (str(tmp_path / "x.pdf"), "")),
+    )
+    options = ExportOptions(public=True, fmt="pdf", sign=False, certificate=None)
+    problem = page.outputs.export(options)
+    assert not (tmp_path / "x.pdf").exists()
+    assert problem is not None and problem.startswith("version 1 cannot be read as minutes")

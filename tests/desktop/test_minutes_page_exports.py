@@ -34,6 +34,7 @@ from tests.desktop.test_minutes_page import (  # noqa: F401  (the fixtures are u
     database_fixture,
     demo_file_fixture,
     meeting_id,
+    no_unanswered_prompts_fixture,
     page_fixture,
     tick,
     window_fixture,
