@@ -47,6 +47,7 @@ HASHED_FIELDS = (
 _HEAD_SQL = (
     "SELECT site_id, audit_site, audit_chain, audit_seq, audit_hash FROM sync_state WHERE id = 1"
 )
+_LOCK_HEAD_SQL = "UPDATE sync_state SET audit_seq = audit_seq WHERE id = 1"
 _SET_HEAD_SQL = (
     "UPDATE sync_state SET audit_site = :site, audit_chain = :chain, audit_seq = :seq, "
     "audit_hash = :hash WHERE id = 1"
@@ -67,6 +68,10 @@ def seal(conn: Connection, events: Sequence[AuditEvent]) -> None:
     the chain's head in `sync_state` (same transaction as the events)."""
     if not events:
         return
+    # Write first, read after: the write takes the database's write lock (a row lock
+    # on PostgreSQL), so no other writer can move the head between the read and the
+    # update below — two writers never fork the chain.
+    conn.execute(text(_LOCK_HEAD_SQL))
     head = conn.execute(text(_HEAD_SQL)).first()
     site = head[0] if head is not None else None
     if head is not None and head[2] is not None and head[1] == site:

@@ -222,3 +222,36 @@ def test_the_migration_chains_rows_written_before_it(tmp_path: Path) -> None:
         assert logged == 0
     finally:
         db.close()
+
+
+def test_two_writers_on_one_file_never_fork_the_chain(tmp_path: Path) -> None:
+    import threading
+
+    path = tmp_path / "shared.db"
+    open_database(path, create=True).close()
+    errors: list[BaseException] = []
+
+    def writer(name: str) -> None:
+        db = open_database(path)  # its own engine: like a second window or the sync thread
+        try:
+            for i in range(25):
+                with db.begin() as s:
+                    s.add(Person(name=f"{name} {i}"))
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            db.close()
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in ("left", "right")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    db = open_database(path)
+    try:
+        got = report(db)
+        assert got.ok, got.problems
+        assert (got.events, got.chains) == (50, 1)
+    finally:
+        db.close()
