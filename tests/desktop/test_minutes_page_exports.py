@@ -243,3 +243,68 @@ def test_action_log_csv_from_the_page(
         log = load_action_log(s, page.env.actor_id, "OPAB", today=page.env.today)
     assert len(rows) - 1 == len(log.rows) > 0
     assert f"({len(log.rows)} actions)" in page.notice.text()
+
+
+def test_public_html_through_the_page(
+    qtbot: QtBot,
+    page: MinutesPage,
+    database: Database,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    choose(page, database, "OPAB:2019-01-22")
+    assert page.env is not None
+    with database.session() as s:
+        (v1,) = versions(s, page.env.actor_id, meeting_id(database, "OPAB:2019-01-22"))
+        full = version_doc(s, page.env.actor_id, v1.version_id, public=False)
+    secret = next(i for i in full.items if i.exempt).minutes.split(".")[0]
+    answer_save(monkeypatch, tmp_path / "public.html")
+    page.outputs.last_export = None
+    click(qtbot, page.export_button)
+    dialog = page.dialog
+    assert isinstance(dialog, ExportDialog)
+    tick(qtbot, dialog.public)
+    tick(qtbot, dialog.html)
+    assert not dialog.sign.isEnabled()  # only a PDF is signed
+    press_ok(qtbot, dialog)
+    qtbot.waitUntil(lambda: page.outputs.last_export is not None, timeout=WAIT_MS)
+    html = (tmp_path / "public.html").read_text(encoding="utf-8")
+    assert 'lang="en-GB"' in html
+    assert "Learning review: Child B" in html
+    assert secret not in html
+    assert "public minutes (HTML)" in page.notice.text()
+
+
+def test_cancel_stops_the_export_and_writes_no_file(
+    qtbot: QtBot,
+    page: MinutesPage,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    import threading
+
+    import exports.minutes_pdf
+
+    started, release = threading.Event(), threading.Event()
+
+    def slow_layout(doc: Any, **_kw: Any) -> bytes:
+        started.set()
+        release.wait(10)
+        return b"%PDF-1.7 not reached"
+
+    monkeypatch.setattr(exports.minutes_pdf, "minutes_pdf_bytes", slow_layout)
+    answer_save(monkeypatch, tmp_path / "cancelled.pdf")
+    click(qtbot, page.export_button)
+    dialog = page.dialog
+    assert isinstance(dialog, ExportDialog)
+    press_ok(qtbot, dialog)
+    assert page.outputs.busy
+    assert started.wait(10)
+    progress = page.outputs.progress
+    assert progress is not None
+    progress.canceled.emit()  # what its Cancel button (or Escape) sends
+    release.set()
+    qtbot.waitUntil(lambda: not page.outputs.busy, timeout=WAIT_MS)
+    assert page.notice.text() == "Exporting the minutes: cancelled."
+    assert not (tmp_path / "cancelled.pdf").exists()
+    assert not (tmp_path / "cancelled.pdf.partial").exists()
