@@ -152,7 +152,8 @@ class MinutesOutputs:
         if not chosen:
             return None
         out = Path(chosen)
-        if out.suffix.lower() not in (f".{suffix}", ".htm"):
+        accepted = (".html", ".htm") if suffix == "html" else (".pdf",)
+        if out.suffix.lower() not in accepted:
             out = out.with_name(f"{out.name}.{suffix}")
         sign = None
         if options.sign:
