@@ -21,13 +21,14 @@ its predecessor), and events the change log saw that are no longer there.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, select, text, update
 
-from db.canonical import canonical_json, sha256_hex
+from db.canonical import sha256_hex, to_jsonable
 from db.models.audit import AuditEvent
 
 HASHED_FIELDS = (
@@ -55,8 +56,17 @@ _SET_HEAD_SQL = (
 
 
 def event_hash(values: Mapping[str, Any]) -> str:
-    """The hash an event must carry: SHA-256 of the canonical JSON of its hashed fields."""
-    return sha256_hex(canonical_json({name: values[name] for name in HASHED_FIELDS}))
+    """The hash an event must carry: SHA-256 of the canonical JSON of its hashed fields.
+
+    `before`/`after` are hashed as they are (they were made canonical when the event
+    was written, `db.canonical.to_jsonable`): normalising them again would cost most
+    of the write's hashing time, and would hide an edit that only changes a string's
+    Unicode normal form. Only the timestamp needs its canonical spelling."""
+    doc = {name: values[name] for name in HASHED_FIELDS}
+    doc["at"] = to_jsonable(doc["at"])
+    return sha256_hex(
+        json.dumps(doc, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    )
 
 
 def _fields(event: AuditEvent) -> dict[str, Any]:
