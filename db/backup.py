@@ -11,8 +11,9 @@ about to apply that many changes), `manual`, `before-restore`.
 Restoring never overwrites without a copy: the current file is backed up
 first (`before-restore`; a damaged one is copied byte for byte as
 `damaged`), then the backup is copied beside it and renamed over it, and its
-stale `-wal`/`-shm` files are removed. The caller must have closed every
-connection to the database first.
+stale `-wal`/`-shm` files are removed. The restored file starts a new audit
+chain (its old chain may have gone on, on other laptops). The caller must
+have closed every connection to the database first.
 
 `db/` knows no platform folders: callers pass the backup folder (the desktop
 gives its user data dir's `backups`).
@@ -235,8 +236,26 @@ def restore(
     incoming = db_path.with_name(f".{db_path.name}.restoring")
     try:
         copy_checked(backup, incoming)
+        _new_audit_chain(incoming)
         _remove_sidecars(db_path)
         os.replace(incoming, db_path)
     finally:
         incoming.unlink(missing_ok=True)
     return saved
+
+
+def _new_audit_chain(path: Path) -> None:
+    # The events this laptop wrote after the backup may already be on other laptops:
+    # continuing the backup's chain would number new events like those. A restored
+    # file starts a new chain (db.audit_chain); the old one stays whole and verifiable.
+    conn = sqlite3.connect(path)
+    try:
+        with conn:
+            conn.execute(
+                "UPDATE sync_state SET audit_site = NULL, audit_chain = NULL, "
+                "audit_seq = NULL, audit_hash = NULL WHERE id = 1"
+            )
+    except sqlite3.OperationalError:
+        pass  # a backup from before the audit chain: it has no head to reset
+    finally:
+        conn.close()

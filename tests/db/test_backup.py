@@ -162,3 +162,30 @@ def test_a_migration_backup_is_named_for_it(tmp_path: Path) -> None:
 def test_a_bad_reason_is_refused(board: Database, tmp_path: Path) -> None:
     with pytest.raises(BackupError, match="lower-case"):
         backups.create_backup(board.path, tmp_path, "Before Lunch!")
+
+
+def test_a_restored_file_starts_a_new_audit_chain(board: Database, tmp_path: Path) -> None:
+    from sqlalchemy import select
+
+    from db.audit_chain import verify
+    from db.models import AuditEvent
+
+    folder = tmp_path / "backups"
+    taken = backups.create_backup(board.path, folder, "manual")
+    with board.begin() as s:  # written after the backup (and maybe synced already)
+        s.add(Person(name="Written after the backup"))
+    board.close()
+    backups.restore(board.path, taken.path, folder)
+    db = open_database(board.path)
+    try:
+        with db.begin() as s:
+            s.add(Person(name="Written after the restore"))
+        with db.session() as s:
+            newest = s.scalars(select(AuditEvent).order_by(AuditEvent.at.desc())).first()
+            assert newest is not None and (newest.chain_seq, newest.prev_hash) == (1, None)
+        with db.engine.connect() as conn:
+            report = verify(conn)
+        assert report.ok, report.problems
+        assert report.chains == 2
+    finally:
+        db.close()
