@@ -201,6 +201,17 @@ def backup_before_large_apply(
     return create_backup(database.path, database.backups, f"sync-{n}")
 
 
+def _is_boardpack(path: Path) -> bool:
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        row = conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+        ).fetchone()
+    finally:
+        conn.close()
+    return row is not None
+
+
 def _remove_sidecars(db_path: Path) -> None:
     for suffix in ("-wal", "-shm", "-journal"):
         Path(f"{db_path}{suffix}").unlink(missing_ok=True)
@@ -223,6 +234,8 @@ def restore(
     problem = quick_check(backup)
     if problem is not None:
         raise BackupError(f"{backup} is damaged ({problem}); choose another backup")
+    if not _is_boardpack(backup):
+        raise BackupError(f"{backup} is not a Boardpack database; nothing was restored")
     saved: Backup | None = None
     if db_path.exists():
         if quick_check(db_path) is None:

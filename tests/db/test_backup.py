@@ -189,3 +189,17 @@ def test_a_restored_file_starts_a_new_audit_chain(board: Database, tmp_path: Pat
         assert report.chains == 2
     finally:
         db.close()
+
+
+def test_a_file_that_is_not_a_boardpack_database_is_not_restored(
+    board: Database, tmp_path: Path
+) -> None:
+    other = tmp_path / "notes.db"
+    conn = sqlite3.connect(other)
+    conn.execute("CREATE TABLE notes (t TEXT)")
+    conn.close()
+    board.close()
+    before = board.path.read_bytes()
+    with pytest.raises(BackupError, match="not a Boardpack database"):
+        backups.restore(board.path, other, tmp_path / "backups")
+    assert board.path.read_bytes() == before
