@@ -53,7 +53,6 @@ from db.sync.tables import (
     NOT_SYNCED,
     central_meta,
     change_log,
-    row_clock,
     sync_conflicts,
     sync_sites,
     sync_state,
@@ -449,31 +448,17 @@ class Snapshot:
         return [c.name for c in table.columns if not (table_name == "blobs" and c.name == "data")]
 
     def rows(self, table_name: str, page: int = 5000) -> Iterator[Sequence[Any]]:
-        """A table's rows in primary key order (a new laptop's indexes fill in order):
-        as stored on an SQLite central store (the wire form), typed on others."""
+        """A table's rows in primary key order (a new laptop's indexes fill in order), as
+        the driver reads them: on an SQLite central store that is the wire form."""
         table = Base.metadata.tables[table_name]
         names = self.columns(table_name)
         order = [c.name for c in table.primary_key.columns]
-        if self.conn.dialect.name == "sqlite":
-            yield from self._stored(table_name, names, order, page)
-            return
-        result = self.conn.execution_options(stream_results=True, yield_per=page).execute(
-            select(*(table.c[n] for n in names)).order_by(*(table.c[n] for n in order))
-        )
-        yield from result.partitions(page)
+        yield from self._stored(table_name, names, order, page)
 
     def clock_rows(self, page: int = 5000) -> Iterator[Sequence[Any]]:
         """(table_name, row_id, clocks) of every row clock, in primary key order."""
         names = ["table_name", "row_id", "clocks"]
-        if self.conn.dialect.name == "sqlite":
-            yield from self._stored("row_clock", names, names[:2], page)
-            return
-        result = self.conn.execution_options(stream_results=True, yield_per=page).execute(
-            select(*(row_clock.c[n] for n in names)).order_by(
-                row_clock.c.table_name, row_clock.c.row_id
-            )
-        )
-        yield from result.partitions(page)
+        yield from self._stored("row_clock", names, names[:2], page)
 
     def _stored(
         self, table_name: str, names: Sequence[str], order: Sequence[str], page: int
@@ -481,7 +466,15 @@ class Snapshot:
         def q(name: str) -> str:
             return '"' + name.replace('"', '""') + '"'
 
-        cursor = self.conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        # The driver's own cursor, in the snapshot's transaction: values as the driver
+        # reads them (`codec.from_backend` takes those), without a typed result's
+        # per-value processing; on PostgreSQL a server-side cursor, paged.
+        driver: Any = self.conn.connection.driver_connection
+        if self.conn.dialect.name == "postgresql":
+            cursor = driver.cursor(name=f"boardpack_snapshot_{table_name}")
+            cursor.itersize = page
+        else:
+            cursor = driver.cursor()
         try:
             cursor.execute(
                 f"SELECT {', '.join(q(n) for n in names)} FROM {q(table_name)} "
