@@ -15,7 +15,11 @@
 - `sync_sites`, `central_meta`, `central_blobs`, `blob_chunks`: central-only
   bookkeeping (the registered sites and how far each has pulled, the minimum
   client schema, verified files and their uploaded chunks); created on laptops
-  too so one migration serves both.
+  too so one migration serves both. A laptop keeps a few keys of its own in
+  `central_meta` (`laptop_*`: how far it has purged tombstones, where its first
+  sync's snapshot was taken — `db.sync.tombstones`), and a first sync writes the
+  central marker there for its own transaction to pause the search index
+  (`db.sync.fts`).
 
 None of these are board records: `boardpack dump` leaves them out.
 """
