@@ -625,9 +625,10 @@ class Replica:
     def _apply_delete(self, table: Shape, c: Change, row: _Row, stats: ApplyStats) -> None:
         clocks = row.clocks
         tomb = clocks.get(TOMB)
+        base_row = int((c.base or {}).get("row", 0))
+        self._retire_seen_updates(c.table_name, c.row_id, base_row)
         if tomb is not None and _stamp(tomb) >= c.stamp:
             return
-        base_row = int((c.base or {}).get("row", 0))
         if clocks and tomb is None:
             unseen = self.conn.execute(
                 select(change_log).where(
@@ -648,6 +649,24 @@ class Replica:
             pass  # a later delete of an already deleted row: keep the newest tombstone
         clocks[TOMB] = [c.hlc, c.site_id, base_row, c.server_seq, c.user_id]
         row.dirty = True
+
+    def _retire_seen_updates(self, table: str, row_id: str, base_row: int) -> None:
+        """A delete made after seeing an update settles that update's update-vs-delete
+        conflict: its writer (or whoever deleted having seen it) wants the row gone too.
+
+        Without this the conflict set depended on arrival order: the laptop that edited
+        and then deleted a row never had a conflict, while replicas that got another
+        laptop's delete before the edit kept one (found by the convergence machine).
+        """
+        versions = self._conflict(table, row_id, TOMB)
+        if not versions:
+            return
+        left = [v for v in versions if v.get("value") is None or int(v["hlc"]) > base_row]
+        if len(left) == len(versions):
+            return
+        if not any(v.get("value") is not None for v in left):
+            left = []
+        self._set_conflict(table, row_id, TOMB, left or None)
 
     def _apply_freeze(self, table: Shape, c: Change, row: _Row, stats: ApplyStats) -> None:
         clocks = row.clocks
