@@ -2,7 +2,11 @@
 
 The order matters and each step fails with one clear sentence:
 1. the file exists (or we are asked to create it) and is an SQLite file;
-2. `PRAGMA quick_check` passes (a damaged file is refused, never "repaired");
+2. `PRAGMA quick_check` passes (a damaged file is refused, never "repaired") —
+   or, for the app (`integrity="deferred"`), only the header and schema are read
+   here and the caller runs `check_integrity` off the GUI thread straight after:
+   a whole-file check of a large board takes about a second, the app's whole
+   start-up budget;
 3. its schema revision is one this app knows — a file written by a newer
    Boardpack is refused rather than half-understood;
 4. an older file is copied with the SQLite backup API (`db.backup`), then
@@ -118,7 +122,7 @@ def make_engine(path: Path) -> Engine:
     return engine
 
 
-def _check_file(path: Path) -> None:
+def _check_file(path: Path, *, full: bool = True) -> None:
     try:
         with path.open("rb") as fh:
             header = fh.read(len(SQLITE_HEADER))
@@ -131,7 +135,12 @@ def _check_file(path: Path) -> None:
     try:
         conn = sqlite3.connect(path)
         try:
-            rows = conn.execute("PRAGMA quick_check").fetchall()
+            if full:
+                rows = conn.execute("PRAGMA quick_check").fetchall()
+            else:  # reading the schema still catches damaged first pages; the
+                # whole-file check follows off the GUI thread (`check_integrity`)
+                conn.execute("SELECT count(*), max(sql) FROM sqlite_master").fetchone()
+                rows = [("ok",)]
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
@@ -139,7 +148,7 @@ def _check_file(path: Path) -> None:
             f"{path} is damaged and cannot be opened ({exc}); restore it from a backup"
         ) from exc
     if rows != [("ok",)]:
-        first = rows[0][0] if rows else "no answer"
+        first = str(rows[0][0]).splitlines()[0] if rows else "no answer"  # one line
         raise CorruptDatabaseError(
             f"{path} is damaged and cannot be opened (integrity check: {first}); "
             "restore it from a backup"
@@ -193,18 +202,39 @@ def _migrate(engine: Engine) -> None:
         )
 
 
-def _check_or_offer(path: Path, backup_dir: Path | None) -> None:
+def _check_or_offer(path: Path, backup_dir: Path | None, *, full: bool = True) -> None:
+    try:
+        _check_file(path, full=full)
+    except CorruptDatabaseError as exc:
+        raise damaged_with_backup(path, backup_dir, exc) from exc
+
+
+def damaged_with_backup(
+    path: Path, backup_dir: Path | None, exc: CorruptDatabaseError
+) -> CorruptDatabaseError:
+    """The damage error naming the latest good backup (the same error when there is none)."""
+    good = backups.latest_good(path, *([backup_dir] if backup_dir else []))
+    if good is None:
+        return exc
+    return CorruptDatabaseError(
+        f"{exc}: the latest good backup is {good.path} (taken {good.taken_at:%Y-%m-%d %H:%M} UTC)",
+        backup=good.path,
+    )
+
+
+def check_integrity(path: str | Path, backup_dir: Path | None = None) -> None:
+    """Run the whole-file integrity check `open_database(integrity="deferred")` skipped.
+
+    Safe on another thread while the file is open (its own read-only connection).
+
+    Raises:
+        CorruptDatabaseError: the file is damaged (naming the latest good backup).
+    """
+    path = Path(path)
     try:
         _check_file(path)
     except CorruptDatabaseError as exc:
-        good = backups.latest_good(path, *([backup_dir] if backup_dir else []))
-        if good is None:
-            raise
-        raise CorruptDatabaseError(
-            f"{exc}: the latest good backup is {good.path} "
-            f"(taken {good.taken_at:%Y-%m-%d %H:%M} UTC)",
-            backup=good.path,
-        ) from exc
+        raise damaged_with_backup(path, backup_dir, exc) from exc
 
 
 def open_database(
@@ -214,6 +244,7 @@ def open_database(
     backup_dir: Path | None = None,
     daily_backup: bool = False,
     keep: int = backups.DEFAULT_KEEP,
+    integrity: str = "full",
 ) -> Database:
     """Open (or create) a Boardpack database file, migrating an older one after a backup.
 
@@ -223,6 +254,10 @@ def open_database(
         backup_dir: where backups go (default: beside the file).
         daily_backup: take a backup when the newest in `backup_dir` is a day old.
         keep: how many backups of this file to keep in `backup_dir`.
+        integrity: "full" checks the whole file before opening; "deferred" reads only
+            its header and schema, and the caller must run `check_integrity` next
+            (the app does, on a worker thread, and offers the latest good backup).
+            A file about to be migrated is always checked in full first.
 
     Returns:
         The open `Database`.
@@ -240,8 +275,12 @@ def open_database(
         _migrate(engine)
         return Database(path, engine, session_factory(engine), backup_dir=backup_dir)
 
-    _check_or_offer(path, backup_dir)
+    if integrity not in ("full", "deferred"):
+        raise ValueError(f"integrity must be 'full' or 'deferred', not {integrity!r}")
+    _check_or_offer(path, backup_dir, full=integrity == "full")
     revision, has_tables = _current_revision(path)
+    if integrity == "deferred" and revision is not None and revision != head_revision():
+        _check_or_offer(path, backup_dir)  # never migrate a file not checked in full
     if revision is None and has_tables:
         raise NotABoardpackDatabaseError(f"{path} is an SQLite file but not a Boardpack database")
     if revision is None and not create:

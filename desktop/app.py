@@ -27,6 +27,7 @@ from desktop.main_window import APP_TITLE, MainWindow, WindowData
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from db.errors import CorruptDatabaseError
     from db.store import Database
     from desktop.sync_control import SyncController
 
@@ -172,9 +173,10 @@ def run_gui(
 
     def load() -> None:
         from PySide6.QtWidgets import QMessageBox
+        from sqlalchemy.exc import DatabaseError
 
         from db.errors import BoardpackError
-        from desktop.backup_dialog import daily_backup_in_background, open_for_app
+        from desktop.backup_dialog import daily_backup_in_background, damage_found, open_for_app
 
         try:
             is_demo = is_demo_database(db_path) if demo is None else demo
@@ -194,7 +196,15 @@ def run_gui(
                 QMessageBox.critical(window, APP_TITLE, str(error))
             app.exit(1)
             return
+        except DatabaseError as error:  # damage met before the deferred check ran
+            on_damaged(damage_found(db_path, error))
+            return
         window.show_data(data)
+        from desktop.backup_dialog import IntegrityCheck
+
+        checker = IntegrityCheck(window)  # the whole-file check open_for_app deferred
+        checker.damaged.connect(on_damaged)
+        checker.start(database)
         if not is_demo:  # the demo is made again at will; a real board is copied daily
             daily_backup_in_background(database)
         # The sync status reads figures of its own (and loads the sync engine): the
@@ -204,6 +214,25 @@ def run_gui(
             label = window.dashboard.board_label
             label.installEventFilter(_FirstPaint(lambda: app.exit(0), window))
             label.update()
+
+    def on_damaged(error: CorruptDatabaseError) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        from desktop.backup_dialog import offer_restore
+        from desktop.paths import app_paths
+
+        for database in opened:
+            database.close()
+        opened.clear()
+        ask = app.platformName() not in _HEADLESS_PLATFORMS
+        if ask and offer_restore(window, db_path, error, app_paths().backup_dir):
+            load()  # the restored file, opened again
+            return
+        window.show_error(db_path, str(error))
+        print(f"boardpack: {error}", file=sys.stderr)
+        if ask:
+            QMessageBox.critical(window, APP_TITLE, str(error))
+        app.exit(1)
 
     def on_first_paint() -> None:
         if quit_when_shown:

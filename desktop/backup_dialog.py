@@ -19,6 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -270,11 +271,48 @@ def open_for_app(db_path: Path, *, parent: QWidget | None, ask: bool) -> Databas
 
     folder = app_paths().backup_dir
     try:
-        return open_database(db_path, backup_dir=folder)
+        return open_database(db_path, backup_dir=folder, integrity="deferred")
     except CorruptDatabaseError as error:
         if not ask or not offer_restore(parent, db_path, error, folder):
             raise
-    return open_database(db_path, backup_dir=folder)
+    return open_database(db_path, backup_dir=folder, integrity="deferred")
+
+
+def damage_found(db_path: Path, error: Exception) -> CorruptDatabaseError:
+    """The error to show when reading the open file failed: the integrity check's
+    verdict (naming the latest good backup), or the read error itself."""
+    from db.store import check_integrity
+    from desktop.paths import app_paths
+
+    try:
+        check_integrity(db_path, app_paths().backup_dir)
+    except CorruptDatabaseError as damaged:
+        return damaged
+    cause = getattr(error, "orig", None) or error
+    return CorruptDatabaseError(f"{db_path} could not be read ({cause}); restore it from a backup")
+
+
+class IntegrityCheck(QObject):
+    """The whole-file check `open_for_app` deferred, run on a thread of its own.
+
+    `damaged` carries the error (naming the latest good backup) to the GUI thread;
+    nothing is emitted for a sound file.
+    """
+
+    damaged = Signal(object)
+
+    def start(self, database: Database) -> threading.Thread:
+        from db.store import check_integrity
+
+        def run() -> None:
+            try:
+                check_integrity(database.path, database.backups)
+            except CorruptDatabaseError as error:
+                self.damaged.emit(error)
+
+        thread = threading.Thread(target=run, name="integrity-check", daemon=True)
+        thread.start()
+        return thread
 
 
 def daily_backup_in_background(database: Database) -> threading.Thread:
