@@ -98,15 +98,52 @@ def _state(conn: Connection) -> _State:
     )
 
 
+def pending_changes(conn: Connection, site_id: str) -> int:
+    """How many of this laptop's changes the central store has not numbered yet.
+
+    The central store numbers a site's changes in their order and a pull acknowledges
+    them in that order, so the numbered ones are a prefix by `site_seq`: the first
+    unnumbered change is found by bisection over the (site, seq) index (~20 probes)
+    and the rest counted on that index alone. Counting `server_seq IS NULL` instead
+    read every pending row (1.1 s for the bench's 524,610 unpushed changes), and the
+    window polls this every few seconds on its GUI thread.
+    """
+    site = change_log.c.site_id == site_id
+    bounds = conn.execute(
+        select(func.min(change_log.c.site_seq), func.max(change_log.c.site_seq)).where(site)
+    ).one()
+    if bounds[0] is None:
+        return 0
+    lo, hi = int(bounds[0]), int(bounds[1]) + 1
+
+    def numbered_from(seq: int) -> bool:
+        """Whether the first change at or after `seq` has been numbered."""
+        got = conn.execute(
+            select(change_log.c.server_seq)
+            .where(site, change_log.c.site_seq >= seq)
+            .order_by(change_log.c.site_seq)
+            .limit(1)
+        ).first()
+        return got is not None and got[0] is not None
+
+    while lo < hi:  # the first seq whose change is not numbered (hi: none)
+        mid = (lo + hi) // 2
+        if numbered_from(mid):
+            lo = mid + 1
+        else:
+            hi = mid
+    return int(
+        conn.execute(
+            select(func.count()).select_from(change_log).where(site, change_log.c.site_seq >= lo)
+        ).scalar_one()
+    )
+
+
 def status(database: Database) -> SyncStatus:
     """Pending changes and files, open conflicts, last sync: for the status bar and CLI."""
     with database.engine.connect() as conn:
         row = conn.execute(select(sync_state).where(sync_state.c.id == 1)).one()._mapping
-        pending = conn.execute(
-            select(func.count())
-            .select_from(change_log)
-            .where(change_log.c.site_id == row["site_id"], change_log.c.server_seq.is_(None))
-        ).scalar_one()
+        pending = pending_changes(conn, row["site_id"])
         conflicts = conn.execute(
             select(func.count()).select_from(sync_conflicts).where(sync_conflicts.c.open == 1)
         ).scalar_one()

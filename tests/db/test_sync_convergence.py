@@ -34,7 +34,7 @@ from db.dump import dump_text
 from db.models import Action, Decision, DecisionKind, Meeting, Person, Rag
 from db.store import Database, open_database
 from db.sync.central import CentralError, CentralStore, PullBatch, PushResult, init_central
-from db.sync.engine import sync
+from db.sync.engine import pending_changes, sync
 from db.sync.merge import Change
 from tests.db.conftest import seed_board
 
@@ -289,6 +289,20 @@ class SyncMachine(RuleBasedStateMachine):
                 ).scalar_one()
             assert top <= cursor or cursor == 0 or top == cursor, (cursor, top)
             assert dupes == 0
+
+    @invariant()
+    def pending_count_matches_a_plain_count(self) -> None:
+        """The status bar's bisected count equals counting every unnumbered change."""
+        for db in self.laptops:
+            with db.engine.connect() as conn:
+                site = conn.execute(text("SELECT site_id FROM sync_state")).scalar_one()
+                plain = conn.execute(
+                    text(
+                        "SELECT count(*) FROM change_log WHERE site_id = :s AND server_seq IS NULL"
+                    ),
+                    {"s": site},
+                ).scalar_one()
+                assert pending_changes(conn, site) == plain
 
 
 SETTINGS = settings(
