@@ -27,6 +27,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, func, select, update
 
+from db import backup as backups
 from db.store import Database
 from db.sync import blobs, tombstones
 from db.sync.central import CentralError, CentralStore, PullBatch
@@ -368,6 +369,7 @@ def _pull(
     progress: Progress | None,
 ) -> None:
     horizon = 0
+    backed_up = False
     while True:
         with database.engine.connect() as conn:
             cursor = _state(conn).pull_cursor
@@ -375,6 +377,11 @@ def _pull(
         horizon = got.purge_horizon
         if not got.changes:
             break
+        if not backed_up:  # a large pull is applied only after a copy of the file
+            backups.backup_before_large_apply(
+                database, got.last_seq - cursor, threshold=backups.LARGE_APPLY
+            )
+            backed_up = True
         outcome = apply_pulled(database, got)
         if outcome == INCOMPLETE:
             got = central.pull(state.site_id, cursor, batch, whole=True)
