@@ -31,14 +31,18 @@ class BlobError(BoardpackError):
 
 def pending_uploads(conn: Connection, site_id: str) -> list[str]:
     """Files created here whose rows have not reached the central store yet."""
-    rows = conn.execute(
-        select(change_log.c.row_id).where(
-            change_log.c.table_name == "blobs",
-            change_log.c.op == "I",
-            change_log.c.site_id == site_id,
-            change_log.c.server_seq.is_(None),
+    # Only the table name in SQL, so SQLite reads the few blob rows by the (table, row)
+    # index: with the site or `server_seq IS NULL` it walked every unpushed change
+    # (0.1 s on the bench board, polled by the status bar).
+    rows = [
+        r
+        for r in conn.execute(
+            select(change_log.c.row_id, change_log.c.site_id, change_log.c.server_seq).where(
+                change_log.c.table_name == "blobs", change_log.c.op == "I"
+            )
         )
-    ).all()
+        if r[1] == site_id and r[2] is None
+    ]
     return sorted({r[0] for r in rows})
 
 

@@ -104,18 +104,18 @@ def pending_changes(conn: Connection, site_id: str) -> int:
 
     The central store numbers a site's changes in their order and a pull acknowledges
     them in that order, so the numbered ones are a prefix by `site_seq`: the first
-    unnumbered change is found by bisection over the (site, seq) index (~20 probes)
-    and the rest counted on that index alone. Counting `server_seq IS NULL` instead
+    unnumbered change is found by bisection over the (site, seq) index (~20 probes),
+    and the seqs after it are contiguous. Counting `server_seq IS NULL` instead
     read every pending row (1.1 s for the bench's 524,610 unpushed changes), and the
     window polls this every few seconds on its GUI thread.
     """
     site = change_log.c.site_id == site_id
-    bounds = conn.execute(
-        select(func.min(change_log.c.site_seq), func.max(change_log.c.site_seq)).where(site)
-    ).one()
-    if bounds[0] is None:
+    # min and max apart: together in one SELECT, SQLite scans the site's whole range
+    first = conn.execute(select(func.min(change_log.c.site_seq)).where(site)).scalar()
+    last = conn.execute(select(func.max(change_log.c.site_seq)).where(site)).scalar()
+    if first is None or last is None:
         return 0
-    lo, hi = int(bounds[0]), int(bounds[1]) + 1
+    lo, hi = int(first), int(last) + 1
 
     def numbered_from(seq: int) -> bool:
         """Whether the first change at or after `seq` has been numbered."""
@@ -133,11 +133,10 @@ def pending_changes(conn: Connection, site_id: str) -> int:
             lo = mid + 1
         else:
             hi = mid
-    return int(
-        conn.execute(
-            select(func.count()).select_from(change_log).where(site, change_log.c.site_seq >= lo)
-        ).scalar_one()
-    )
+    # A site's seqs are contiguous (the capture trigger takes max + 1 under the write
+    # lock, and the log is never trimmed), so no count is needed: counting the index
+    # range still took ~55 ms for the bench board's half a million unpushed changes.
+    return int(last) - lo + 1
 
 
 def status(database: Database) -> SyncStatus:
