@@ -178,14 +178,16 @@ class DashboardSummary:
         )
 
 
-def default_board_context(session: Session) -> BoardContext | None:
+def default_board_context(session: Session, role: Role = Role.CHAIR) -> BoardContext | None:
     """The board to open on (OPAB if present, else the first by code), with its chair.
 
     There is no sign-in yet, so the window acts as the board's chair: the first
-    chair membership that has not ended, by name.
+    chair membership that has not ended, by name — or, on the demo board
+    (`boardpack --demo --as secretariat`), the first member holding `role`.
 
     Args:
         session: an open session.
+        role: whose seat the window takes (the chair unless the demo asks otherwise).
 
     Returns:
         The context, or None when the database holds no board.
@@ -195,15 +197,16 @@ def default_board_context(session: Session) -> BoardContext | None:
     ).first()
     if board is None:
         return None
-    return board_context(session, board.id)
+    return board_context(session, board.id, role)
 
 
-def board_context(session: Session, board_id: str) -> BoardContext:
-    """The context for one board: its latest plan and its chair.
+def board_context(session: Session, board_id: str, role: Role = Role.CHAIR) -> BoardContext:
+    """The context for one board: its latest plan and its chair (or first `role` holder).
 
     Args:
         session: an open session.
         board_id: the board's id.
+        role: whose seat the window takes.
 
     Returns:
         The board, its most recently created plan (if any) and its chair (if any).
@@ -215,7 +218,7 @@ def board_context(session: Session, board_id: str) -> BoardContext:
     chair = session.execute(
         select(Person.id, Person.name, Membership.position)
         .join(Membership, Membership.person_id == Person.id)
-        .where(Membership.board_id == board_id, Membership.role == Role.CHAIR)
+        .where(Membership.board_id == board_id, Membership.role == role)
         .order_by(Membership.end_date.is_not(None), Person.name)
         .limit(1)
     ).first()
@@ -223,8 +226,8 @@ def board_context(session: Session, board_id: str) -> BoardContext:
         Viewer(
             person_id=chair.id,
             name=chair.name,
-            role=Role.CHAIR.value,
-            role_label=Role.CHAIR.label,
+            role=role.value,
+            role_label=role.label,
             position=chair.position,
         )
         if chair is not None

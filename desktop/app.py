@@ -37,21 +37,25 @@ _HEADLESS_PLATFORMS = frozenset({"offscreen", "minimal"})
 DEFAULT_SIZE = (1366, 768)
 
 
-def load_window_data(database: Database, *, today: dt.date, demo: bool = False) -> WindowData:
+def load_window_data(
+    database: Database, *, today: dt.date, demo: bool = False, role: str | None = None
+) -> WindowData:
     """Read the board the window opens on and its dashboard figures.
 
     Args:
         database: the open database.
         today: the date the figures are relative to (overdue actions).
         demo: whether this is the demo database (changes the sign-in wording).
+        role: on the demo board, the role whose seat the window takes (default chair).
 
     Returns:
         The window's data; `context` is None when the database holds no board.
     """
+    from db.models import Role
     from db.views import default_board_context, load_dashboard
 
     with database.session() as session:
-        context = default_board_context(session)
+        context = default_board_context(session, Role(role) if role else Role.CHAIR)
         summary = load_dashboard(session, context, today) if context is not None else None
     return WindowData(database.path, context, summary, demo, database, today)
 
@@ -145,6 +149,7 @@ def run_gui(
     quit_when_shown: bool = False,
     demo: bool | None = None,
     quit_when_loaded: bool = False,
+    role: str | None = None,
 ) -> int:
     """Open the app on the database at `db_path` and run until the window closes.
 
@@ -188,7 +193,7 @@ def run_gui(
                 from db.demo import DEMO_AS_OF
 
                 today = DEMO_AS_OF
-            data = load_window_data(database, today=today, demo=is_demo)
+            data = load_window_data(database, today=today, demo=is_demo, role=role)
         except BoardpackError as error:
             window.show_error(db_path, str(error))
             print(f"boardpack: {error}", file=sys.stderr)

@@ -56,6 +56,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--demo", action="store_true", help="open the demo board (created on first use)"
     )
     parser.add_argument(
+        "--as",
+        dest="role",
+        choices=["chair", "vice_chair", "member", "secretariat", "officer", "observer"],
+        help="on the demo board: sign in as this role (no passphrase); default chair",
+    )
+    parser.add_argument(
         "--data-dir", type=Path, metavar="DIR", help="keep data, logs and backups under DIR"
     )
     parser.add_argument("--quit-when-shown", action="store_true", help=argparse.SUPPRESS)
@@ -188,13 +194,16 @@ def _cmd_gui(args: argparse.Namespace, paths: AppPaths) -> int:
     if args.db is None and not args.demo:
         args.demo = True  # a first run opens the demo board; the welcome screen comes later
     db_path = _resolve_db(args, paths)
-    from desktop.app import run_gui
+    from desktop.app import is_demo_database, run_gui
 
+    if args.role and not (args.demo or is_demo_database(db_path)):
+        raise CliError("--as is for the demo board; a real board's sign-in comes with passphrases")
     code: int = run_gui(
         db_path,
         quit_when_shown=args.quit_when_shown,
         demo=True if args.demo else None,
         quit_when_loaded=args.quit_when_loaded,
+        role=args.role,
     )
     return code
 
