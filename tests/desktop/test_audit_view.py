@@ -13,12 +13,12 @@ from sqlalchemy import select
 
 from db.backup import create_backup, list_backups
 from db.dump import dump_text
-from db.errors import PermissionDeniedError
+from db.errors import CorruptDatabaseError, PermissionDeniedError
 from db.models import Action, Board, Membership, Person, Role
 from db.services.audit import list_events
-from db.store import Database, open_database
+from db.store import Database, check_integrity, open_database
 from desktop.app import build_main_window
-from desktop.backup_dialog import BackupDialog, WipeDialog, open_for_app
+from desktop.backup_dialog import BackupDialog, WipeDialog, offer_restore, open_for_app
 from desktop.pages.audit import AuditPage
 from desktop.paths import app_paths
 from tests.desktop.board_fixture import TODAY
@@ -193,8 +193,14 @@ def test_a_damaged_file_is_offered_its_latest_good_backup(
     with board_database.path.open("r+b") as fh:
         fh.seek(4096 * 3)
         fh.write(b"\xff" * 4096 * 4)
+    folder = app_paths().backup_dir
+    # The app opens without the whole-file check (deferred to a worker after the first
+    # paint); that check finds the damage and the app offers the latest good backup.
+    with pytest.raises(CorruptDatabaseError) as found:
+        check_integrity(board_database.path, folder)
     seen: list[str] = []
     answer_box(QMessageBox.StandardButton.Yes, seen)
+    assert offer_restore(None, board_database.path, found.value, folder)
     opened = open_for_app(board_database.path, parent=None, ask=True)
     try:
         assert "is damaged" in seen[0] and "The damaged file is kept as a copy" in seen[0]
