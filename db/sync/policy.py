@@ -35,7 +35,11 @@ TEXT_FIELDS: dict[str, frozenset[str]] = {
 }
 
 # table -> (column, value) that freezes a row
-FREEZE_RULES: dict[str, tuple[str, str]] = {"minutes_versions": ("status", "signed")}
+# (signed minutes; a closed meeting, whose record the minutes are built from)
+FREEZE_RULES: dict[str, tuple[str, str]] = {
+    "minutes_versions": ("status", "signed"),
+    "meetings": ("status", "closed"),
+}
 
 
 def is_text(table: str, field: str) -> bool:

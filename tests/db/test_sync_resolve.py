@@ -9,7 +9,15 @@ from collections.abc import Callable
 from sqlalchemy import select
 
 from db.dump import dump_text
-from db.models import Action, Meeting, MinutesStatus, MinutesVersion, Person, Rag
+from db.models import (
+    Action,
+    Meeting,
+    MeetingStatus,
+    MinutesStatus,
+    MinutesVersion,
+    Person,
+    Rag,
+)
 from db.store import Database
 from db.sync import conflicts as svc
 from db.sync.engine import status, sync
@@ -149,6 +157,35 @@ def test_signed_minutes_win_over_an_unseen_edit(central_url: str, laptop: Laptop
     svc.acknowledge_frozen(b, conflict, None, "Correction to follow as version 2")
     settle(central_url, a, b)
     assert svc.open_conflicts(a) == svc.open_conflicts(b) == []
+    assert dump_text(a.engine) == dump_text(b.engine)
+
+
+def test_a_closed_meeting_wins_over_an_unseen_edit(central_url: str, laptop: Laptop) -> None:
+    a, b, ids = pair(central_url, laptop)
+    with a.begin() as s:
+        meeting = Meeting(board_id=ids["board"], meeting_date=dt.date(2019, 1, 22), venue="Room C")
+        s.add(meeting)
+        s.flush()
+        meeting_id = meeting.id
+    settle(central_url, a, b)
+    with a.begin(ids["chair"]) as s:  # the chair closes the meeting on one laptop...
+        m = s.get(Meeting, meeting_id)
+        assert m is not None
+        m.status = MeetingStatus.CLOSED
+        m.closed_at = dt.datetime(2019, 1, 22, 12, tzinfo=dt.UTC)
+    with b.begin() as s:  # ...while another laptop, offline, still changes its record
+        m = s.get(Meeting, meeting_id)
+        assert m is not None
+        m.venue = "Council Chamber"
+    settle(central_url, a, b)
+    for db in (a, b):
+        with db.session() as s:
+            m = s.get(Meeting, meeting_id)
+            assert m is not None
+            assert (m.status, m.venue) == (MeetingStatus.CLOSED, "Room C")
+    [conflict] = svc.open_conflicts(b)
+    assert conflict.kind == svc.KIND_FROZEN
+    assert svc.open_conflicts(a) == svc.open_conflicts(b)
     assert dump_text(a.engine) == dump_text(b.engine)
 
 
