@@ -92,7 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
     sync = sub.add_parser("sync", help="sync a laptop's database with the central store")
     _add_db(sync, required=True)
     sync.add_argument("--remote", required=True, metavar="URL", help="the central store URL")
-    sync.add_argument("--batch", type=int, default=1000, metavar="N", help=argparse.SUPPRESS)
+    sync.add_argument("--batch", type=int, metavar="N", help=argparse.SUPPRESS)  # engine's
     sync.add_argument("--quiet", action="store_true", help="print only the summary line")
 
     shot = sub.add_parser("screenshot", help="render a page of the app to a PNG, offscreen")
@@ -229,7 +229,7 @@ def _cmd_sync(args: argparse.Namespace, _paths: AppPaths) -> int:
     from db.store import open_database
     from db.sync.engine import sync
 
-    if args.batch < 1:
+    if args.batch is not None and args.batch < 1:
         raise CliError("--batch must be at least 1")
     # A new laptop joins by syncing into a file that does not exist yet.
     database = open_database(args.db, create=not Path(args.db).exists())
@@ -242,7 +242,10 @@ def _cmd_sync(args: argparse.Namespace, _paths: AppPaths) -> int:
         last[0] = line
 
     try:
-        result = sync(database, args.remote, batch=args.batch, progress=progress)
+        if args.batch is None:  # the engine's default batch (5,000 changes)
+            result = sync(database, args.remote, progress=progress)
+        else:
+            result = sync(database, args.remote, batch=args.batch, progress=progress)
     finally:
         database.close()
         if last[0] and not args.quiet and sys.stderr.isatty():
