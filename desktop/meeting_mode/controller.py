@@ -52,6 +52,14 @@ class MeetingController:
         for hook in self.committed:
             hook(what, ident)
 
+    def _decided(self, ref: Any, *, also: str | None = None) -> str | None:
+        """After a write that records a decision: tell the hooks, re-read `also`."""
+        if ref is not None:
+            self._done("decision", ref.decision_id)
+        if also is not None and self.last_error is None:
+            self.changed(also)
+        return self.last_error
+
     # Meeting life ------------------------------------------------------------------
 
     def open_meeting(self) -> str | None:
@@ -105,15 +113,10 @@ class MeetingController:
                 item_id,
                 value.kind,
                 value.wording,
-                votes_for=value.votes_for,
-                votes_against=value.votes_against,
-                votes_abstain=value.votes_abstain,
-                named_votes=value.named_votes_json(),
+                **value.votes(),
             )
         )
-        if ref is not None:
-            self._done("decision", ref.decision_id)
-        return self.last_error
+        return self._decided(ref)
 
     def amend_decision(self, decision_id: str, value: Any) -> str | None:
         from db.services.decisions import amend_decision
@@ -125,15 +128,10 @@ class MeetingController:
                 decision_id,
                 wording=value.wording,
                 kind=value.kind,
-                votes_for=value.votes_for,
-                votes_against=value.votes_against,
-                votes_abstain=value.votes_abstain,
-                named_votes=value.named_votes_json(),
+                **value.votes(),
             )
         )
-        if ref is not None:
-            self._done("decision", ref.decision_id)
-        return self.last_error
+        return self._decided(ref)
 
     def add_action(self, item_id: str, value: Any) -> str | None:
         from db.services.decisions import add_action_arising
@@ -180,10 +178,7 @@ class MeetingController:
             ),
             topic="plan",
         )
-        if ref is not None:
-            self._done("decision", ref.decision_id)
-            self.changed("meetings")
-        return self.last_error
+        return self._decided(ref, also="meetings")
 
     def accept_evidence(self, item_id: str, value: Any) -> str | None:
         from db.services.decisions import accept_evidence
@@ -194,10 +189,7 @@ class MeetingController:
             ),
             topic="plan",
         )
-        if ref is not None:
-            self._done("decision", ref.decision_id)
-            self.changed("meetings")
-        return self.last_error
+        return self._decided(ref, also="meetings")
 
     def review_risk(self, item_id: str, value: Any) -> str | None:
         from db.services.decisions import review_risk
@@ -214,11 +206,7 @@ class MeetingController:
             ),
             topic="risks",
         )
-        if self.last_error is None:
-            if ref is not None:
-                self._done("decision", ref.decision_id)
-            self.changed("meetings")
-        return self.last_error
+        return self._decided(ref, also="meetings")
 
     # Attendance and declarations ----------------------------------------------------
 

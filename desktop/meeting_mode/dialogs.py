@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import shiboken6
 from PySide6.QtCore import QDate, Qt
@@ -70,6 +70,15 @@ class DecisionInput:
         if not self.named_votes:
             return None
         return [{"person_id": person, "vote": vote} for person, vote in self.named_votes]
+
+    def votes(self) -> dict[str, Any]:
+        """The vote counts and named votes as the decision services take them."""
+        return {
+            "votes_for": self.votes_for,
+            "votes_against": self.votes_against,
+            "votes_abstain": self.votes_abstain,
+            "named_votes": self.named_votes_json(),
+        }
 
 
 @dataclass(frozen=True)
