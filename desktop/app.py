@@ -177,7 +177,6 @@ def run_gui(
     opened: list[Database] = []
 
     def load() -> None:
-        from PySide6.QtWidgets import QMessageBox
         from sqlalchemy.exc import DatabaseError
 
         from db.errors import BoardpackError
@@ -195,11 +194,7 @@ def run_gui(
                 today = DEMO_AS_OF
             data = load_window_data(database, today=today, demo=is_demo, role=role)
         except BoardpackError as error:
-            window.show_error(db_path, str(error))
-            print(f"boardpack: {error}", file=sys.stderr)
-            if app.platformName() not in _HEADLESS_PLATFORMS:
-                QMessageBox.critical(window, APP_TITLE, str(error))
-            app.exit(1)
+            refuse(error)
             return
         except DatabaseError as error:  # damage met before the deferred check ran
             on_damaged(damage_found(db_path, error))
@@ -221,7 +216,6 @@ def run_gui(
             label.update()
 
     def on_damaged(error: CorruptDatabaseError) -> None:
-        from PySide6.QtWidgets import QMessageBox
 
         from desktop.backup_dialog import offer_restore
         from desktop.paths import app_paths
@@ -233,9 +227,15 @@ def run_gui(
         if ask and offer_restore(window, db_path, error, app_paths().backup_dir):
             load()  # the restored file, opened again
             return
+        refuse(error)
+
+    def refuse(error: Exception) -> None:
+        """The file cannot be shown: say why (window, stderr, a dialog when someone is there)."""
+        from PySide6.QtWidgets import QMessageBox
+
         window.show_error(db_path, str(error))
         print(f"boardpack: {error}", file=sys.stderr)
-        if ask:
+        if app.platformName() not in _HEADLESS_PLATFORMS:
             QMessageBox.critical(window, APP_TITLE, str(error))
         app.exit(1)
 
