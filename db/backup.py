@@ -12,25 +12,31 @@ Restoring never overwrites without a copy: the current file is backed up
 first (`before-restore`; a damaged one is copied byte for byte as
 `damaged`), then the backup is copied beside it and renamed over it, and its
 stale `-wal`/`-shm` files are removed. The restored file starts a new audit
-chain (its old chain may have gone on, on other laptops). The caller must
+chain (its old chain may have gone on, on other laptops) and writes its new
+changes under a new sync site id (`_new_sync_site`). The caller must
 have closed every connection to the database first.
 
 `db/` knows no platform folders: callers pass the backup folder (the desktop
 gives its user data dir's `backups`).
+
+An encrypted database (`db.encryption`) is copied by SQLCipher connections
+keyed with its data key (`key=`) on both sides: its backups are encrypted
+with the same key.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import re
 import shutil
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from db.errors import BackupError
+from db.encryption import connect, has_sqlite_header, is_driver_error
+from db.errors import BackupError, DatabaseFileError
 
 if TYPE_CHECKING:
     from db.store import Database
@@ -92,34 +98,38 @@ def list_backups(db_path: Path, *folders: Path) -> list[Backup]:
     return sorted(found.values(), key=lambda b: (b.taken_at, b.path.name), reverse=True)
 
 
-def quick_check(path: Path) -> str | None:
-    """None when `path` is a sound SQLite file, else what is wrong with it (one phrase)."""
+def quick_check(path: Path, key: bytes | None = None) -> str | None:
+    """None when `path` is a sound SQLite file (encrypted with `key`, when given), else
+    what is wrong with it (one phrase)."""
     try:
-        with path.open("rb") as fh:
-            if fh.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
-                return "not an SQLite file"
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        if has_sqlite_header(path) != (key is None):
+            return "not an SQLite file" if key is None else "not encrypted with this key"
+        conn = connect(path, key, read_only=True)
         try:
             rows = conn.execute("PRAGMA quick_check").fetchall()
         finally:
             conn.close()
-    except (OSError, sqlite3.DatabaseError) as exc:
+    except (OSError, DatabaseFileError) as exc:
+        return str(exc)
+    except Exception as exc:  # either driver's error: the file cannot be read
+        if not is_driver_error(exc):
+            raise
         return str(exc)
     return None if rows == [("ok",)] else str(rows[0][0] if rows else "no answer")
 
 
-def latest_good(db_path: Path, *folders: Path) -> Backup | None:
-    """The newest backup of `db_path` that passes the integrity check."""
+def latest_good(db_path: Path, *folders: Path, key: bytes | None = None) -> Backup | None:
+    """The newest backup of `db_path` that passes the integrity check (opened with `key`)."""
     for backup in list_backups(db_path, *folders):
-        if quick_check(backup.path) is None:
+        if quick_check(backup.path, key) is None:
             return backup
     return None
 
 
-def _online_copy(source: Path, dest: Path) -> None:
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+def _online_copy(source: Path, dest: Path, key: bytes | None = None) -> None:
+    src = connect(source, key, read_only=True)
     try:
-        out = sqlite3.connect(dest)
+        out = connect(dest, key)
         try:
             src.backup(out)
             # A rollback-journal file: opening it (read-only too) leaves no -wal/-shm behind.
@@ -130,18 +140,23 @@ def _online_copy(source: Path, dest: Path) -> None:
         src.close()
 
 
-def copy_checked(source: Path, dest: Path) -> Path:
-    """Copy `source` to `dest` with the online backup API, checked, all or nothing."""
+def copy_checked(source: Path, dest: Path, key: bytes | None = None) -> Path:
+    """Copy `source` to `dest` with the online backup API, checked, all or nothing
+    (an encrypted `source` opened with `key`, and `dest` encrypted with it)."""
     dest.parent.mkdir(parents=True, exist_ok=True)
     partial = dest.with_name(f".{dest.name}.partial")
     partial.unlink(missing_ok=True)
     try:
-        _online_copy(source, partial)
-        problem = quick_check(partial)
+        _online_copy(source, partial, key)
+        problem = quick_check(partial, key)
         if problem is not None:
             raise BackupError(f"the copy of {source} failed its integrity check ({problem})")
         os.replace(partial, dest)
-    except sqlite3.Error as exc:
+    except DatabaseFileError as exc:
+        raise BackupError(f"cannot copy {source}: {exc}") from exc
+    except Exception as exc:
+        if not is_driver_error(exc):
+            raise
         raise BackupError(f"cannot copy {source}: {exc}") from exc
     finally:
         partial.unlink(missing_ok=True)
@@ -155,6 +170,7 @@ def create_backup(
     *,
     keep: int = DEFAULT_KEEP,
     now: dt.datetime | None = None,
+    key: bytes | None = None,
 ) -> Backup:
     """Take a backup of `db_path` into `folder` now, then keep only the newest `keep`."""
     db_path = Path(db_path)
@@ -162,7 +178,7 @@ def create_backup(
         raise BackupError(f"a backup reason is lower-case letters, digits and '-', not {reason!r}")
     taken = (now or _utcnow()).astimezone(dt.UTC)
     dest = folder / f"{db_path.stem}.{taken.strftime(_STAMP)}.{reason}{db_path.suffix}"
-    copy_checked(db_path, dest)
+    copy_checked(db_path, dest, key)
     prune(db_path, folder, keep=keep)
     return Backup(dest, taken, reason)
 
@@ -183,13 +199,14 @@ def backup_if_due(
     every: dt.timedelta = DAILY,
     keep: int = DEFAULT_KEEP,
     now: dt.datetime | None = None,
+    key: bytes | None = None,
 ) -> Backup | None:
     """The daily backup: taken when the newest backup in `folder` is older than `every`."""
     now = now or _utcnow()
     newest = next((b for b in list_backups(db_path, folder) if b.path.parent == folder), None)
     if newest is not None and now - newest.taken_at < every:
         return None
-    return create_backup(db_path, folder, "daily", keep=keep, now=now)
+    return create_backup(db_path, folder, "daily", keep=keep, now=now, key=key)
 
 
 def backup_before_large_apply(
@@ -198,11 +215,11 @@ def backup_before_large_apply(
     """For the sync engine: back up before applying `n` changes when `n` > `threshold`."""
     if n <= threshold:
         return None
-    return create_backup(database.path, database.backups, f"sync-{n}")
+    return create_backup(database.path, database.backups, f"sync-{n}", key=database.key)
 
 
-def _is_boardpack(path: Path) -> bool:
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+def _is_boardpack(path: Path, key: bytes | None = None) -> bool:
+    conn = connect(path, key, read_only=True)
     try:
         row = conn.execute(
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
@@ -218,9 +235,16 @@ def _remove_sidecars(db_path: Path) -> None:
 
 
 def restore(
-    db_path: Path, backup: Path, folder: Path, *, keep: int = DEFAULT_KEEP
+    db_path: Path,
+    backup: Path,
+    folder: Path,
+    *,
+    keep: int = DEFAULT_KEEP,
+    key: bytes | None = None,
 ) -> Backup | None:
     """Put `backup` in place of `db_path`, after backing the current file up into `folder`.
+
+    With `key` (an encrypted board), the backup and the current file are opened with it.
 
     Returns:
         The copy of the file that was replaced (None when there was no file).
@@ -231,15 +255,15 @@ def restore(
     db_path, backup = Path(db_path), Path(backup)
     if not backup.is_file():
         raise BackupError(f"no backup at {backup}")
-    problem = quick_check(backup)
+    problem = quick_check(backup, key)
     if problem is not None:
         raise BackupError(f"{backup} is damaged ({problem}); choose another backup")
-    if not _is_boardpack(backup):
+    if not _is_boardpack(backup, key):
         raise BackupError(f"{backup} is not a Boardpack database; nothing was restored")
     saved: Backup | None = None
     if db_path.exists():
-        if quick_check(db_path) is None:
-            saved = create_backup(db_path, folder, "before-restore", keep=keep + 1)
+        if quick_check(db_path, key) is None:
+            saved = create_backup(db_path, folder, "before-restore", keep=keep + 1, key=key)
         else:  # a damaged file: keep its bytes as they are
             taken = _utcnow()
             dest = folder / f"{db_path.stem}.{taken.strftime(_STAMP)}.damaged{db_path.suffix}"
@@ -248,8 +272,8 @@ def restore(
             saved = Backup(dest, taken, "damaged")
     incoming = db_path.with_name(f".{db_path.name}.restoring")
     try:
-        copy_checked(backup, incoming)
-        _new_audit_chain(incoming)
+        copy_checked(backup, incoming, key)
+        _new_audit_chain(incoming, key)
         _remove_sidecars(db_path)
         os.replace(incoming, db_path)
     finally:
@@ -257,18 +281,58 @@ def restore(
     return saved
 
 
-def _new_audit_chain(path: Path) -> None:
+def _new_audit_chain(path: Path, key: bytes | None = None) -> None:
     # The events this laptop wrote after the backup may already be on other laptops:
     # continuing the backup's chain would number new events like those. A restored
     # file starts a new chain (db.audit_chain); the old one stays whole and verifiable.
-    conn = sqlite3.connect(path)
+    conn = connect(path, key)
     try:
         with conn:
             conn.execute(
                 "UPDATE sync_state SET audit_site = NULL, audit_chain = NULL, "
                 "audit_seq = NULL, audit_hash = NULL WHERE id = 1"
             )
+    except Exception as exc:  # either driver's OperationalError
+        if type(exc).__name__ != "OperationalError" or not is_driver_error(exc):
+            raise
+        # a backup from before the audit chain: it has no head to reset
+    finally:
+        conn.close()
+
+
+# central_meta key (the key/value table laptops share with the central store) listing
+# the site ids this file wrote changes under before a restore; db.sync.engine reads it.
+RETIRED_SITES = "laptop_retired_sites"
+
+
+def _new_sync_site(path: Path) -> None:
+    # The backup's site counter and clock are behind what this laptop may have pushed
+    # since: new changes numbered from them would reuse (site, site_seq), change ids and
+    # even (clock, site) stamps the central store already holds, and be dropped as
+    # duplicates. New changes get a new site id, counted from 1; the old id is kept as
+    # retired, so the sync engine still pushes the backup's own changes the central store
+    # lacks under their old identity (they continue that site's sequence exactly where
+    # the central store stands, which its per-site contiguity rule accepts).
+    conn = sqlite3.connect(path)
+    try:
+        with conn:
+            row = conn.execute("SELECT site_id FROM sync_state WHERE id = 1").fetchone()
+            if row is None:
+                return
+            found = conn.execute(
+                "SELECT value FROM central_meta WHERE key = ?", (RETIRED_SITES,)
+            ).fetchone()
+            retired = [s for s in (json.loads(found[0]) if found else []) if s != row[0]]
+            retired.append(row[0])
+            conn.execute(
+                "INSERT OR REPLACE INTO central_meta (key, value) VALUES (?, ?)",
+                (RETIRED_SITES, json.dumps(retired)),
+            )
+            conn.execute(
+                "UPDATE sync_state SET site_id = ?, site_seq = 0 WHERE id = 1",
+                (str(uuid.uuid4()),),
+            )
     except sqlite3.OperationalError:
-        pass  # a backup from before the audit chain: it has no head to reset
+        pass  # a backup from before sync: it has no site to renew
     finally:
         conn.close()

@@ -14,15 +14,21 @@ The order matters and each step fails with one clear sentence:
 5. every connection runs WAL, foreign keys and a busy timeout;
 6. when asked (the app does), a daily backup is taken if the newest is a day old.
 A damaged file is refused naming the latest good backup, for the caller to offer.
+
+An encrypted board (`db.encryption`) is opened with its data key (`key=`):
+every step above — checks, backups, migration, the engine's connections —
+goes through SQLCipher with `PRAGMA key` run first on each connection. An
+encrypted file opened without a key is refused as "needs the passphrase",
+and a wrong key as "that passphrase does not open this database", never as
+damage.
 """
 
 from __future__ import annotations
 
 import re
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +39,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from db import backup as backups
+from db import encryption
 from db.errors import (
     CorruptDatabaseError,
     DatabaseNotFoundError,
@@ -74,6 +81,8 @@ class Database:
     migrated_from: str | None = None
     backup_path: Path | None = None
     backup_dir: Path | None = None
+    #: The SQLCipher data key of an encrypted file (None: a plaintext file).
+    key: bytes | None = field(default=None, repr=False)
 
     @property
     def backups(self) -> Path:
@@ -115,25 +124,49 @@ def _on_connect(dbapi_conn: Any, _record: Any) -> None:
     cursor.close()
 
 
-def make_engine(path: Path) -> Engine:
-    """An SQLAlchemy engine on a local file with Boardpack's connection settings."""
-    engine = create_engine(f"sqlite:///{path}")
+def make_engine(path: Path, key: bytes | None = None) -> Engine:
+    """An SQLAlchemy engine on a local file with Boardpack's connection settings.
+
+    With `key`, every connection is an SQLCipher one keyed before anything else runs
+    (`db.encryption.connect`), and SQLAlchemy uses `sqlcipher3` as the DBAPI.
+    """
+    if key is None:
+        engine = create_engine(f"sqlite:///{path}")
+    else:
+        engine = create_engine(
+            f"sqlite:///{path}",  # a file URL: the file-database pool (QueuePool)
+            module=encryption.sqlcipher_module(),
+            creator=lambda: encryption.connect(path, key, check_same_thread=False),
+        )
     event.listen(engine, "connect", _on_connect)
     return engine
 
 
-def _check_file(path: Path, *, full: bool = True) -> None:
+def _check_header(path: Path, key: bytes | None) -> None:
     try:
         with path.open("rb") as fh:
             header = fh.read(len(SQLITE_HEADER))
     except OSError as exc:
         raise DatabaseNotFoundError(f"cannot read {path}: {exc.strerror}") from exc
+    if key is not None:
+        if header == SQLITE_HEADER:
+            raise encryption.NotEncryptedError(
+                f"{path} is not encrypted, but it was opened as an encrypted board; "
+                "open it without a passphrase (or encrypt it first)"
+            )
+        return
     if header != SQLITE_HEADER:
+        if encryption.looks_encrypted(path):
+            raise encryption.EncryptedDatabaseError(encryption.needs_passphrase_message(path))
         raise NotABoardpackDatabaseError(
             f"{path} is not a Boardpack database (it is not an SQLite file)"
         )
+
+
+def _check_file(path: Path, *, full: bool = True, key: bytes | None = None) -> None:
+    _check_header(path, key)
     try:
-        conn = sqlite3.connect(path)
+        conn = encryption.connect(path, key)
         try:
             if full:
                 rows = conn.execute("PRAGMA quick_check").fetchall()
@@ -143,7 +176,9 @@ def _check_file(path: Path, *, full: bool = True) -> None:
                 rows = [("ok",)]
         finally:
             conn.close()
-    except sqlite3.DatabaseError as exc:
+    except Exception as exc:  # either driver's DatabaseError is damage
+        if not encryption.is_database_error(exc):
+            raise
         raise CorruptDatabaseError(
             f"{path} is damaged and cannot be opened ({exc}); restore it from a backup"
         ) from exc
@@ -155,7 +190,7 @@ def _check_file(path: Path, *, full: bool = True) -> None:
         )
 
 
-def check_database(path: str | Path) -> str:
+def check_database(path: str | Path, key: bytes | None = None) -> str:
     """The schema revision of an existing Boardpack file, checked as `open_database` does
     (without opening, migrating or backing it up).
 
@@ -165,16 +200,16 @@ def check_database(path: str | Path) -> str:
     path = Path(path)
     if not path.exists():
         raise DatabaseNotFoundError(f"no database at {path}")
-    _check_file(path)
-    revision, _tables = _current_revision(path)
+    _check_file(path, key=key)
+    revision, _tables = _current_revision(path, key)
     if revision is None:
         raise NotABoardpackDatabaseError(f"{path} is an SQLite file but not a Boardpack database")
     return revision
 
 
-def _current_revision(path: Path) -> tuple[str | None, bool]:
+def _current_revision(path: Path, key: bytes | None = None) -> tuple[str | None, bool]:
     """The file's schema revision, and whether it holds any tables at all."""
-    conn = sqlite3.connect(path)
+    conn = encryption.connect(path, key)
     try:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if "alembic_version" not in tables:
@@ -185,9 +220,9 @@ def _current_revision(path: Path) -> tuple[str | None, bool]:
         conn.close()
 
 
-def backup_copy(path: Path, dest: Path) -> Path:
+def backup_copy(path: Path, dest: Path, key: bytes | None = None) -> Path:
     """Copy a live database with the SQLite online backup API (consistent under WAL)."""
-    return backups.copy_checked(path, dest)
+    return backups.copy_checked(path, dest, key=key)
 
 
 def _migrate(engine: Engine) -> None:
@@ -202,18 +237,24 @@ def _migrate(engine: Engine) -> None:
         )
 
 
-def _check_or_offer(path: Path, backup_dir: Path | None, *, full: bool = True) -> None:
+def _check_or_offer(
+    path: Path, backup_dir: Path | None, *, full: bool = True, key: bytes | None = None
+) -> None:
     try:
-        _check_file(path, full=full)
+        _check_file(path, full=full, key=key)
     except CorruptDatabaseError as exc:
-        raise damaged_with_backup(path, backup_dir, exc) from exc
+        raise damaged_with_backup(path, backup_dir, exc, key=key) from exc
 
 
 def damaged_with_backup(
-    path: Path, backup_dir: Path | None, exc: CorruptDatabaseError
+    path: Path,
+    backup_dir: Path | None,
+    exc: CorruptDatabaseError,
+    *,
+    key: bytes | None = None,
 ) -> CorruptDatabaseError:
     """The damage error naming the latest good backup (the same error when there is none)."""
-    good = backups.latest_good(path, *([backup_dir] if backup_dir else []))
+    good = backups.latest_good(path, *([backup_dir] if backup_dir else []), key=key)
     if good is None:
         return exc
     return CorruptDatabaseError(
@@ -222,7 +263,9 @@ def damaged_with_backup(
     )
 
 
-def check_integrity(path: str | Path, backup_dir: Path | None = None) -> None:
+def check_integrity(
+    path: str | Path, backup_dir: Path | None = None, key: bytes | None = None
+) -> None:
     """Run the whole-file integrity check `open_database(integrity="deferred")` skipped.
 
     Safe on another thread while the file is open (its own read-only connection).
@@ -232,9 +275,9 @@ def check_integrity(path: str | Path, backup_dir: Path | None = None) -> None:
     """
     path = Path(path)
     try:
-        _check_file(path)
+        _check_file(path, key=key)
     except CorruptDatabaseError as exc:
-        raise damaged_with_backup(path, backup_dir, exc) from exc
+        raise damaged_with_backup(path, backup_dir, exc, key=key) from exc
 
 
 def open_database(
@@ -245,6 +288,7 @@ def open_database(
     daily_backup: bool = False,
     keep: int = backups.DEFAULT_KEEP,
     integrity: str = "full",
+    key: bytes | None = None,
 ) -> Database:
     """Open (or create) a Boardpack database file, migrating an older one after a backup.
 
@@ -258,12 +302,16 @@ def open_database(
             its header and schema, and the caller must run `check_integrity` next
             (the app does, on a worker thread, and offers the latest good backup).
             A file about to be migrated is always checked in full first.
+        key: the data key of an encrypted file (`db.encryption`); with `create`, the
+            new file is encrypted with it from its first page.
 
     Returns:
         The open `Database`.
 
     Raises:
-        DatabaseFileError: missing, not SQLite, damaged, foreign or newer file.
+        DatabaseFileError: missing, not SQLite, damaged, foreign or newer file;
+            `EncryptedDatabaseError` for an encrypted file opened without a key,
+            `WrongKeyError` for a key that does not open it.
     """
     path = Path(path)
     backup_dir = Path(backup_dir) if backup_dir is not None else None
@@ -271,16 +319,16 @@ def open_database(
         if not create:
             raise DatabaseNotFoundError(f"no database at {path}")
         path.parent.mkdir(parents=True, exist_ok=True)
-        engine = make_engine(path)
+        engine = make_engine(path, key)
         _migrate(engine)
-        return Database(path, engine, session_factory(engine), backup_dir=backup_dir)
+        return Database(path, engine, session_factory(engine), backup_dir=backup_dir, key=key)
 
     if integrity not in ("full", "deferred"):
         raise ValueError(f"integrity must be 'full' or 'deferred', not {integrity!r}")
-    _check_or_offer(path, backup_dir, full=integrity == "full")
-    revision, has_tables = _current_revision(path)
+    _check_or_offer(path, backup_dir, full=integrity == "full", key=key)
+    revision, has_tables = _current_revision(path, key)
     if integrity == "deferred" and revision is not None and revision != head_revision():
-        _check_or_offer(path, backup_dir)  # never migrate a file not checked in full
+        _check_or_offer(path, backup_dir, key=key)  # never migrate a file not checked in full
     if revision is None and has_tables:
         raise NotABoardpackDatabaseError(f"{path} is an SQLite file but not a Boardpack database")
     if revision is None and not create:
@@ -295,10 +343,10 @@ def open_database(
     if revision is not None and revision != head:
         folder = backup_dir or path.parent
         reason = re.sub(r"[^a-z0-9-]+", "-", f"migration-{revision}-to-{head}".lower())
-        backup_path = backups.create_backup(path, folder, reason, keep=keep).path
+        backup_path = backups.create_backup(path, folder, reason, keep=keep, key=key).path
     elif daily_backup and revision is not None:
-        backups.backup_if_due(path, backup_dir or path.parent, keep=keep)
-    engine = make_engine(path)
+        backups.backup_if_due(path, backup_dir or path.parent, keep=keep, key=key)
+    engine = make_engine(path, key)
     if revision != head:
         from db.sync.upgrade import replay_unknown_fields, table_columns
 
@@ -319,4 +367,5 @@ def open_database(
         revision if backup_path else None,
         backup_path,
         backup_dir,
+        key,
     )
