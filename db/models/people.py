@@ -59,6 +59,10 @@ class Board(IdMixin, Base):
     quorum_needs_chair: Mapped[bool] = mapped_column(Boolean, default=True)
     meeting_interval_weeks: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Offline validity (db.auth.offline), set by the secretariat: warn after this many
+    # days without the central store (None: 14, 0: never); refuse sign-in after the limit.
+    offline_warn_days: Mapped[int | None] = mapped_column(Integer)
+    offline_limit_days: Mapped[int | None] = mapped_column(Integer)
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="board")
 
