@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 from db.errors import BoardpackError, NotFoundError
 from db.importers.mapping import Kind, Mapping, field_spec
 from db.importers.sources import Cell, SourceRow, Table
-from db.importers.values import CellError, clip
+from db.importers.values import CellError, Formula, clip
 from db.models import Person, Plan
 from db.permissions import Capability, require
 
@@ -173,8 +173,16 @@ class RowReader:
 
     def get(self, name: str, parse: Callable[..., Any], *args: Any) -> Any:
         """`parse(value, *args)` of the field's cell; None (and an error) when it fails."""
+        value = self.cell(name).value
+        if isinstance(value, Formula):
+            self.error(
+                name,
+                f"{self.label(name)} is a formula ({clip(value)}) with no saved value; "
+                "open the file in Excel, save it, and import again",
+            )
+            return None
         try:
-            return parse(self.cell(name).value, *args)
+            return parse(value, *args)
         except CellError as error:
             self.error(name, str(error))
             return None

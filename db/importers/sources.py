@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from db.errors import ValidationError
-from db.importers.values import clip, is_blank, text_of
+from db.importers.values import Formula, clip, is_blank, text_of
 
 #: How many rows from the top are searched for the header.
 HEADER_SEARCH_ROWS = 30
@@ -289,7 +289,9 @@ def _sheet_rows(ws: Any) -> list[tuple[int, tuple[Cell, ...], bool]]:
     for row in ws.iter_rows(max_col=MAX_COLUMNS):
         if len(rows) > MAX_ROWS:
             raise ImportFileError(f"sheet '{ws.title}' has more than {MAX_ROWS:,} rows")
-        cells = tuple(Cell(_value(c.value), _fill(c)) for c in row)
+        cells = tuple(
+            Cell(Formula(c.value) if c.data_type == "f" else _value(c.value), _fill(c)) for c in row
+        )
         number = row[0].row if row else len(rows) + 1
         first = next((i for i, c in enumerate(cells) if not is_blank(c.value)), None)
         merged = first is not None and merged_starts.get((number, first + 1), 1) > 1
@@ -314,18 +316,14 @@ def _cached_values(path: Path, sheet: str) -> dict[tuple[int, int], Any]:
 
 def _with_formula_values(path: Path, sheet: str, rows: list[Any]) -> list[Any]:
     """Formulas replaced by the values Excel saved with them (left as text when none)."""
-    if not any(
-        isinstance(c.value, str) and c.value.startswith("=")
-        for _n, cells, _m in rows
-        for c in cells
-    ):
+    if not any(isinstance(c.value, Formula) for _n, cells, _m in rows for c in cells):
         return rows
     cached = _cached_values(path, sheet)
     out = []
     for number, cells, merged in rows:
         fixed = tuple(
             Cell(_value(cached.get((number, i + 1), c.value)), c.fill)
-            if isinstance(c.value, str) and c.value.startswith("=")
+            if isinstance(c.value, Formula)
             else c
             for i, c in enumerate(cells)
         )

@@ -36,6 +36,10 @@ class CellError(Exception):
     """A cell that cannot be taken; the message is the reason shown on the row."""
 
 
+class Formula(str):
+    """A formula cell whose workbook holds no saved value (never calculated by Excel)."""
+
+
 def clip(value: object, limit: int = CLIP) -> str:
     """A cell's value as short one-line text for a reason."""
     text = " ".join(str(value).split())
@@ -69,7 +73,10 @@ def text_of(value: object) -> str:
         return f"{value:%d/%m/%Y %H:%M}"
     if isinstance(value, dt.date):
         return f"{value:%d/%m/%Y}"
-    return str(value).replace("\x00", "").strip()
+    text = str(value).replace("\x00", "").strip()
+    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@":
+        return text[1:]  # the apostrophe a CSV export puts before formula-like text
+    return text
 
 
 def text_field(value: object, label: str, limit: int) -> str | None:
@@ -81,7 +88,7 @@ def text_field(value: object, label: str, limit: int) -> str | None:
     text = text_of(value)
     if not text:
         return None
-    if text.startswith("="):
+    if isinstance(value, Formula):
         raise CellError(
             f"{label} is a formula ({clip(text)}) with no saved value; "
             "open the file in Excel, save it, and import again"
