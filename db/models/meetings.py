@@ -19,6 +19,7 @@ from sqlalchemy import (
     Column,
     Date,
     ForeignKey,
+    Index,
     Integer,
     String,
     Table,
@@ -217,7 +218,12 @@ class Decision(AppendOnly, IdMixin, Base):
     """A resolution of the board, numbered per board and year (`OPAB 19/07`). Append-only."""
 
     __tablename__ = "decisions"
-    __table_args__ = (UniqueConstraint("board_id", "year", "seq", "version"),)
+    # Not unique: two laptops offline can take the same number; `duplicate_numbers` shows
+    # it and `renumber_decision` corrects it (migration 0009).
+    __table_args__ = (
+        Index("ix_decisions_board_id_year_seq", "board_id", "year", "seq"),
+        Index("ix_decisions_supersedes_id", "supersedes_id"),
+    )
 
     board_id: Mapped[str] = mapped_column(ForeignKey("boards.id"), index=True)
     meeting_id: Mapped[str] = mapped_column(ForeignKey("meetings.id"), index=True)
