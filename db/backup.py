@@ -31,6 +31,7 @@ import json
 import os
 import re
 import shutil
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -274,6 +275,7 @@ def restore(
     try:
         copy_checked(backup, incoming, key)
         _new_audit_chain(incoming, key)
+        _new_sync_site(incoming, key)
         _remove_sidecars(db_path)
         os.replace(incoming, db_path)
     finally:
@@ -305,7 +307,7 @@ def _new_audit_chain(path: Path, key: bytes | None = None) -> None:
 RETIRED_SITES = "laptop_retired_sites"
 
 
-def _new_sync_site(path: Path) -> None:
+def _new_sync_site(path: Path, key: bytes | None = None) -> None:
     # The backup's site counter and clock are behind what this laptop may have pushed
     # since: new changes numbered from them would reuse (site, site_seq), change ids and
     # even (clock, site) stamps the central store already holds, and be dropped as
@@ -313,7 +315,7 @@ def _new_sync_site(path: Path) -> None:
     # retired, so the sync engine still pushes the backup's own changes the central store
     # lacks under their old identity (they continue that site's sequence exactly where
     # the central store stands, which its per-site contiguity rule accepts).
-    conn = sqlite3.connect(path)
+    conn = connect(path, key)
     try:
         with conn:
             row = conn.execute("SELECT site_id FROM sync_state WHERE id = 1").fetchone()
@@ -332,7 +334,9 @@ def _new_sync_site(path: Path) -> None:
                 "UPDATE sync_state SET site_id = ?, site_seq = 0 WHERE id = 1",
                 (str(uuid.uuid4()),),
             )
-    except sqlite3.OperationalError:
-        pass  # a backup from before sync: it has no site to renew
+    except Exception as exc:  # either driver's OperationalError
+        if type(exc).__name__ != "OperationalError" or not is_driver_error(exc):
+            raise
+        # a backup from before sync: it has no site to renew
     finally:
         conn.close()

@@ -19,6 +19,7 @@ leaves a state the next run simply continues from):
 from __future__ import annotations
 
 import datetime as dt
+import json
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -32,10 +33,19 @@ from db.store import Database
 from db.sync import blobs, tombstones
 from db.sync.central import CentralError, CentralStore, PullBatch
 from db.sync.merge import TOMB, Change, Replica
-from db.sync.tables import change_log, row_clock, sync_conflicts, sync_overrides, sync_state
+from db.sync.tables import (
+    central_meta,
+    change_log,
+    row_clock,
+    sync_conflicts,
+    sync_overrides,
+    sync_state,
+)
 
 Progress = Callable[[str, int, int], None]
 DEFAULT_BATCH = 5000  # changes per push or pull transaction
+# A retired site has pulled "everything": it never pushes or pulls again (see _retire).
+RETIRED_CURSOR = 2**62
 
 
 @dataclass
@@ -139,18 +149,45 @@ def pending_changes(conn: Connection, site_id: str) -> int:
     return int(last) - lo + 1
 
 
+def retired_sites(conn: Connection) -> list[str]:
+    """The site ids this file wrote changes under before a backup of it was restored
+    (`db.backup` gives a restored file a new one), oldest first."""
+    found = conn.execute(
+        select(central_meta.c.value).where(central_meta.c.key == backups.RETIRED_SITES)
+    ).scalar()
+    return [str(s) for s in json.loads(found)] if found else []
+
+
+def own_sites(conn: Connection, site_id: str) -> list[str]:
+    """Every site id whose changes this file holds as its own: retired ones, then `site_id`."""
+    return [*retired_sites(conn), site_id]
+
+
+def _all_numbered(conn: Connection, site_id: str) -> bool:
+    """Whether the central store has numbered every change of `site_id` in this file."""
+    last = conn.execute(
+        select(change_log.c.server_seq)
+        .where(change_log.c.site_id == site_id)
+        .order_by(change_log.c.site_seq.desc())
+        .limit(1)
+    ).first()
+    return last is None or last[0] is not None
+
+
 def status(database: Database) -> SyncStatus:
     """Pending changes and files, open conflicts, last sync: for the status bar and CLI."""
     with database.engine.connect() as conn:
         row = conn.execute(select(sync_state).where(sync_state.c.id == 1)).one()._mapping
-        pending = pending_changes(conn, row["site_id"])
+        pending = sum(pending_changes(conn, s) for s in own_sites(conn, row["site_id"]))
         conflicts = conn.execute(
             select(func.count()).select_from(sync_conflicts).where(sync_conflicts.c.open == 1)
         ).scalar_one()
         overrides = conn.execute(
             select(func.count()).select_from(sync_overrides).where(sync_overrides.c.seen == 0)
         ).scalar_one()
-        files = blobs.pending_uploads(conn, row["site_id"])
+        files = sorted(
+            {f for s in own_sites(conn, row["site_id"]) for f in blobs.pending_uploads(conn, s)}
+        )
     return SyncStatus(
         row["site_id"],
         int(pending),
@@ -191,6 +228,12 @@ def fold_local(conn: Connection, site_id: str) -> int:
     return len(rows)
 
 
+def fold_own(conn: Connection, site_id: str) -> int:
+    """Fold the unfolded changes of every site id this file holds (a restored backup's old
+    one first: its changes were made before any under the new one)."""
+    return sum(fold_local(conn, s) for s in own_sites(conn, site_id))
+
+
 INCOMPLETE = (-1, 0, 0)
 
 
@@ -204,7 +247,7 @@ def apply_pulled(database: Database, batch: PullBatch) -> tuple[int, int, int] |
             return (0, 0, 0)
         if fresh[0].server_seq != state.pull_cursor + 1:
             return None  # out of order: a batch went missing; pull again from the cursor
-        fold_local(conn, state.site_id)
+        fold_own(conn, state.site_id)
         known = {
             r[0]
             for r in conn.execute(
@@ -237,8 +280,6 @@ def apply_pulled(database: Database, batch: PullBatch) -> tuple[int, int, int] |
 
 
 def _stamp_own_tombstones(conn: Connection, deletes: list[Change]) -> None:
-    import json
-
     for c in deletes:
         clocks_text = conn.execute(
             select(row_clock.c.clocks).where(
@@ -310,10 +351,16 @@ def sync(
             if new:
                 _first_sync(database, central, result, progress)
             with database.engine.begin() as conn:
-                fold_local(conn, state.site_id)
-            result.files_up = blobs.upload_pending(database, central, state.site_id)
-            result.pushed = _push(database, central, state, batch, progress)
+                fold_own(conn, state.site_id)
+                retired = retired_sites(conn)
+            for site in [*retired, state.site_id]:
+                result.files_up += blobs.upload_pending(database, central, site)
+            for site in retired:  # a restored backup's changes the central store lacks
+                result.pushed += _push(database, central, state, batch, progress, site)
+            result.pushed += _push(database, central, state, batch, progress)
             _pull(database, central, state, batch, result, progress)
+            if retired:
+                _retire(database, central, retired)
             result.files_down = blobs.prefetch_next_meeting(database, central)
         _record(database, url, None)
     except Exception as exc:
@@ -326,17 +373,48 @@ def sync(
     return result
 
 
+def _retire(database: Database, central: CentralStore, retired: list[str]) -> None:
+    """Tell the central store a restored backup's old site ids are done with, once every
+    change made under them is numbered: they never push nor pull again, so they must not
+    hold back the purge horizon (a pull from RETIRED_CURSOR marks a site as having pulled
+    everything), and this file stops asking about them."""
+    with database.engine.connect() as conn:
+        done = [s for s in retired if _all_numbered(conn, s)]
+    if not done:
+        return
+    for site in done:
+        central.pull(site, RETIRED_CURSOR, 0)
+    with database.engine.begin() as conn:
+        left = [s for s in retired_sites(conn) if s not in done]
+        conn.execute(
+            update(central_meta)
+            .where(central_meta.c.key == backups.RETIRED_SITES)
+            .values(value=json.dumps(left))
+        )
+
+
 def _push(
-    database: Database, central: CentralStore, state: _State, batch: int, progress: Progress | None
+    database: Database,
+    central: CentralStore,
+    state: _State,
+    batch: int,
+    progress: Progress | None,
+    site_id: str | None = None,
 ) -> int:
-    accepted_seq = central.site_state(state.site_id, state.actor_id, state.schema_version)
+    """Push this file's changes made under `site_id` (default: its current site id)."""
+    site_id = site_id or state.site_id
+    if site_id != state.site_id:
+        with database.engine.connect() as conn:
+            if _all_numbered(conn, site_id):
+                return 0  # a retired site with nothing left to send: no round trip
+    accepted_seq = central.site_state(site_id, state.actor_id, state.schema_version)
     pushed = 0
     while True:
         with database.engine.connect() as conn:
             rows = conn.execute(
                 select(change_log)
                 .where(
-                    change_log.c.site_id == state.site_id,
+                    change_log.c.site_id == site_id,
                     change_log.c.site_seq > accepted_seq,
                     change_log.c.folded == 1,
                 )
@@ -346,7 +424,7 @@ def _push(
         if not rows:
             return pushed
         res = central.push(
-            state.site_id, state.actor_id, state.schema_version, [Change.from_row(r) for r in rows]
+            site_id, state.actor_id, state.schema_version, [Change.from_row(r) for r in rows]
         )
         if res.next_site_seq - 1 <= accepted_seq and res.accepted == 0:
             if rows[0].site_seq == accepted_seq + 1:
