@@ -84,6 +84,8 @@ from db.models import (
     agenda_item_risks,
     risk_actions,
 )
+from db.papers.anchoring import Method, Placement, find_quote
+from db.papers.pdftext import read_page
 from db.session import IdFactory, seeded_ids
 from db.store import Database, open_database
 
@@ -4466,6 +4468,7 @@ class _Builder:
     def papers_and_annotations(self, render: PaperRenderer) -> None:
         source = _Papers(self.histories)
         blobs: set[str] = set()
+        rendered: dict[str, bytes] = {}
         pending: list[tuple[Paper, Blob | None]] = []
         for spec in MEETINGS:
             meeting = self.meetings[(spec.board, spec.date)]
@@ -4477,6 +4480,7 @@ class _Builder:
                 for key in item.spec.papers:
                     title, report_of, body, kind = source.get(key, BOARDS[spec.board][0])
                     data, pages = render(title, body)
+                    rendered[key] = data
                     digest = _sha256(data)
                     blob = None
                     if digest not in blobs:
@@ -4509,25 +4513,28 @@ class _Builder:
         for paper, _ in pending:
             self.add(paper)
         self.s.flush()
-        # Positions are fractions of the page (0..1, origin top left); every quote sits on
-        # the first page of its paper, so page 0 is right.
+        # Positions are fractions of the page (0..1, origin top left). A highlight sits on
+        # the words it quotes, found in the rendered PDF as the reader finds them; a
+        # note without a quote sits in the first page's right margin.
         for n, (key, author, note_kind, quote, comment, shared) in enumerate(ANNOTATIONS):
             paper = self.papers[key]
-            if quote is not None and quote not in (paper.text or ""):
-                raise ValueError(f"annotation quote not in paper {key!r}: {quote!r}")
-            y = 0.18 + 0.07 * (n % 5)
+            page, x, y, rects = 0, 0.86, 0.18 + 0.07 * (n % 5), None
+            if quote is not None:
+                found = _place_quote(rendered[key], paper.page_count, quote)
+                if found is None:
+                    raise ValueError(f"annotation quote not in paper {key!r}: {quote!r}")
+                page, x, y = found.page or 0, found.rects[0][0], found.rects[0][1]
+                rects = [list(r) for r in found.rects]
             made = min(paper.issued_at + dt.timedelta(days=1, hours=2 + n), _at(DEMO_AS_OF, 9))
             self.add(
                 Annotation(
                     paper_id=paper.id,
                     author_id=self.people[author],
                     kind=note_kind,
-                    page=0,
-                    x=0.12 if note_kind is AnnotationKind.HIGHLIGHT else 0.86,
+                    page=page,
+                    x=x,
                     y=y,
-                    rects=[[0.12, y, 0.88, y + 0.018]]
-                    if note_kind is AnnotationKind.HIGHLIGHT
-                    else None,
+                    rects=rects,
                     quote=quote,
                     comment=comment,
                     shared=shared,
@@ -4564,6 +4571,18 @@ class _Builder:
                         )
                     )
         self.s.flush()
+
+
+def _place_quote(data: bytes, pages: int, quote: str) -> Placement | None:
+    """Where a quote sits in a rendered paper, page by page from the first (few are read)."""
+    for number in range(pages):
+        text = read_page(data, number)
+        if text is None:
+            break
+        found = find_quote([text], quote, 0)
+        if found.method in (Method.EXACT, Method.NORMALISED) and found.rects:
+            return Placement(found.method, number, found.start, found.end, 1.0, found.rects)
+    return None
 
 
 def _sha256(data: bytes) -> str:

@@ -49,11 +49,17 @@ class Method(enum.Enum):
 
 @dataclass(frozen=True)
 class TextRun:
-    """A line of text on a page: its characters in `PageText.text` and its box."""
+    """A line of text on a page: its characters in `PageText.text` and its box.
+
+    `edges`, when known, are the x positions (fractions of the page) of the
+    line's character boundaries, `end - start + 1` of them, from the font's
+    glyph widths; without them a line's characters are taken as equally wide.
+    """
 
     start: int
     end: int
     box: Rect
+    edges: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -339,7 +345,8 @@ def find_quote(
 def rects_for(runs: Sequence[TextRun], start: int, end: int) -> tuple[Rect, ...]:
     """Boxes covering characters start..end of a page, one per line, from its line runs.
 
-    Within a line, x is interpolated by character position (a hint, not a glyph box).
+    Within a line, x comes from the line's glyph edges when known, else it is
+    interpolated by character position (a hint, not a glyph box).
     """
     out: list[Rect] = []
     for run in runs:
@@ -348,8 +355,11 @@ def rects_for(runs: Sequence[TextRun], start: int, end: int) -> tuple[Rect, ...]
             continue
         x0, y0, x1, y1 = run.box
         span = run.end - run.start
-        left = x0 + (x1 - x0) * (lo - run.start) / span
-        right = x0 + (x1 - x0) * (hi - run.start) / span
+        if len(run.edges) == span + 1:
+            left, right = run.edges[lo - run.start], run.edges[hi - run.start]
+        else:
+            left = x0 + (x1 - x0) * (lo - run.start) / span
+            right = x0 + (x1 - x0) * (hi - run.start) / span
         out.append((round(left, 4), round(y0, 4), round(right, 4), round(y1, 4)))
     return tuple(out)
 

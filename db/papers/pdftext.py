@@ -4,9 +4,10 @@ Papers are searched, quoted and re-anchored by their text, so the text is
 taken once per version, page by page, when a paper is added. pypdf reports
 each shown string with its text and graphics matrices; a line's box is
 its baseline origin moved by both, its height the font size, its width
-estimated from its length (reportlab's papers draw one string per line), as
-fractions of the page with the origin at the top left — what annotations
-store. pypdf is imported on first use.
+taken from the font's glyph widths (estimated from its length when the font
+gives none; reportlab's papers draw one string per line), as fractions of the
+page with the origin at the top left — what annotations store. pypdf is
+imported on first use.
 """
 
 from __future__ import annotations
@@ -102,7 +103,7 @@ def _read_page(page: Any) -> PageText:
     parts: list[str] = []
     runs: list[TextRun] = []
 
-    def visit(text: str, cm: list[float], tm: list[float], _font: Any, size: float) -> None:
+    def visit(text: str, cm: list[float], tm: list[float], font_dict: Any, size: float) -> None:
         if not text:
             return
         start = runs_end[0]
@@ -115,7 +116,17 @@ def _read_page(page: Any) -> PageText:
         font = float(size) * (abs(m[3]) or 1.0)
         x = (m[4] - left) / width
         y = (m[5] - bottom) / height
-        w = len(visible) * font * _ADVANCE / width
+        glyphs = _glyph_widths(font_dict, fonts)
+        edges: tuple[float, ...] = ()
+        if glyphs is not None:
+            at, out = x, [x]
+            for ch in visible:
+                at += glyphs.get(ch, glyphs.get("default", 500.0)) * font / 1000 / width
+                out.append(_clamp(at))
+            edges = (_clamp(x), *out[1:])
+            w = at - x
+        else:
+            w = len(visible) * font * _ADVANCE / width
         runs.append(
             TextRun(
                 start,
@@ -126,12 +137,47 @@ def _read_page(page: Any) -> PageText:
                     _clamp(x + w),
                     _clamp(1.0 - y + font * 0.25 / height),
                 ),
+                edges,
             )
         )
 
     runs_end = [0]
+    fonts: dict[int, tuple[Any, dict[str, float] | None]] = {}
     page.extract_text(visitor_text=visit)
     return PageText("".join(parts), tuple(runs))
+
+
+def _glyph_widths(
+    font_dict: Any, cache: dict[int, tuple[Any, dict[str, float] | None]]
+) -> dict[str, float] | None:
+    """Advance widths (thousandths of the font size) by the character shown, or None.
+
+    From pypdf's reading of the font's /Widths and /ToUnicode; None when the
+    font gives no widths, or this pypdf cannot say (the caller estimates).
+    """
+    key = id(font_dict)  # the cache holds the dict too, so the id is not reused meanwhile
+    if key in cache:
+        return cache[key][1]
+    if font_dict is None:
+        return None
+    found: dict[str, float] | None = None
+    try:
+        from pypdf.generic._font import Font
+
+        font = Font.from_font_resource(font_dict)
+        by_code = dict(font.character_widths)
+        if len(by_code) > 1:
+            found = {"default": float(by_code.get("default", 500))}
+            for code, advance in by_code.items():
+                if code == "default":
+                    continue
+                shown = font.character_map.get(code, code)
+                if isinstance(shown, str) and len(shown) == 1:
+                    found.setdefault(shown, float(advance))
+    except Exception:  # a font pypdf cannot read, or a pypdf without this reader
+        found = None
+    cache[key] = (font_dict, found)
+    return found
 
 
 def _clamp(value: float) -> float:
