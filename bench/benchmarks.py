@@ -35,6 +35,7 @@ from bench.context import (
     remove_db,
     row_counts,
 )
+from bench.encryption_bench import bench_encrypted_pages, bench_encrypted_start
 from bench.generate import generate
 from bench.meeting_bench import bench_meeting
 from bench.minutes_bench import bench_minutes
@@ -430,6 +431,8 @@ BENCHMARKS: dict[str, Benchmark] = {
     "dump": bench_dump,
     "browse-start": bench_browse_start,
     "browse-pages": bench_browse_pages,
+    "browse-encrypted-start": bench_encrypted_start,
+    "browse-encrypted-pages": bench_encrypted_pages,
     "sync-capture": bench_sync_capture,
     "sync-sqlite": bench_sync_sqlite,
     "sync-apply": bench_sync_apply,
@@ -446,4 +449,5 @@ BENCHMARKS: dict[str, Benchmark] = {
 GROUPS: dict[str, list[str]] = {
     "sync": ["sync-capture", "sync-sqlite", "sync-apply", "sync-pg"],
     "browse": ["browse-start", "browse-pages"],
+    "browse-encrypted": ["browse-encrypted-start", "browse-encrypted-pages"],
 }

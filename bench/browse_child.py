@@ -20,6 +20,10 @@ the real widgets, times:
   included, as the person waits for it); floor: the same FTS5 match in raw
   `sqlite3`, limited to as many rows as the palette can list.
 
+With `--key HEX` the board is an encrypted (SQLCipher) copy opened with that
+data key, the floor's raw reads going through SQLCipher too
+(`bench.encryption_bench` compares the two runs).
+
 Every sample waits for the paint (or the model reset) it times by spinning the
 event loop, so nothing queued is left out. The samples go to RESULT.json; the
 parent turns them into rows. This module imports PySide6 (only this child runs it).
@@ -135,8 +139,10 @@ def settle(app: QApplication) -> None:
 class Floor:
     """A bare QTreeView over a tuple model, fed by raw sqlite3."""
 
-    def __init__(self, board: Path, plan_id: str) -> None:
-        self.conn = sqlite3.connect(board)
+    def __init__(self, board: Path, plan_id: str, key: bytes | None = None) -> None:
+        from db.encryption import connect
+
+        self.conn: sqlite3.Connection = connect(board, key)
         self.plan_id = plan_id
         self.model = TupleModel()
         self.window = QMainWindow()
@@ -179,14 +185,16 @@ class Floor:
         return time.perf_counter() - start
 
 
-def run(board: Path, today: dt.date, repeats: int, quick: bool) -> dict[str, Any]:
+def run(
+    board: Path, today: dt.date, repeats: int, quick: bool, key: bytes | None = None
+) -> dict[str, Any]:
     app = QApplication([sys.argv[0]])
     from db.services.plan import filter_choices
     from db.services.search import fts_query
     from db.store import open_database
     from desktop.app import build_main_window
 
-    database = open_database(board)
+    database = open_database(board, key=key)
     window = build_main_window(database, today=today)
     window.resize(*SIZE)
     window.show()
@@ -213,7 +221,7 @@ def run(board: Path, today: dt.date, repeats: int, quick: bool) -> dict[str, Any
     if not isinstance(plan, PlanPage):
         raise RuntimeError("the window has no Plan page")
     tree_watch = PaintWatch(plan.tree.viewport())
-    floor = Floor(board, plan_id)
+    floor = Floor(board, plan_id, key)
     out: dict[str, Any] = {
         "sync_poll": sync_poll,
         "plan_actions": floor.conn.execute(
@@ -361,8 +369,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("today", type=dt.date.fromisoformat)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--key", type=bytes.fromhex, help="the data key of an encrypted board")
     args = parser.parse_args(argv)
-    out = run(args.board, args.today, max(1, args.repeats), args.quick)
+    out = run(args.board, args.today, max(1, args.repeats), args.quick, args.key)
     args.result.write_text(json.dumps(out), encoding="utf-8")
     return 0
 
