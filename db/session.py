@@ -9,25 +9,73 @@ Before each flush, for every new, changed or deleted row:
 3. an audit event records who, when, what, before and after, sealed into this
    install's hash chain (`db.audit_chain`).
 
-A session's context lives in `session.info`: `actor_id`, `clock`, `new_id`.
-The caller owns the session (`with db.begin(actor_id) as s:`).
+A session's context lives in `session.info`: `actor_id`, `clock`, `new_id`,
+`viewer`. The caller owns the session (`with db.begin(actor_id) as s:`).
+
+Who is reading — the viewer — travels with the session too, so the roles table
+holds on every path, not only where the GUI greys a button out:
+- reads: a `do_orm_execute` hook adds `with_loader_criteria` for a viewer who
+  may not read some exempt business (`db.permissions` holds the SQL): exempt
+  papers and their files, annotations and questions on them, other people's
+  private annotations and questions, the decisions, actions arising and
+  declarations of exempt items return no rows; an exempt item itself still
+  loads (its title and Schedule 12A paragraph are public) with its purpose,
+  discussion and chair's notes blanked, and a stored minutes version loads in
+  its public form. A column query of that withheld text leaves those rows out.
+- writes: before each flush, every new, changed or deleted row must be of a
+  table some role of the viewer may write (`permissions.may_write`) — the net
+  under the services' own `require(...)`.
+
+The viewer API (for the app's sign-in, the CLI, tests):
+    Viewer.person(person_id)        a signed-in person; roles read per board
+    Viewer.system(reason)           unrestricted: sync apply, migrations, demo build
+    bind_viewer(database, viewer)   every later session of that Database carries it
+    viewer_session(database, viewer, actor_id=None, *, clock=None, ids=None) -> Session
+    viewer_of(session) -> Viewer | None
+Without a bound viewer a session made with an `actor_id` reads and writes as that
+person; one with neither is unrestricted (sync, the demo builder, migrations and
+many tests open such sessions), so the app and the CLI always bind a viewer.
+Raw SQL (`text(...)`, Core on a connection) is below this net: the search index
+takes the viewer's right as an argument, and exempt data never reaches a laptop
+whose user may not read it (`db.sync.scope`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import event, inspect, text
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import event, inspect, select, text
+from sqlalchemy.orm import (
+    ORMExecuteState,
+    Session,
+    attributes,
+    sessionmaker,
+    with_loader_criteria,
+)
 
+from db import permissions
 from db.audit_chain import seal
 from db.base import AppendOnly, IdMixin, UTCDateTime, new_id, utcnow
 from db.canonical import to_jsonable
-from db.errors import AppendOnlyError
+from db.errors import AppendOnlyError, PermissionDeniedError
+from db.models import (
+    ActionArising,
+    AgendaItem,
+    Annotation,
+    Blob,
+    Board,
+    Decision,
+    Declaration,
+    Membership,
+    Paper,
+    Question,
+)
 from db.models.audit import AuditEvent
 from db.models.minutes import MinutesStatus, MinutesVersion
 
@@ -58,12 +106,228 @@ def configure(
     actor_id: str | None = None,
     clock: Clock | None = None,
     ids: IdFactory | None = None,
+    viewer: Viewer | None = None,
 ) -> Session:
-    """Attach who is acting, the clock and the id factory to a session."""
+    """Attach who is acting, the clock, the id factory and who reads: `viewer`, else
+    the one bound to the session factory, else the actor as a person."""
     session.info["actor_id"] = actor_id
     session.info["clock"] = clock or utcnow
     session.info["new_id"] = ids or new_id
+    if viewer is not None:
+        session.info[VIEWER] = viewer
+    elif VIEWER not in session.info and actor_id is not None:
+        session.info[VIEWER] = Viewer.person(actor_id)  # the actor reads as themself
     return session
+
+
+# -- the viewer ---------------------------------------------------------------------------
+
+VIEWER = "viewer"
+_CLEARANCE = "_clearance"  # (person_id, Clearance, boards in the file), per transaction
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who reads through a session: a person (their roles per board), or the system."""
+
+    person_id: str | None
+    unrestricted: bool = False
+    reason: str = ""
+
+    @classmethod
+    def person(cls, person_id: str) -> Viewer:
+        """A signed-in person: reads and writes as their memberships allow."""
+        return cls(person_id)
+
+    @classmethod
+    def system(cls, reason: str) -> Viewer:
+        """No person: sync apply, migrations, the demo builder, the bench (unrestricted)."""
+        return cls(None, True, reason)
+
+
+def bind_viewer(database: Any, viewer: Viewer) -> None:
+    """Every later session of `database` (a `db.store.Database`: anything with a
+    `sessions` sessionmaker) carries `viewer`, whatever actor it is begun with."""
+    database.sessions.configure(info={VIEWER: viewer})
+
+
+def viewer_session(
+    database: Any,
+    viewer: Viewer,
+    actor_id: str | None = None,
+    *,
+    clock: Clock | None = None,
+    ids: IdFactory | None = None,
+) -> Session:
+    """A new session of `database` reading as `viewer`; the caller owns it."""
+    return configure(database.sessions(), actor_id=actor_id, clock=clock, ids=ids, viewer=viewer)
+
+
+def viewer_of(session: Session) -> Viewer | None:
+    """The session's viewer (given, bound to its factory, or its actor when it was
+    made); None: unrestricted."""
+    return session.info.get(VIEWER)
+
+
+def _clearance(session: Session) -> tuple[permissions.Clearance, frozenset[str]] | None:
+    """The viewer's clearance and the boards in the file; None: nothing to filter."""
+    viewer = viewer_of(session)
+    if viewer is None or viewer.unrestricted:
+        return None
+    cached = session.info.get(_CLEARANCE)
+    if cached is not None and cached[0] == viewer.person_id:
+        return cached[1], cached[2]
+    conn = session.connection()
+    who = permissions.clearance(conn, viewer.person_id)
+    boards = frozenset(conn.execute(select(Board.__table__.c.id)).scalars())
+    session.info[_CLEARANCE] = (viewer.person_id, who, boards)
+    return who, boards
+
+
+def _restricted(session: Session) -> permissions.Clearance | None:
+    """The clearance of a viewer who may not read some exempt business, else None."""
+    found = _clearance(session)
+    if found is None or found[0].reads_everything(found[1]):
+        return None
+    return found[0]
+
+
+_WITHHELD_ITEM_TEXT = ("purpose", "discussion", "chair_notes")
+
+
+def _read_criteria(who: permissions.Clearance) -> list[Any]:
+    hidden_items = permissions.hidden_items(who)
+    hidden_papers = permissions.hidden_papers(who)
+    pid = who.person_id
+
+    def not_hidden(column: Any) -> Any:
+        return column.is_(None) | column.not_in(hidden_items)
+
+    return [
+        with_loader_criteria(Paper, Paper.id.not_in(hidden_papers)),
+        with_loader_criteria(Blob, Blob.sha256.not_in(permissions.hidden_blobs(who))),
+        with_loader_criteria(
+            Annotation,
+            (Annotation.shared.is_(True) | (Annotation.author_id == pid))
+            & Annotation.paper_id.not_in(hidden_papers),
+        ),
+        with_loader_criteria(
+            Question,
+            (Question.shared.is_(True) | (Question.author_id == pid))
+            & Question.agenda_item_id.not_in(hidden_items),
+        ),
+        with_loader_criteria(Decision, not_hidden(Decision.agenda_item_id)),
+        with_loader_criteria(ActionArising, not_hidden(ActionArising.agenda_item_id)),
+        with_loader_criteria(Declaration, not_hidden(Declaration.agenda_item_id)),
+    ]
+
+
+def _selects_withheld_text(state: ORMExecuteState) -> tuple[bool, bool]:
+    """Whether the query reads an exempt item's text / stored minutes as columns (not
+    whole objects, which the load hook redacts)."""
+    items = minutes = False
+    for desc in getattr(state.statement, "column_descriptions", ()):
+        entity, expr = desc.get("entity"), desc.get("expr")
+        if expr is entity:
+            continue
+        key = getattr(expr, "key", None)
+        if entity is AgendaItem and key in _WITHHELD_ITEM_TEXT:
+            items = True
+        elif entity is MinutesVersion and key == "content_json":
+            minutes = True
+    return items, minutes
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _scope_reads(state: ORMExecuteState) -> None:
+    if not state.is_select or state.is_column_load or state.is_relationship_load:
+        return  # lazy and column loads inherit the criteria of the query that made them
+    who = _restricted(state.session)
+    if who is None:
+        return
+    options = _read_criteria(who)
+    items, minutes = _selects_withheld_text(state)
+    if items:
+        options.append(with_loader_criteria(AgendaItem, permissions.item_readable(who)))
+    if minutes:
+        options.append(
+            with_loader_criteria(
+                MinutesVersion,
+                MinutesVersion.meeting_id.not_in(permissions.meetings_with_hidden_items(who)),
+            )
+        )
+    state.statement = state.statement.options(*options)
+
+
+def _item_withheld(session: Session, item: AgendaItem) -> bool:
+    who = _restricted(session)
+    if who is None or not item.exempt:
+        return False
+    hidden = session.connection().execute(
+        permissions.hidden_items(who).where(AgendaItem.__table__.c.id == item.id)
+    )
+    return hidden.first() is not None
+
+
+def _minutes_withheld(session: Session, version: MinutesVersion) -> bool:
+    who = _restricted(session)
+    if who is None:
+        return False
+    found = session.connection().execute(
+        permissions.meetings_with_hidden_items(who)
+        .where(AgendaItem.__table__.c.meeting_id == version.meeting_id)
+        .limit(1)
+    )
+    return found.first() is not None
+
+
+def public_minutes_content(content_json: str) -> str:
+    """Stored minutes content in its public form: exempt items' text, decisions and
+    actions left out (`db.minutes.doc`), so it can go where exempt text may not."""
+    from db.minutes.doc import from_content, to_content
+
+    try:
+        doc = from_content(json.loads(content_json), public=True)
+        return json.dumps(to_content(doc), sort_keys=True, separators=(",", ":"))
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return json.dumps({"withheld": True})
+
+
+@event.listens_for(AgendaItem, "load")
+@event.listens_for(AgendaItem, "refresh")
+def _redact_item(item: AgendaItem, context: Any, *_attrs: Any) -> None:
+    session = context.session
+    if session is not None and _item_withheld(session, item):
+        for name in _WITHHELD_ITEM_TEXT:
+            attributes.set_committed_value(item, name, None)
+
+
+@event.listens_for(MinutesVersion, "load")
+@event.listens_for(MinutesVersion, "refresh")
+def _redact_minutes(version: MinutesVersion, context: Any, *_attrs: Any) -> None:
+    session = context.session
+    if session is not None and _minutes_withheld(session, version):
+        public = public_minutes_content(version.content_json)
+        attributes.set_committed_value(version, "content_json", public)
+
+
+def _check_writes(session: Session) -> None:
+    """Refuse, before anything is written, a row no role of the viewer may write."""
+    found = _clearance(session)
+    if found is None:
+        return
+    who = found[0]
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, AuditEvent):
+            continue
+        if obj in session.dirty and not session.is_modified(obj, include_collections=False):
+            continue
+        table = obj.__tablename__
+        if not permissions.may_write(who, table):
+            why = "nobody is signed in" if who.person_id is None else "your roles"
+            raise PermissionDeniedError(f"not allowed to change {table.replace('_', ' ')} ({why})")
+        if isinstance(obj, Membership | Board):
+            session.info.pop(_CLEARANCE, None)
 
 
 def _apply_defaults(obj: Any, now: dt.datetime) -> None:
@@ -118,6 +382,7 @@ def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
     clock: Clock = session.info.get("clock", utcnow)
     make_id: IdFactory = session.info.get("new_id", new_id)
     actor_id: str | None = session.info.get("actor_id")
+    _check_writes(session)
     now = clock()
     events: list[AuditEvent] = []
 
@@ -210,3 +475,4 @@ def _set_capture_actor(session: Session, actor_id: str | None) -> None:
 def _forget_capture_actor(session: Session, transaction: Any) -> None:
     if transaction.parent is None:
         session.info.pop("_capture_actor", None)
+        session.info.pop(_CLEARANCE, None)
