@@ -23,6 +23,7 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
 from desktop.main_window import APP_TITLE, MainWindow, WindowData
+from desktop.signin import Entry, Gate
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -38,7 +39,12 @@ DEFAULT_SIZE = (1366, 768)
 
 
 def load_window_data(
-    database: Database, *, today: dt.date, demo: bool = False, role: str | None = None
+    database: Database,
+    *,
+    today: dt.date,
+    demo: bool = False,
+    role: str | None = None,
+    person_id: str | None = None,
 ) -> WindowData:
     """Read the board the window opens on and its dashboard figures.
 
@@ -47,6 +53,7 @@ def load_window_data(
         today: the date the figures are relative to (overdue actions).
         demo: whether this is the demo database (changes the sign-in wording).
         role: on the demo board, the role whose seat the window takes (default chair).
+        person_id: the person signed in with a passphrase: the window takes their seat.
 
     Returns:
         The window's data; `context` is None when the database holds no board.
@@ -55,9 +62,16 @@ def load_window_data(
     from db.views import default_board_context, load_dashboard
 
     with database.session() as session:
-        context = default_board_context(session, Role(role) if role else Role.CHAIR)
+        if person_id is not None:
+            from db.auth.board import signed_in_context
+
+            context = signed_in_context(session, person_id)
+        else:
+            context = default_board_context(session, Role(role) if role else Role.CHAIR)
         summary = load_dashboard(session, context, today) if context is not None else None
-    return WindowData(database.path, context, summary, demo, database, today)
+    return WindowData(
+        database.path, context, summary, demo, database, today, signed_in=person_id is not None
+    )
 
 
 def build_main_window(
@@ -175,24 +189,30 @@ def run_gui(
     window.resize(width, height)
 
     opened: list[Database] = []
+    ask = app.platformName() not in _HEADLESS_PLATFORMS
+    # Sign-in (or the demo's role picker) stands before the board; whether this is
+    # the demo is settled after the first paint (`on_first_paint`).
+    gate = Gate(window, db_path, demo=bool(demo), interactive=ask)
 
-    def load() -> None:
+    def load(entry: Entry | None = None) -> None:
         from sqlalchemy.exc import DatabaseError
 
         from db.errors import BoardpackError
         from desktop.backup_dialog import daily_backup_in_background, damage_found, open_for_app
 
+        entry = entry or gate.entry
+        is_demo = gate.demo
         try:
-            is_demo = is_demo_database(db_path) if demo is None else demo
-            ask = app.platformName() not in _HEADLESS_PLATFORMS
-            database = open_for_app(db_path, parent=window, ask=ask)
+            database = open_for_app(db_path, parent=window, ask=ask, key=entry.data_key)
             opened.append(database)
             today = dt.date.today()
             if is_demo:  # the demo's story stops at its snapshot date: show it as of then
                 from db.demo import DEMO_AS_OF
 
                 today = DEMO_AS_OF
-            data = load_window_data(database, today=today, demo=is_demo, role=role)
+            data = load_window_data(
+                database, today=today, demo=is_demo, role=entry.role, person_id=entry.person_id
+            )
         except BoardpackError as error:
             refuse(error)
             return
@@ -200,6 +220,7 @@ def run_gui(
             on_damaged(damage_found(db_path, error))
             return
         window.show_data(data)
+        gate.opened(database)
         from desktop.backup_dialog import IntegrityCheck
 
         checker = IntegrityCheck(window)  # the whole-file check open_for_app deferred
@@ -207,9 +228,15 @@ def run_gui(
         checker.start(database)
         if not is_demo:  # the demo is made again at will; a real board is copied daily
             daily_backup_in_background(database)
+
         # The sync status reads figures of its own (and loads the sync engine): the
         # board's figures are painted first, the sync part a moment later.
-        QTimer.singleShot(0, lambda: attach_sync(window, database, demo=is_demo).start_background())
+        def start_sync() -> None:
+            controller = attach_sync(window, database, demo=is_demo)
+            gate.sync_attached(controller)
+            controller.start_background()
+
+        QTimer.singleShot(0, start_sync)
         if quit_when_loaded:  # the figures' first paint ends the run
             label = window.dashboard.board_label
             label.installEventFilter(_FirstPaint(lambda: app.exit(0), window))
@@ -244,9 +271,10 @@ def run_gui(
             app.exit(0)
             return
         window.compose()
+        gate.demo = is_demo_database(db_path) if demo is None else demo
         window.show_opening(db_path)
-        # Let the composed window paint before the database modules load.
-        QTimer.singleShot(0, load)
+        # Let the composed window paint before the database modules load (after sign-in).
+        gate.before_open(role, lambda entry: QTimer.singleShot(0, lambda: load(entry)))
 
     watcher = _FirstPaint(on_first_paint, window)
     window.installEventFilter(watcher)

@@ -263,19 +263,22 @@ def offer_restore(
     return True
 
 
-def open_for_app(db_path: Path, *, parent: QWidget | None, ask: bool) -> Database:
+def open_for_app(
+    db_path: Path, *, parent: QWidget | None, ask: bool, key: bytes | None = None
+) -> Database:
     """Open the app's database with its backups in the user data dir; a damaged file
-    is offered its latest good backup (when `ask`), then opened again."""
+    is offered its latest good backup (when `ask`), then opened again. `key`: the
+    data key of an encrypted file (from sign-in)."""
     from db.store import open_database
     from desktop.paths import app_paths
 
     folder = app_paths().backup_dir
     try:
-        return open_database(db_path, backup_dir=folder, integrity="deferred")
+        return open_database(db_path, backup_dir=folder, integrity="deferred", key=key)
     except CorruptDatabaseError as error:
         if not ask or not offer_restore(parent, db_path, error, folder):
             raise
-    return open_database(db_path, backup_dir=folder, integrity="deferred")
+    return open_database(db_path, backup_dir=folder, integrity="deferred", key=key)
 
 
 def damage_found(db_path: Path, error: Exception) -> CorruptDatabaseError:

@@ -60,22 +60,29 @@ class WindowData:
     demo: bool = False  # the demo database: the chair is "signed in" without a passphrase
     database: Database | None = None  # what the pages read from (None in some tests)
     today: dt.date = field(default_factory=dt.date.today)  # "today" for overdue, due soon
+    signed_in: bool = False  # the viewer signed in with a passphrase (db.auth)
 
 
-def viewer_text(context: BoardContext, *, demo: bool) -> tuple[str, str]:
+def viewer_text(context: BoardContext, *, demo: bool, signed_in: bool = False) -> tuple[str, str]:
     """The status bar's "who is acting" text and its explanation."""
     viewer = context.viewer
     if viewer is None:
         return (
             f"No chair recorded for {context.board_code}",
-            "There is no sign-in yet; the window shows the board as its chair would.",
+            "Nobody is signed in; the window shows the board as its chair would.",
         )
     who = f"{viewer.name} ({viewer.role_label})"
     if demo:
-        return f"Signed in as {who} — demo, no passphrase", "The demo board needs no passphrase."
+        return (
+            f"Demo board — signed in as the demo {viewer.role_label.lower()}, no passphrase",
+            f"{who} on the demo board: made-up records, no passphrase needed.",
+        )
+    if signed_in:
+        return f"Signed in as {who}", "Signed in with a passphrase on this laptop."
     return (
         f"Viewing as {who}",
-        "There is no sign-in yet: the window shows the board as its chair sees it.",
+        "Nobody is signed in: no passphrase is set for this file on this laptop, so the "
+        "window shows the board as its chair sees it.",
     )
 
 
@@ -304,7 +311,7 @@ class MainWindow(QMainWindow):
         if self.sync_ui is not None:
             self.sync_ui.controller.actor_id = self._actor_id
         self.setWindowTitle(f"{context.board_name} ({context.board_code}) — {APP_TITLE}")
-        text, explanation = viewer_text(context, demo=data.demo)
+        text, explanation = viewer_text(context, demo=data.demo, signed_in=data.signed_in)
         self.status.show_viewer(text, explanation)
         self.status.show_counts(data.summary.counts)
         self.dashboard.show_summary(data.summary)

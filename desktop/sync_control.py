@@ -255,6 +255,22 @@ class SyncController(QObject):
     def stop_background(self) -> None:
         self._background.stop()
 
+    def pause(self) -> bool:
+        """Stop reading the file (status polls, background syncs) while the app is locked;
+        returns whether background syncs were on, for `resume`."""
+        was_on = self._background.isActive()
+        self._poll.stop()
+        self._background.stop()
+        return was_on
+
+    def resume(self, *, background: bool) -> None:
+        """Undo `pause`: read the status again, and restart background syncs if they were on."""
+        if self._closed:
+            return
+        self.start()
+        if background:
+            self._background.start()
+
     def _background_tick(self) -> None:
         # Skipped, not queued, while a sync runs: the next tick comes soon enough.
         if not self.running:

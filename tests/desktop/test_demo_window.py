@@ -43,8 +43,9 @@ def test_demo_dashboard_at_its_snapshot_date(qtbot: QtBot, demo_path: Path) -> N
         assert "Date has passed" not in d.meeting_tile.detail_text
         assert [t.number for t in summary.themes] == [1, 2, 3, 4, 5]
         assert d.theme_model.rowCount() == 6
-        assert window.status.viewer_label.text().startswith("Signed in as ")
-        assert window.status.viewer_label.text().endswith("(Chair) — demo, no passphrase")
+        assert window.status.viewer_label.text() == (
+            "Demo board — signed in as the demo chair, no passphrase"
+        )
         assert d.overdue_tile.value_text == str(summary.overdue_actions)
     finally:
         database.close()

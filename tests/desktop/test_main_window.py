@@ -189,8 +189,9 @@ def test_demo_wording_for_the_demo_database(qtbot: QtBot, board_database: Databa
     window = build_main_window(board_database, today=TODAY, demo=True)
     qtbot.addWidget(window)
     assert window.status.viewer_label.text() == (
-        "Signed in as Alex Morgan (Chair) — demo, no passphrase"
+        "Demo board — signed in as the demo chair, no passphrase"
     )
+    assert "Alex Morgan (Chair)" in window.status.viewer_label.toolTip()
 
 
 def test_a_database_without_a_board_says_so(qtbot: QtBot, database: Database) -> None:
