@@ -30,6 +30,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "desktop.cli_minutes",
     "desktop.cli_backup",
     "desktop.cli_audit",
+    "desktop.cli_encrypt",
     "desktop.cli_doctor",
     "desktop.cli_import",
 )
