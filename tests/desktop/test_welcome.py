@@ -1,0 +1,252 @@
+"""First run: the welcome screen walks a clerk to a new board with their plan imported.
+
+pytest-qt drives the real dialogs: welcome → "Create a new board…" → the form →
+the file is written on the worker → "Import your plan from a spreadsheet…" with
+the council tracker in /work/shared/fixtures → "Open the board" → the main window
+opens on the new board showing the imported actions. Also: the recent-files
+list (greyed "not found"), open-a-file, the demo choice, the start decision
+(last file, headless demo), and the central store's first sync into a new file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QDialog, QFileDialog
+
+from db.importers import Kind, import_table, read_table, suggest_mapping
+from db.models import Action, Board, Membership, Role
+from db.store import open_database
+from desktop import welcome
+from desktop.app import build_main_window
+from desktop.paths import AppPaths, app_paths
+from desktop.recent_files import MAX_RECENT, RecentFiles
+from desktop.welcome import ConnectDialog, NewBoardDialog, StartChoice, WelcomeDialog
+
+FIXTURE = Path("/work/shared/fixtures/improvement-plan-tracker.xlsx")
+if not FIXTURE.exists():  # the repository's copy, when the shared folder is not mounted
+    FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / FIXTURE.name
+
+
+@pytest.fixture
+def paths(tmp_path: Path) -> AppPaths:
+    found = app_paths(tmp_path / "data")
+    found.data_dir.mkdir(parents=True)
+    return found
+
+
+@pytest.fixture
+def recent(tmp_path: Path) -> RecentFiles:
+    return RecentFiles(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+
+
+def test_new_board_with_imported_plan_opens_in_the_window(qtbot, paths, recent, monkeypatch):
+    dialog = WelcomeDialog(paths, recent)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    walked: dict[str, object] = {}
+
+    def run_new_board(self: NewBoardDialog) -> int:
+        """What the clerk does in the modal "Create a new board" dialog."""
+        self.show()
+        qtbot.keyClicks(self.council_edit, "Slough Borough Council")
+        qtbot.keyClicks(self.board_edit, "Ofsted Priority Action Board")
+        assert self.code_edit.text() == "OPAB"  # suggested from the name
+        assert Path(self.file_edit.text()) == paths.data_dir / "OPAB.db"
+        qtbot.keyClicks(self.chair_edit, "Alex Morgan")
+        qtbot.mouseClick(self.create_button, Qt.MouseButton.LeftButton)
+        assert self.form_error.isVisible()  # the clerk's own name is missing
+        assert self.form_error.text() == "Enter your name"
+        assert not Path(self.file_edit.text()).exists()
+        qtbot.keyClicks(self.secretariat_edit, "Emma Clerk")
+        qtbot.mouseClick(self.create_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: self.pages.currentIndex() == 1, timeout=20_000)
+        assert self.import_button.isVisible()
+        assert "Import your plan from a spreadsheet" in self.import_button.text()
+        walked["imported"] = import_plan(self)
+        qtbot.waitUntil(lambda: "Imported" in self.import_summary.text(), timeout=20_000)
+        qtbot.mouseClick(self.open_board_button, Qt.MouseButton.LeftButton)
+        return int(self.result())
+
+    monkeypatch.setattr(NewBoardDialog, "exec", run_new_board)
+    qtbot.mouseClick(dialog.new_button, Qt.MouseButton.LeftButton)
+
+    choice = dialog.choice
+    assert choice == StartChoice(paths.data_dir / "OPAB.db")
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert recent.paths() == [choice.path.resolve()]
+
+    database = open_database(choice.path)
+    try:
+        with database.session() as s:
+            board = s.query(Board).one()
+            assert (board.code, board.name) == ("OPAB", "Ofsted Priority Action Board")
+            roles = sorted(m.role.value for m in s.query(Membership).all())
+            assert roles == [Role.CHAIR.value, Role.SECRETARIAT.value]
+            references = {a.reference for a in s.query(Action).all()}
+        imported = walked["imported"]
+        assert len(references) == imported and imported >= 20
+        window = build_main_window(database)
+        qtbot.addWidget(window)
+        summary = window.dashboard.summary
+        assert summary is not None
+        assert summary.board_name == "Ofsted Priority Action Board"
+        assert summary.counts.actions == imported
+        assert summary.plan_title == "Slough Borough Council Improvement Plan"
+        assert window.windowTitle().startswith("Ofsted Priority Action Board (OPAB)")
+        window.close()
+    finally:
+        database.close()
+
+
+def import_plan(new_board: NewBoardDialog) -> int:
+    """The import step on the new board: the tracker read, mapped and written as the clerk,
+    reported back to the dialog the way the importer dialog's `imported` signal does."""
+    assert new_board.database is not None and new_board.new_board is not None
+    made = new_board.new_board
+    table = read_table(FIXTURE, Kind.PLAN)
+    mapping = suggest_mapping(table, Kind.PLAN)
+    with new_board.database.begin(made.secretariat_id) as session:
+        report = import_table(
+            session, made.secretariat_id, made.plan_id, table, mapping, today=dt.date.today()
+        )
+    assert report.ok, report.errors
+    new_board._imported(report)
+    return int(report.created)
+
+
+def test_cancelled_new_board_leaves_no_file(qtbot, paths):
+    dialog = NewBoardDialog(paths)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.reject()
+    assert not any(paths.data_dir.iterdir())
+
+
+def test_taken_code_is_refused_and_the_file_removed(qtbot, paths):
+    from db.services.boards import create_board
+
+    dialog = NewBoardDialog(paths)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    for edit, text in (
+        (dialog.council_edit, "Slough Borough Council"),
+        (dialog.board_edit, "Board"),
+        (dialog.chair_edit, "A Chair"),
+        (dialog.secretariat_edit, "A Clerk"),
+    ):
+        edit.setText(text)
+    dialog.code_edit.setText("bad code!")
+    qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.form_error.isVisible(), timeout=10_000)
+    assert "short code" in dialog.form_error.text()
+    assert not Path(dialog.file_edit.text()).exists()  # nothing half-made
+    database = open_database(paths.data_dir / "x.db", create=True)
+    try:
+        with database.begin() as s:
+            create_board(
+                s, council="C", board_name="B", code="OPAB", chair_name="A", secretariat_name="E"
+            )
+        with (
+            pytest.raises(Exception, match="already has a board with the code OPAB"),
+            database.begin() as s,
+        ):
+            create_board(
+                s, council="C", board_name="B", code="opab", chair_name="A", secretariat_name="E"
+            )
+    finally:
+        database.close()
+
+
+def test_recent_files_list_greys_missing_files(qtbot, paths, recent, tmp_path):
+    there = tmp_path / "there.db"
+    there.write_bytes(b"")
+    gone = tmp_path / "gone.db"
+    for n in range(MAX_RECENT + 2):  # the list keeps the newest MAX_RECENT
+        recent.add(tmp_path / f"old{n}.db")
+    recent.add(gone)
+    recent.add(there)
+    assert len(recent.paths()) == MAX_RECENT and recent.paths()[0] == there.resolve()
+    assert recent.last_existing() == there.resolve()
+    dialog = WelcomeDialog(paths, recent)
+    qtbot.addWidget(dialog)
+    items = [dialog.recent_list.item(i) for i in range(dialog.recent_list.count())]
+    first, second = items[0], items[1]
+    assert "not found" not in first.text() and first.flags() & Qt.ItemFlag.ItemIsEnabled
+    assert "gone.db (not found)" in second.text()
+    assert not second.flags() & Qt.ItemFlag.ItemIsEnabled
+    dialog.recent_list.itemActivated.emit(second)  # a missing file cannot be chosen
+    assert dialog.choice is None
+    dialog.recent_list.itemActivated.emit(first)
+    assert dialog.choice == StartChoice(there.resolve())
+
+
+def test_open_a_file_and_the_demo(qtbot, paths, recent, monkeypatch, tmp_path):
+    board = tmp_path / "board.db"
+    monkeypatch.setattr(
+        QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(board), ""))
+    )
+    dialog = WelcomeDialog(paths, recent)
+    qtbot.addWidget(dialog)
+    qtbot.mouseClick(dialog.open_button, Qt.MouseButton.LeftButton)
+    assert dialog.choice == StartChoice(board)
+    demo = WelcomeDialog(paths, recent)
+    qtbot.addWidget(demo)
+    qtbot.mouseClick(demo.demo_button, Qt.MouseButton.LeftButton)
+    assert demo.choice == StartChoice(paths.demo_db, demo=True)
+
+
+def test_start_choice_last_file_then_headless_demo(qtbot, paths, tmp_path, monkeypatch):
+    from desktop.recent_files import app_settings
+
+    assert welcome.start_choice(paths) == StartChoice(None, demo=True)  # offscreen: no one to ask
+    board = tmp_path / "last.db"
+    board.write_bytes(b"")
+    RecentFiles(app_settings(paths)).add(board)
+    assert welcome.start_choice(paths) == StartChoice(board.resolve())
+
+
+def test_connect_to_central_store_copies_the_board(qtbot, paths, tmp_path, board_database):
+    from db.sync.central import init_central
+    from db.sync.engine import sync
+
+    central = tmp_path / "central.db"
+    url = f"sqlite:///{central}"
+    init_central(url)
+    sync(board_database, url)  # the secretariat's laptop put the board there
+    dialog = ConnectDialog(paths)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.address_edit.setText(str(tmp_path / "missing.db"))
+    qtbot.mouseClick(dialog.connect_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.error_label.isVisible(), timeout=20_000)
+    assert "central store" in dialog.error_label.text()
+    assert not (paths.data_dir / "board.db").exists()  # a failed first sync leaves nothing
+
+    dialog.address_edit.setText(url)
+    with qtbot.waitSignal(dialog.accepted, timeout=60_000):
+        qtbot.mouseClick(dialog.connect_button, Qt.MouseButton.LeftButton)
+    assert dialog.created_path == paths.data_dir / "board.db"
+    assert "first sync" in dialog.summary
+    copied = open_database(dialog.created_path)
+    try:
+        with copied.session() as s, board_database.session() as theirs:
+            assert s.query(Action).count() == theirs.query(Action).count() > 0
+    finally:
+        copied.close()
+
+
+def test_postgres_sign_in_goes_into_the_address(qtbot, paths):
+    dialog = ConnectDialog(paths)
+    qtbot.addWidget(dialog)
+    dialog.address_edit.setText("postgresql+psycopg://db.council.local/boards")
+    dialog.user_edit.setText("emma")
+    dialog.password_edit.setText("s3cret/pw")
+    url = dialog.url()
+    assert url.startswith("postgresql+psycopg://emma:") and "db.council.local/boards" in url
+    from sqlalchemy.engine import make_url
+
+    assert make_url(url).password == "s3cret/pw"
