@@ -55,13 +55,18 @@ def register(sub: argparse._SubParsersAction[Parser]) -> None:
 
 def _cmd_list(args: argparse.Namespace, paths: AppPaths) -> int:
     from db.backup import list_backups, quick_check
+    from db.encryption import looks_encrypted
 
     found = list_backups(args.db, paths.backup_dir)
     if not found:
         print(f"no backups of {args.db} in {paths.backup_dir}")
         return 0
     for backup in found:
-        state = "ok" if quick_check(backup.path) is None else "DAMAGED"
+        # An encrypted backup is checked when restored (it needs the passphrase's key).
+        if looks_encrypted(backup.path):
+            state = "encrypted"
+        else:
+            state = "ok" if quick_check(backup.path) is None else "DAMAGED"
         print(
             f"{backup.taken_at:%Y-%m-%d %H:%M:%S} UTC  {backup.reason:<24} "
             f"{backup.size / 1e6:8.1f} MB  {state:<7}  {backup.path}"

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from db.backup import create_backup
 from db.dump import dump_text
 from db.models import Person
 from db.store import open_database
@@ -70,6 +71,10 @@ def test_encrypt_then_sign_in_opens_the_same_board_and_decrypt_gives_it_back(
     db = open_database(path, key=signed.data_key)
     assert dump_text(db.engine) == expected
     db.close()
+    # An encrypted backup is listed as such, not as damaged.
+    create_backup(path, app_paths().backup_dir, "manual", key=signed.data_key)
+    code, out, _ = call(capsys, monkeypatch, "", "backup", "list", "--db", str(path))
+    assert code == 0 and "encrypted" in out and "DAMAGED" not in out
     # Twice is refused in one line.
     code, _out, err = call(capsys, monkeypatch, PASSPHRASE + "\n", *args, "--passphrase-stdin")
     assert code == 1 and "already encrypted" in err and err.count("\n") == 1
