@@ -30,6 +30,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "desktop.cli_minutes",
     "desktop.cli_backup",
     "desktop.cli_audit",
+    "desktop.cli_user",
     "desktop.cli_encrypt",
     "desktop.cli_doctor",
     "desktop.cli_import",
@@ -200,7 +201,10 @@ def _cmd_gui(args: argparse.Namespace, paths: AppPaths) -> int:
     from desktop.app import is_demo_database, run_gui
 
     if args.role and not (args.demo or is_demo_database(db_path)):
-        raise CliError("--as is for the demo board; a real board's sign-in comes with passphrases")
+        raise CliError(
+            "--as is for the demo board; a real board opens on its sign-in screen "
+            "(passphrases: boardpack user --help)"
+        )
     code: int = run_gui(
         db_path,
         quit_when_shown=args.quit_when_shown,
@@ -253,8 +257,20 @@ def _cmd_sync(args: argparse.Namespace, _paths: AppPaths) -> int:
         database.close()
         if last[0] and not args.quiet and sys.stderr.isatty():
             print(file=sys.stderr)
+    _note_central_contact(Path(args.db))
     print(f"synced with {_redact(args.remote)}: {result.summary()}")
     return 0
+
+
+def _note_central_contact(db_path: Path) -> None:
+    """A successful sync restarts the keyring's offline clock (when the file has one)."""
+    from db.auth import Keyring
+
+    if not Keyring.exists(db_path):
+        return
+    import datetime as dt
+
+    Keyring.load(db_path).record_central_contact(dt.datetime.now(dt.UTC))
 
 
 COMMANDS: dict[str, Handler] = {

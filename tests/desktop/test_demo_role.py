@@ -46,7 +46,8 @@ def test_as_on_a_real_board_is_one_line(
     assert main(["--db", str(real), "--as", "secretariat"]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert err == [
-        "boardpack: --as is for the demo board; a real board's sign-in comes with passphrases"
+        "boardpack: --as is for the demo board; a real board opens on its sign-in screen "
+        "(passphrases: boardpack user --help)"
     ]
 
 
