@@ -9,7 +9,7 @@ Also here: the plan's Blue gate (Blue only with evidence the board has accepted)
 and what makes an action overdue; and for meetings, the quorum (a fraction of
 the voting members rounded up, and the chair rule), the Schedule 12A paragraphs
 with the exclusion resolution drafted for an exempt item, and decision numbers
-("OPAB 19/07").
+("OPAB 19/07") with which of two decisions sharing one offline keeps it.
 """
 
 from __future__ import annotations
@@ -253,3 +253,21 @@ def decision_number(board_code: str, year: int, seq: int) -> str:
         seq: the decision's place in the board's year, from 1.
     """
     return f"{board_code} {year % 100:02d}/{seq:02d}"
+
+
+def takes_number_first(recorded_at: dt.datetime, decision_id: str) -> tuple[dt.datetime, str]:
+    """The order in which decisions sharing a number took it: the first keeps the number.
+
+    Two laptops offline can take the same number. The one recorded first keeps
+    it and the later ones are renumbered; equal times fall back to the id. Both
+    are values every replica holds alike (the change log's clocks are not: a
+    laptop started from a snapshot has no log of older rows), so every replica
+    makes the same choice.
+
+    Args:
+        recorded_at: when the decision took the number (timezone-aware UTC).
+        decision_id: the decision's id.
+    """
+    if recorded_at.tzinfo is None:
+        recorded_at = recorded_at.replace(tzinfo=dt.UTC)
+    return recorded_at, decision_id

@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 COMMAND_MODULES: tuple[str, ...] = (
     "desktop.cli_minutes",
     "desktop.cli_backup",
+    "desktop.cli_decisions",
     "desktop.cli_audit",
     "desktop.cli_user",
     "desktop.cli_encrypt",
@@ -67,6 +68,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--data-dir", type=Path, metavar="DIR", help="keep data, logs and backups under DIR"
+    )
+    parser.add_argument(
+        "--welcome", action="store_true", help="start on the welcome screen (not the last file)"
     )
     parser.add_argument("--quit-when-shown", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--quit-when-loaded", action="store_true", help=argparse.SUPPRESS)
@@ -195,10 +199,24 @@ def _cmd_screenshot(args: argparse.Namespace, paths: AppPaths) -> int:
 
 
 def _cmd_gui(args: argparse.Namespace, paths: AppPaths) -> int:
-    if args.db is None and not args.demo:
-        args.demo = True  # a first run opens the demo board; the welcome screen comes later
+    from desktop.crash import install_crash_handler
+    from desktop.logging_setup import log_location
+
+    install_crash_handler(log_location())  # from here on an error is a dialog, not a traceback
+    if args.welcome or (args.db is None and not args.demo):
+        from desktop.welcome import start_choice
+
+        choice = start_choice(paths, ask=args.welcome)  # the last file, else the welcome screen
+        if choice is None:
+            return 0  # the welcome screen was closed
+        args.db, args.demo = (None, True) if choice.demo else (choice.path, False)
     db_path = _resolve_db(args, paths)
     from desktop.app import is_demo_database, run_gui
+
+    if not args.demo and db_path.is_file():  # the welcome screen's recent files
+        from desktop.recent_files import RecentFiles, app_settings
+
+        RecentFiles(app_settings(paths)).add(db_path)
 
     if args.role and not (args.demo or is_demo_database(db_path)):
         raise CliError(
@@ -282,27 +300,13 @@ COMMANDS: dict[str, Handler] = {
 }
 
 
-def _setup_logging(paths: AppPaths) -> None:
-    from logging.handlers import RotatingFileHandler
-
-    try:
-        paths.log_dir.mkdir(parents=True, exist_ok=True)
-        handler: logging.Handler = RotatingFileHandler(
-            paths.log_file, maxBytes=1_000_000, backupCount=5, encoding="utf-8"
-        )
-    except OSError:
-        handler = logging.NullHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger()
-    root.addHandler(handler)
-    root.setLevel(logging.INFO)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the process exit code."""
     args = build_parser().parse_args(argv)
     paths = app_paths(args.data_dir)
-    _setup_logging(paths)
+    from desktop.logging_setup import setup_logging
+
+    setup_logging(paths)
     from db.errors import BoardpackError
 
     command: Handler = getattr(args, "handler", None) or COMMANDS.get(args.command or "", _cmd_gui)

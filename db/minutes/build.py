@@ -50,6 +50,7 @@ from db.models import (
     agenda_item_kpis,
 )
 from db.permissions import Capability, require
+from db.services.decisions import current_versions
 from db.views import rag_key
 
 #: How many months of an indicator the minutes chart (the year to the meeting and one more).
@@ -295,9 +296,8 @@ def _decisions(session: Session, meeting: Meeting, skip_items: set[str]) -> list
         query = query.where(
             (Decision.agenda_item_id.is_(None)) | Decision.agenda_item_id.not_in(skip_items)
         )
-    decisions = list(session.scalars(query.order_by(Decision.year, Decision.seq, Decision.version)))
-    superseded = {d.supersedes_id for d in decisions if d.supersedes_id}
-    return [d for d in decisions if d.id not in superseded]
+    decisions = session.scalars(query.order_by(Decision.year, Decision.seq, Decision.version))
+    return current_versions(decisions)
 
 
 def _votes(d: Decision, names: dict[str, str]) -> dict[str, Any]:

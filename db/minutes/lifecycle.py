@@ -17,6 +17,9 @@ decision exactly as recorded. Signing stores the SHA-256 of the version's
 canonical JSON (sorted keys, NFC, `\\n`, UTF-8) with the signer and time; from
 then on the flush hook and a SQLite trigger refuse any change. A correction is
 a new version (copying the signed text, `supersedes_id`) through the same path.
+Minutes are not circulated or approved while two decisions of the meeting's
+board share a number taken offline (`db.services.decisions.duplicate_numbers`);
+renumbering the later one restates it in the unsigned versions (`restate_number`).
 Reads return frozen values, never ORM objects.
 """
 
@@ -47,6 +50,7 @@ from db.models import (
     Person,
 )
 from db.permissions import Capability, require
+from db.services.decisions import current_versions, duplicate_numbers
 
 #: The longest text one section takes (a summary of discussion, not a transcript).
 MAX_SECTION_CHARS = 20_000
@@ -294,6 +298,7 @@ def circulate(session: Session, actor_id: str | None, version_id: str) -> Versio
     meeting = _meeting(session, version.meeting_id)
     require(session, actor_id, meeting.board_id, Capability.EDIT_BUSINESS)
     _expect(version, MinutesStatus.DRAFT, "circulated")
+    _refuse_shared_numbers(session, meeting, "circulated")
     _check_decisions(session, version)
     version.status = MinutesStatus.CIRCULATED
     version.circulated_at = _now(session)
@@ -324,6 +329,7 @@ def approve(
     version = _version(session, version_id)
     meeting = _meeting(session, version.meeting_id)
     _expect(version, MinutesStatus.CIRCULATED, "approved")
+    _refuse_shared_numbers(session, meeting, "approved")
     if decision_id is None:
         require(session, actor_id, meeting.board_id, Capability.APPROVE_MINUTES)
         version.approved_by_chair_id = actor_id
@@ -474,18 +480,73 @@ def _check_decisions(session: Session, version: MinutesVersion) -> None:
         for d in item.get("decisions") or []
         if isinstance(d, dict)
     )
-    rows = session.scalars(select(Decision).where(Decision.meeting_id == version.meeting_id)).all()
-    superseded = {d.supersedes_id for d in rows if d.supersedes_id}
+    rows = session.scalars(select(Decision).where(Decision.meeting_id == version.meeting_id))
     recorded = sorted(
         (d.number, d.kind.value, unicodedata.normalize("NFC", d.wording))
-        for d in rows
-        if d.id not in superseded
+        for d in current_versions(rows)
     )
     if stated != recorded:
         raise ValidationError(
             "the minutes no longer state the meeting's decisions as recorded; "
             "decisions are changed only by a new decision"
         )
+
+
+def _refuse_shared_numbers(session: Session, meeting: Meeting, becoming: str) -> None:
+    shared = duplicate_numbers(session, meeting.board_id, meeting_id=meeting.id)
+    if shared:
+        numbers = ", ".join(d.number for d in shared)
+        raise ValidationError(
+            f"the minutes cannot be {becoming} while decision number {numbers} is used by more "
+            "than one decision (recorded offline on different laptops); renumber the later one "
+            "first"
+        )
+
+
+def restate_number(session: Session, decision: Decision, new_number: str) -> int:
+    """State a renumbered decision under its new number in its meeting's unsigned minutes.
+
+    The decision is found in each version as the minutes state it (number, kind and
+    wording, as `_check_decisions` compares them); one entry per version changes.
+
+    Returns:
+        How many versions were restated.
+    """
+    wanted = (decision.number, decision.kind.value, unicodedata.normalize("NFC", decision.wording))
+    changed = 0
+    for version in session.scalars(
+        select(MinutesVersion).where(
+            MinutesVersion.meeting_id == decision.meeting_id,
+            MinutesVersion.status != MinutesStatus.SIGNED,
+        )
+    ):
+        try:
+            content = _content(version)
+        except ValidationError:
+            continue
+        entry = next(
+            (
+                d
+                for item in _items(content)
+                for d in item.get("decisions") or []
+                if isinstance(d, dict)
+                and (
+                    str(d.get("number")),
+                    str(d.get("kind")),
+                    unicodedata.normalize("NFC", str(d.get("wording"))),
+                )
+                == wanted
+            ),
+            None,
+        )
+        if entry is None:
+            continue
+        entry["number"] = new_number
+        version.content_json = canonical_json(content)
+        changed += 1
+    if changed:
+        session.flush()
+    return changed
 
 
 def _info(session: Session, v: MinutesVersion) -> VersionInfo:

@@ -2,11 +2,21 @@
 
 Decisions are numbered per board and calendar year of the meeting (`OPAB
 19/07`, `db.rules.decision_number`): the next number is `max(seq) + 1` read
-from the unique (board, year, seq, version) index, after this transaction has
-taken SQLite's write lock, so two windows or threads recording at once on one
-file queue behind each other and never share a number (the unique index is
-the backstop). Nothing else is read: recording a decision costs a few indexed
-lookups and one insert, whatever the size of the board.
+from the (board, year, seq) index, after this transaction has taken SQLite's
+write lock, so two windows or threads recording at once on one file queue
+behind each other and never share a number. Nothing else is read: recording a
+decision costs a few indexed lookups and one insert, whatever the size of the
+board.
+
+Two laptops recording offline for the same board and year can still take the
+same number; the index is not unique (migration 0009), so both decisions sync
+and are kept everywhere. `duplicate_numbers` lists such numbers, and
+`renumber_decision` gives the later one (`db.rules.takes_number_first`) the
+next free number as a new version of it (`supersedes_id`, a new `seq` and
+`number`, everything else as recorded): append-only, synced like any version,
+its history kept. Unsigned minutes of the meeting are restated with the new
+number; circulating and approving minutes wait until no number is shared
+(`db.minutes.lifecycle`).
 
 Decisions are append-only (the flush hook in `db.session` and an SQLite
 trigger refuse an update or delete). While the meeting is in progress a
@@ -33,9 +43,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy import text as sql_text
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from db.errors import NotFoundError, ValidationError
 from db.models import (
@@ -61,7 +71,13 @@ from db.models import (
     RiskStatus,
 )
 from db.permissions import Capability, require
-from db.rules import BLUE_NEEDS_ACCEPTED_EVIDENCE, band_for, can_go_blue, decision_number
+from db.rules import (
+    BLUE_NEEDS_ACCEPTED_EVIDENCE,
+    band_for,
+    can_go_blue,
+    decision_number,
+    takes_number_first,
+)
 from db.services.meetings import (
     ArisingView,
     arising_views,
@@ -190,17 +206,24 @@ def _next_seq(session: Session, board_id: str, year: int) -> int:
 
 
 def _latest_version(session: Session, decision: Decision) -> Decision:
-    newest = session.scalars(
-        select(Decision)
-        .where(
-            Decision.board_id == decision.board_id,
-            Decision.year == decision.year,
-            Decision.seq == decision.seq,
-        )
-        .order_by(Decision.version.desc())
-        .limit(1)
-    ).first()
-    return newest or decision
+    """The decision's newest version, following its versions (`supersedes_id`).
+
+    Not looked up by number: a renumbered version carries a new one, and two
+    decisions may share a number taken offline. Should two laptops have added a
+    version to the same one offline, the earlier recorded (then the smaller id)
+    is followed, the same choice on every replica."""
+    current = decision
+    for _ in range(10_000):  # a chain is a handful of versions; never loop for ever
+        newer = session.scalars(
+            select(Decision)
+            .where(Decision.supersedes_id == current.id)
+            .order_by(Decision.recorded_at, Decision.id)
+            .limit(1)
+        ).first()
+        if newer is None:
+            return current
+        current = newer
+    return current
 
 
 def _get_decision(session: Session, decision_id: str) -> Decision:
@@ -436,6 +459,299 @@ def correct_decision(
         votes,
         corrects_id=cited.id,
     )
+
+
+# -- Numbers taken twice offline --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SharedNumber:
+    """One of the decisions sharing a number, at its current version."""
+
+    decision_id: str
+    number: str
+    meeting_id: str
+    meeting_date: dt.date
+    item_title: str | None
+    wording: str
+    recorded_at: dt.datetime  # when this decision took the number
+    recorded_by: str | None  # the name of who recorded it
+    keeps_number: bool  # taken first: it keeps the number, the others are renumbered
+
+
+@dataclass(frozen=True)
+class DuplicateNumber:
+    """A number two or more decisions of a board took offline, the one keeping it first."""
+
+    board_id: str
+    year: int
+    seq: int
+    number: str
+    decisions: tuple[SharedNumber, ...]
+
+    @property
+    def later(self) -> tuple[SharedNumber, ...]:
+        """The decisions to renumber (all but the one that took the number first)."""
+        return self.decisions[1:]
+
+
+def _current() -> Any:
+    newer = aliased(Decision)
+    return ~exists().where(newer.supersedes_id == Decision.id)
+
+
+def _number_taken(session: Session, row: Decision) -> Decision:
+    """The version of `row`'s decision at which it took its current number."""
+    first = row
+    while first.supersedes_id is not None:
+        older = session.get(Decision, first.supersedes_id)
+        if older is None or older.seq != row.seq or older.year != row.year:
+            break
+        first = older
+    return first
+
+
+def _root(session: Session, row: Decision) -> str | None:
+    """The id of the first version of `row`'s decision; None when `row` is on a branch that
+    lost (a version added to the same one on another laptop, recorded later: see
+    `current_versions`)."""
+    first = row
+    while first.supersedes_id is not None:
+        siblings = session.scalars(
+            select(Decision).where(Decision.supersedes_id == first.supersedes_id)
+        ).all()
+        if min(siblings, key=_sibling_order).id != first.id:
+            return None
+        older = session.get(Decision, first.supersedes_id)
+        if older is None:
+            break
+        first = older
+    return first.id
+
+
+def _sibling_order(d: Decision) -> tuple[dt.datetime, str]:
+    return takes_number_first(d.recorded_at, d.id)
+
+
+def current_versions(rows: Iterable[Decision]) -> list[Decision]:
+    """The current version of each decision among `rows` (every version of some decisions),
+    in the order given.
+
+    A version nothing supersedes is current — unless two laptops each added a
+    version to the same one offline (amended or renumbered it at once): then the
+    one recorded first (then the smaller id) is followed, as `_latest_version`
+    does, and the other branch is history, the same choice on every replica.
+    """
+    rows = list(rows)
+    by_id = {d.id: d for d in rows}
+    first_child: dict[str, Decision] = {}
+    for d in rows:
+        if d.supersedes_id is not None:
+            known = first_child.get(d.supersedes_id)
+            if known is None or _sibling_order(d) < _sibling_order(known):
+                first_child[d.supersedes_id] = d
+    superseded = set(first_child)
+
+    def on_main_line(d: Decision) -> bool:
+        while d.supersedes_id is not None:
+            if first_child[d.supersedes_id].id != d.id:
+                return False
+            parent = by_id.get(d.supersedes_id)
+            if parent is None:
+                return True
+            d = parent
+        return True
+
+    return [d for d in rows if d.id not in superseded and on_main_line(d)]
+
+
+def _group(session: Session, board_id: str, year: int, seq: int) -> DuplicateNumber | None:
+    rows = session.scalars(
+        select(Decision)
+        .where(
+            Decision.board_id == board_id, Decision.year == year, Decision.seq == seq, _current()
+        )
+        .order_by(Decision.recorded_at, Decision.id)
+    ).all()
+    by_root: dict[str, tuple[Decision, Decision]] = {}
+    for row in rows:
+        root = _root(session, row)
+        if root is not None:  # a branch that lost is history, not a decision of its own
+            by_root.setdefault(root, (row, _number_taken(session, row)))
+    if len(by_root) < 2:
+        return None
+    ordered = sorted(
+        by_root.values(), key=lambda pair: takes_number_first(pair[1].recorded_at, pair[1].id)
+    )
+    meetings = {
+        m.id: m
+        for m in session.scalars(
+            select(Meeting).where(Meeting.id.in_({row.meeting_id for row, _ in ordered}))
+        )
+    }
+    item_ids = {row.agenda_item_id for row, _ in ordered if row.agenda_item_id}
+    titles: dict[str, str] = {
+        r.id: r.title
+        for r in session.execute(
+            select(AgendaItem.id, AgendaItem.title).where(AgendaItem.id.in_(item_ids))
+        )
+    }
+    people = {taken.recorded_by_id for _, taken in ordered if taken.recorded_by_id}
+    names: dict[str, str] = {
+        r.id: r.name
+        for r in session.execute(select(Person.id, Person.name).where(Person.id.in_(people)))
+    }
+    shared = tuple(
+        SharedNumber(
+            decision_id=row.id,
+            number=row.number,
+            meeting_id=row.meeting_id,
+            meeting_date=meetings[row.meeting_id].meeting_date
+            if row.meeting_id in meetings
+            else dt.date(row.year, 1, 1),
+            item_title=titles.get(row.agenda_item_id) if row.agenda_item_id else None,
+            wording=row.wording,
+            recorded_at=taken.recorded_at,
+            recorded_by=names.get(taken.recorded_by_id) if taken.recorded_by_id else None,
+            keeps_number=index == 0,
+        )
+        for index, (row, taken) in enumerate(ordered)
+    )
+    return DuplicateNumber(board_id, year, seq, shared[0].number, shared)
+
+
+def duplicate_numbers(
+    session: Session, board_id: str, *, meeting_id: str | None = None
+) -> list[DuplicateNumber]:
+    """The board's decision numbers taken by more than one decision (offline, on two laptops).
+
+    Args:
+        session: an open session.
+        board_id: the board.
+        meeting_id: only numbers one of whose decisions was taken in this meeting.
+
+    Returns:
+        One entry per shared number, in number order; in each, the decisions at
+        their current version, the one that keeps the number first (taken
+        first: `db.rules.takes_number_first`), then the ones to renumber.
+    """
+    keys = select(Decision.year, Decision.seq).where(Decision.board_id == board_id, _current())
+    if meeting_id is not None:
+        mine = {
+            (r.year, r.seq) for r in session.execute(keys.where(Decision.meeting_id == meeting_id))
+        }
+        if not mine:
+            return []
+    candidates = session.execute(
+        keys.group_by(Decision.year, Decision.seq)
+        .having(func.count() > 1)
+        .order_by(Decision.year, Decision.seq)
+    ).all()
+    out = []
+    for year, seq in candidates:
+        if meeting_id is not None and (year, seq) not in mine:
+            continue
+        group = _group(session, board_id, year, seq)
+        if group is not None:
+            out.append(group)
+    return out
+
+
+def renumber_decision(session: Session, actor_id: str | None, decision_id: str) -> DecisionRef:
+    """Give a decision that took an already-taken number offline the next free number.
+
+    The renumbering is a new version of the decision (`supersedes_id`) with the
+    next number of the board's year, taken under the write lock like any new
+    number; wording, kind, votes, meeting and item stay as recorded. Unsigned
+    minutes of its meeting are restated with the new number.
+
+    Args:
+        session: the caller's session (the caller commits).
+        actor_id: who renumbers it (the chair, or the secretariat as clerk).
+        decision_id: any version of the decision.
+
+    Returns:
+        The new version's id, its new number and version.
+
+    Raises:
+        NotFoundError: no such decision.
+        PermissionDeniedError: the actor does not run the board's meetings.
+        ValidationError: the number is not shared, or this decision took it first.
+    """
+    from db.minutes.lifecycle import restate_number
+
+    old = _get_decision(session, decision_id)
+    require(session, actor_id, old.board_id, Capability.RUN_MEETING)
+    _take_write_lock(session, old.board_id)
+    current = _latest_version(session, old)
+    group = _group(session, current.board_id, current.year, current.seq)
+    if group is None or current.id not in {d.decision_id for d in group.decisions}:
+        raise ValidationError(
+            f"decision {current.number} shares its number with no other decision; it keeps it"
+        )
+    if group.decisions[0].decision_id == current.id:
+        later = ", ".join(
+            f"the one of {long_date(d.meeting_date)} recorded at {d.recorded_at:%H:%M}"
+            for d in group.later
+        )
+        raise ValidationError(
+            f"decision {current.number} took its number first and keeps it; renumber {later}"
+        )
+    code = session.scalar(select(Board.code).where(Board.id == current.board_id))
+    assert code is not None
+    seq = _next_seq(session, current.board_id, current.year)
+    new = Decision(
+        board_id=current.board_id,
+        meeting_id=current.meeting_id,
+        agenda_item_id=current.agenda_item_id,
+        year=current.year,
+        seq=seq,
+        version=current.version + 1,
+        number=decision_number(code, current.year, seq),
+        kind=current.kind,
+        wording=current.wording,
+        votes_for=current.votes_for,
+        votes_against=current.votes_against,
+        votes_abstain=current.votes_abstain,
+        named_votes=current.named_votes,
+        recorded_by_id=actor_id,
+        supersedes_id=current.id,
+        corrects_id=current.corrects_id,
+    )
+    session.add(new)
+    session.flush()
+    restate_number(session, current, new.number)
+    return DecisionRef(new.id, new.number, new.version)
+
+
+def renumber_shared(
+    session: Session, actor_id: str | None, duplicate: DuplicateNumber
+) -> list[DecisionRef]:
+    """Renumber every decision of a shared number but the one that took it first."""
+    return [renumber_decision(session, actor_id, d.decision_id) for d in duplicate.later]
+
+
+def find_decisions(session: Session, ref: str) -> list[Decision]:
+    """The current versions a reference names: a decision's id, or its number ("OPAB 20/01").
+
+    Raises:
+        NotFoundError: nothing has that id or number.
+    """
+    text = (ref or "").strip()
+    row = session.get(Decision, text) if text else None
+    if row is not None:
+        return [_latest_version(session, row)]
+    wanted = " ".join(text.split()).upper()
+    rows = list(
+        session.scalars(
+            select(Decision)
+            .where(func.upper(Decision.number) == wanted, _current())
+            .order_by(Decision.recorded_at, Decision.id)
+        )
+    )
+    if not rows:
+        raise NotFoundError(f"there is no decision {text!r} (give its number, e.g. OPAB 20/01)")
+    return rows
 
 
 # -- Actions arising ---------------------------------------------------------------------
@@ -816,6 +1132,8 @@ def review_risk(
 
 __all__ = [
     "DecisionRef",
+    "DuplicateNumber",
+    "SharedNumber",
     "accept_evidence",
     "action_log",
     "add_action_arising",
@@ -823,7 +1141,12 @@ __all__ = [
     "amend_decision",
     "close_action_arising",
     "correct_decision",
+    "current_versions",
+    "duplicate_numbers",
+    "find_decisions",
     "record_decision",
+    "renumber_decision",
+    "renumber_shared",
     "return_evidence",
     "review_risk",
 ]

@@ -4,6 +4,7 @@ renumbered, migration 0009 keeps every row and every trigger of `decisions`."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
 import uuid
 from collections.abc import Callable, Iterator
@@ -14,19 +15,31 @@ from alembic import command
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.exc import IntegrityError
 
+from db import minutes as M
 from db.dump import dump_text
+from db.errors import PermissionDeniedError, ValidationError
 from db.models import (
     AgendaItem,
     Board,
     Decision,
+    DecisionKind,
     ItemKind,
     Meeting,
     MeetingStatus,
     Membership,
+    MinutesVersion,
     Person,
     Role,
 )
-from db.services.decisions import record_decision
+from db.services.decisions import (
+    DuplicateNumber,
+    amend_decision,
+    current_versions,
+    duplicate_numbers,
+    record_decision,
+    renumber_decision,
+    renumber_shared,
+)
 from db.services.search import search
 from db.store import Database, alembic_config, head_revision, make_engine, open_database
 from db.sync.central import central_engine, init_central
@@ -76,9 +89,17 @@ def _decide(db: Database, ids: dict[str, str], actor: str, item: str, wording: s
         return record_decision(s, ids[actor], ids[item], "agreed", wording).decision_id
 
 
+def settle(central_url: str, *dbs: Database) -> None:
+    for _ in range(2):
+        for db in dbs:
+            sync(db, central_url)
+
+
 def _numbers(db: Database) -> list[tuple[str, str]]:
     with db.session() as s:
-        return sorted(s.execute(select(Decision.number, Decision.wording)).tuples())
+        return sorted(
+            (r.number, r.wording) for r in s.execute(select(Decision.number, Decision.wording))
+        )
 
 
 def test_two_laptops_taking_the_same_number_offline_converge(
@@ -90,9 +111,7 @@ def test_two_laptops_taking_the_same_number_offline_converge(
     sync(b, central_url)
     first = _decide(a, ids, "chair", "item1", "Agreed the plan's refresh.")
     second = _decide(b, ids, "clerk", "item2", "Noted the risk register.")
-    for _ in range(2):
-        for db in (a, b):
-            sync(db, central_url)
+    settle(central_url, a, b)
     for db in (a, b):
         with db.session() as s:
             rows = sorted(s.execute(select(Decision.id, Decision.number)).all())
@@ -366,3 +385,227 @@ def test_a_central_store_made_at_0008_is_brought_up_by_init(
     assert init_central(url) == head_revision()
     assert _unique_constraints(url) == set()
     test_two_laptops_taking_the_same_number_offline_converge(url, laptop)
+
+
+# Shown and renumbered --------------------------------------------------------------------
+
+T_EARLY = dt.datetime(2020, 1, 14, 10, 5, tzinfo=dt.UTC)
+T_LATE = dt.datetime(2020, 1, 14, 10, 9, tzinfo=dt.UTC)
+
+
+def _twin(db: Database, ids: dict[str, str], *, seq: int, at: dt.datetime, wording: str) -> str:
+    """A decision that took number `seq` on another laptop, offline (as sync delivers it)."""
+    with db.begin() as s:
+        d = Decision(
+            board_id=ids["board"],
+            meeting_id=ids["meeting"],
+            agenda_item_id=ids["item2"],
+            year=2020,
+            seq=seq,
+            version=1,
+            number=f"OPAB 20/{seq:02d}",
+            kind=DecisionKind.NOTED,
+            wording=wording,
+            recorded_by_id=ids["clerk"],
+            recorded_at=at,
+        )
+        s.add(d)
+        s.flush()
+        return d.id
+
+
+def _at(db: Database, ids: dict[str, str], wording: str, at: dt.datetime) -> str:
+    with db.begin(ids["chair"], clock=lambda: at) as s:
+        ref = record_decision(s, ids["chair"], ids["item1"], "agreed", wording)
+        row = s.get(Decision, ref.decision_id)
+        assert row is not None
+        return ref.decision_id
+
+
+def _shared(db: Database, board_id: str, **kw: str) -> list[DuplicateNumber]:
+    with db.session() as s:
+        return duplicate_numbers(s, board_id, **kw)
+
+
+def test_a_shared_number_is_listed_the_first_taker_keeping_it(database: Database) -> None:
+    ids = _board(database)
+    assert _shared(database, ids["board"]) == []
+    late = _twin(database, ids, seq=1, at=T_LATE, wording="Noted the register.")
+    early = _twin(database, ids, seq=1, at=T_EARLY, wording="Agreed the plan.")
+    _twin(database, ids, seq=2, at=T_LATE, wording="A number of its own.")
+    (dup,) = _shared(database, ids["board"])
+    assert (dup.year, dup.seq, dup.number) == (2020, 1, "OPAB 20/01")
+    assert [d.decision_id for d in dup.decisions] == [early, late]
+    assert [d.keeps_number for d in dup.decisions] == [True, False]
+    assert [d.decision_id for d in dup.later] == [late]
+    first = dup.decisions[0]
+    assert (first.meeting_date, first.item_title, first.recorded_by) == (
+        MEETING_DAY,
+        "Risk register",
+        "Sam Clerk",
+    )
+    assert first.recorded_at.replace(tzinfo=dt.UTC) == T_EARLY
+    assert _shared(database, ids["board"], meeting_id=ids["meeting"]) == [dup]
+    with database.begin() as s:
+        other = Meeting(board_id=ids["board"], meeting_date=dt.date(2020, 3, 10))
+        s.add(other)
+        s.flush()
+        other_id = other.id
+    assert _shared(database, ids["board"], meeting_id=other_id) == []
+
+
+def test_renumbering_gives_the_later_one_the_next_number_as_a_new_version(
+    database: Database,
+) -> None:
+    ids = _board(database)
+    early = _twin(database, ids, seq=1, at=T_EARLY, wording="Agreed the plan.")
+    late = _twin(database, ids, seq=1, at=T_LATE, wording="Noted the register.")
+    _at(database, ids, "Agreed the budget.", T_LATE)  # takes OPAB 20/02
+    with database.begin(ids["clerk"]) as s:
+        ref = renumber_decision(s, ids["clerk"], late)
+    assert (ref.number, ref.version) == ("OPAB 20/03", 2)
+    assert _shared(database, ids["board"]) == []
+    with database.session() as s:
+        new = s.get(Decision, ref.decision_id)
+        assert new is not None
+        assert (new.supersedes_id, new.seq, new.wording, new.kind) == (
+            late,
+            3,
+            "Noted the register.",
+            DecisionKind.NOTED,
+        )
+        assert s.get(Decision, late) is not None  # history kept
+        assert s.get(Decision, early).number == "OPAB 20/01"  # type: ignore[union-attr]
+    # Amended afterwards, it keeps its new number; the next number follows it.
+    with database.begin(ids["chair"]) as s:
+        amended = amend_decision(s, ids["chair"], ref.decision_id, wording="Noted it, as amended.")
+        assert (amended.number, amended.version) == ("OPAB 20/03", 3)
+    assert _decide(database, ids, "chair", "item1", "Agreed the timetable.") != ""
+    numbers = [n for n, _ in _numbers(database)]
+    assert numbers.count("OPAB 20/04") == 1
+
+
+def test_renumbering_is_refused_where_it_does_not_apply(database: Database) -> None:
+    ids = _board(database)
+    alone = _at(database, ids, "Agreed the plan.", T_EARLY)
+    with (
+        pytest.raises(ValidationError, match="shares its number with no other"),
+        database.begin(ids["chair"]) as s,
+    ):
+        renumber_decision(s, ids["chair"], alone)
+    late = _twin(database, ids, seq=1, at=T_LATE, wording="Noted the register.")
+    with (
+        pytest.raises(ValidationError, match="took its number first and keeps it"),
+        database.begin(ids["chair"]) as s,
+    ):
+        renumber_decision(s, ids["chair"], alone)
+    with database.begin() as s:
+        member = Person(name="Pat Member")
+        s.add(member)
+        s.flush()
+        s.add(Membership(board_id=ids["board"], person_id=member.id, role=Role.MEMBER))
+        member_id = member.id
+    with pytest.raises(PermissionDeniedError), database.begin(member_id) as s:
+        renumber_decision(s, member_id, late)
+    assert len(_shared(database, ids["board"])) == 1  # nothing written
+
+
+def _close(db: Database, meeting_id: str) -> None:
+    with db.begin() as s:
+        meeting = s.get(Meeting, meeting_id)
+        assert meeting is not None
+        meeting.status = MeetingStatus.CLOSED
+
+
+def _stated(db: Database, version_id: str) -> list[str]:
+    with db.session() as s:
+        version = s.get(MinutesVersion, version_id)
+        assert version is not None
+        content = json.loads(version.content_json)
+    return sorted(d["number"] for item in content["items"] for d in item["decisions"])
+
+
+def test_minutes_wait_for_a_shared_number_to_be_renumbered(database: Database) -> None:
+    ids = _board(database)
+    _at(database, ids, "Agreed the plan.", T_EARLY)
+    late = _twin(database, ids, seq=1, at=T_LATE, wording="Noted the register.")
+    _close(database, ids["meeting"])
+    with database.begin(ids["clerk"]) as s:
+        version_id = M.create_draft(s, ids["clerk"], ids["meeting"]).version_id
+    assert _stated(database, version_id) == ["OPAB 20/01", "OPAB 20/01"]
+    with (
+        pytest.raises(ValidationError, match=r"cannot be circulated .* OPAB 20/01 .* renumber"),
+        database.begin(ids["clerk"]) as s,
+    ):
+        M.circulate(s, ids["clerk"], version_id)
+    with database.begin(ids["chair"]) as s:  # the meeting is closed: still renumbered
+        ref = renumber_decision(s, ids["chair"], late)
+    assert ref.number == "OPAB 20/02"
+    assert _stated(database, version_id) == ["OPAB 20/01", "OPAB 20/02"]  # draft restated
+    with database.session() as s:
+        built = M.build_minutes(s, ids["clerk"], ids["meeting"], public=False)
+        numbers = sorted(d.number for item in built.items for d in item.decisions)
+    assert numbers == ["OPAB 20/01", "OPAB 20/02"]
+    with database.begin(ids["clerk"]) as s:
+        assert M.circulate(s, ids["clerk"], version_id).status == "circulated"
+    # A shared number arriving by sync after circulation holds up the approval.
+    _twin(database, ids, seq=2, at=T_LATE + dt.timedelta(minutes=1), wording="Also noted.")
+    with (
+        pytest.raises(ValidationError, match=r"cannot be approved .* OPAB 20/02"),
+        database.begin(ids["chair"]) as s,
+    ):
+        M.approve(s, ids["chair"], version_id)
+
+
+def test_renumbering_makes_the_same_choice_on_two_laptops_and_converges(
+    central_url: str, laptop: Laptop
+) -> None:
+    a, b = laptop("a"), laptop("b")
+    ids = _board(a)
+    sync(a, central_url)
+    sync(b, central_url)
+    first = _at(a, ids, "Agreed the plan's refresh.", T_EARLY)
+    second = _at(b, ids, "Agreed the quarterly report.", T_LATE)
+    settle(central_url, a, b)
+    on_a, on_b = _shared(a, ids["board"]), _shared(b, ids["board"])
+    assert on_a == on_b
+    assert [d.decision_id for d in on_a[0].decisions] == [first, second]
+    with b.begin(ids["clerk"]) as s:
+        renumber_shared(s, ids["clerk"], on_b[0])
+    settle(central_url, a, b)
+    for db in (a, b):
+        assert _shared(db, ids["board"]) == []
+        assert _numbers(db) == [
+            ("OPAB 20/01", "Agreed the plan's refresh."),
+            ("OPAB 20/01", "Agreed the quarterly report."),  # the history: version 1
+            ("OPAB 20/02", "Agreed the quarterly report."),
+        ]
+    assert dump_text(a.engine) == dump_text(b.engine)
+
+
+def test_renumbered_on_both_laptops_at_once_still_converges(
+    central_url: str, laptop: Laptop
+) -> None:
+    a, b = laptop("a"), laptop("b")
+    ids = _board(a)
+    sync(a, central_url)
+    sync(b, central_url)
+    _at(a, ids, "Agreed the plan's refresh.", T_EARLY)
+    second = _at(b, ids, "Agreed the quarterly report.", T_LATE)
+    settle(central_url, a, b)
+    refs = []
+    for db in (a, b):  # both clerks renumber before syncing again
+        with db.begin(ids["clerk"]) as s:
+            refs.append(renumber_decision(s, ids["clerk"], second))
+    assert refs[0].decision_id != refs[1].decision_id
+    settle(central_url, a, b)
+    assert dump_text(a.engine) == dump_text(b.engine)
+    for db in (a, b):
+        assert _shared(db, ids["board"]) == []
+        with db.session() as s:
+            rows = s.scalars(select(Decision).where(Decision.meeting_id == ids["meeting"]))
+            current = sorted((d.number, d.wording) for d in current_versions(rows))
+            assert current == [
+                ("OPAB 20/01", "Agreed the plan's refresh."),
+                ("OPAB 20/02", "Agreed the quarterly report."),
+            ]
