@@ -366,3 +366,21 @@ def test_create_encrypted_makes_a_new_encrypted_board(tmp_path: Path) -> None:
     assert encryption.looks_encrypted(tmp_path / "new.db")
     with pytest.raises(DatabaseFileError, match="exists already"):
         encryption.create_encrypted(tmp_path / "new.db", key)
+
+
+def test_the_daily_and_the_large_sync_backups_of_an_encrypted_file_are_encrypted(
+    tmp_path: Path, opened: Opener
+) -> None:
+    key = new_data_key()
+    path = tmp_path / "board.db"
+    folder = tmp_path / "backups"
+    fill(opened(path, create=True, key=key, backup_dir=folder))
+    db = opened(path, backup_dir=folder, daily_backup=True, key=key)
+    sync_backup = backups.backup_before_large_apply(db, backups.LARGE_APPLY + 1)
+    assert sync_backup is not None
+    found = backups.list_backups(path, folder)
+    assert sorted(b.reason for b in found) == ["daily", f"sync-{backups.LARGE_APPLY + 1}"]
+    for backup in found:
+        assert sentinels_in(raw_bytes(backup.path)) == []
+        assert backups.quick_check(backup.path, key) is None
+        assert dump_of(backup.path, key) == dump_text(db.engine)
