@@ -286,13 +286,10 @@ class People:
 
     def create(self) -> dict[str, str]:
         """Add the unknown owners as people (no membership); key -> new id."""
-        made = {}
-        for key, text in self.to_create.items():
-            person = Person(name=text[:200])
-            self.session.add(person)
-            self.session.flush()
-            made[key] = person.id
-        return made
+        people = {key: Person(name=text[:200]) for key, text in self.to_create.items()}
+        self.session.add_all(people.values())
+        self.session.flush()
+        return {key: person.id for key, person in people.items()}
 
     def id_for(self, text: str, made: dict[str, str]) -> str:
         pid, _ = self.resolve(text)

@@ -482,7 +482,6 @@ def _themes(session: Session, plan_id: str, rows: list[_Row], held: _Held) -> in
         if theme is None:
             theme = Theme(plan_id=plan_id, number=number, title=(title or f"Theme {number}")[:300])
             session.add(theme)
-            session.flush()
             held.themes[number] = theme
             if title:
                 by_title[title.casefold()] = theme
@@ -508,8 +507,8 @@ def _recommendations(
                     plan_id=plan_id, source=_rec_source(ref), reference=ref, text=PLACEHOLDER
                 )
                 session.add(rec)
-                session.flush()
                 held.recommendations[ref.casefold()] = rec
+    session.flush()
     return {k: r.id for k, r in held.recommendations.items()}
 
 
@@ -549,7 +548,7 @@ def _create(
 ) -> None:
     action = Action(
         plan_id=plan_id,
-        theme_id=theme.id,
+        theme=theme,
         reference=row.reference,
         title=row.title,
         description=row.description,
@@ -567,19 +566,18 @@ def _create(
         ),
     )
     session.add(action)
-    session.flush()
     if row.rag is not None:
         # The tracker's RAG is the action's first history entry (see the module docstring).
         session.add(
             ProgressUpdate(
-                action_id=action.id,
+                action=action,
                 author_id=actor_id,
                 rag=row.rag,
                 previous_rag=None,
                 commentary=row.commentary,
             )
         )
-    _link(session, action.id, row, rec_ids, held)
+    action.recommendations = [held.recommendations[ref.casefold()] for ref in row.recommendations]
 
 
 def _update(

@@ -228,14 +228,25 @@ def decode(data: bytes, name: str) -> str:
 
 
 def _delimiter(text: str) -> str:
-    sample = "\n".join(text.splitlines()[:HEADER_SEARCH_ROWS])
-    try:
-        return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
-    except csv.Error:
-        first = next((line for line in text.splitlines() if line.strip()), "")
-        counts = {d: first.count(d) for d in (",", ";", "\t", "|")}
-        best = max(counts, key=lambda d: counts[d])
-        return best if counts[best] else ","
+    """The delimiter giving the most rows of the same (more than one) number of fields.
+
+    Read from the first rows with `csv` itself, so quoted commas do not count;
+    title rows above the header (one field whatever the delimiter) do not vote.
+    """
+    sample = text.splitlines()[: HEADER_SEARCH_ROWS * 2]
+    best, best_score = ",", (0, 0)
+    for candidate in (",", ";", "\t", "|"):
+        try:
+            widths = [len(row) for row in csv.reader(sample, delimiter=candidate) if len(row) > 1]
+        except csv.Error:
+            continue
+        if not widths:
+            continue
+        mode = max(set(widths), key=lambda w: (widths.count(w), w))
+        score = (widths.count(mode), mode)
+        if score > best_score:
+            best, best_score = candidate, score
+    return best
 
 
 def read_csv_bytes(
@@ -286,7 +297,7 @@ def _sheet_rows(ws: Any) -> list[tuple[int, tuple[Cell, ...], bool]]:
     for rng in ws.merged_cells.ranges:
         merged_starts[(rng.min_row, rng.min_col)] = rng.max_col - rng.min_col + 1
     rows: list[tuple[int, tuple[Cell, ...], bool]] = []
-    for row in ws.iter_rows(max_col=MAX_COLUMNS):
+    for row in ws.iter_rows(max_col=min(ws.max_column or 1, MAX_COLUMNS)):
         if len(rows) > MAX_ROWS:
             raise ImportFileError(f"sheet '{ws.title}' has more than {MAX_ROWS:,} rows")
         cells = tuple(
@@ -302,7 +313,8 @@ def _sheet_rows(ws: Any) -> list[tuple[int, tuple[Cell, ...], bool]]:
 def _cached_values(path: Path, sheet: str) -> dict[tuple[int, int], Any]:
     import openpyxl
 
-    workbook = openpyxl.load_workbook(path, data_only=True)
+    with path.open("rb") as fh:
+        workbook = openpyxl.load_workbook(fh, data_only=True)
     try:
         return {
             (cell.row, cell.column): cell.value
@@ -335,7 +347,8 @@ def _read_xlsx(path: Path, score: HeaderScore, sheet: str | None, header_row: in
     import openpyxl
 
     try:
-        workbook = openpyxl.load_workbook(path, data_only=False)
+        with path.open("rb") as fh:
+            workbook = openpyxl.load_workbook(fh, data_only=False)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, IndexError) as error:
         raise ImportFileError(
             f"{path.name} cannot be read as an Excel workbook ({clip(error, 80)})"
@@ -353,22 +366,29 @@ def _read_xlsx(path: Path, score: HeaderScore, sheet: str | None, header_row: in
             )
         candidates = [sheet] if sheet is not None else list(names)
         best: tuple[Table, int] | None = None
+        best_rows: list[tuple[int, tuple[Cell, ...], bool]] = []
         first_error: ImportFileError | None = None
         for name in candidates:
             ws = workbook[name]
             if not hasattr(ws, "merged_cells"):
                 continue  # a chart sheet
             try:
-                rows = _with_formula_values(path, name, _sheet_rows(ws))
+                rows = _sheet_rows(ws)
                 found = _build(path.name, name, names, rows, score, header_row)
             except ImportFileError as error:
                 first_error = first_error or error
                 continue
             if best is None or found[1] > best[1]:
                 best = found
+                best_rows = rows
         if best is None:
             raise first_error or ImportFileError(f"{path.name} has no sheet with a table")
-        return best[0]
+        table = best[0]
+        assert table.sheet is not None
+        resolved = _with_formula_values(path, table.sheet, best_rows)
+        if resolved is best_rows:
+            return table
+        return _build(path.name, table.sheet, names, resolved, score, table.header_row)[0]
     except ImportFileError:
         raise
     except Exception as error:  # a damaged part of the workbook met while reading it
