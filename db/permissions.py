@@ -215,6 +215,7 @@ def item_readable(who: Clearance, items: Any = _items) -> ColumnElement[bool]:
         items.c.exempt.is_not(True),
         items.c.meeting_id.in_(_meetings_of(who.every)),
         and_(
+            items.c.presenter_id.is_not(None),  # no NULL may reach a NOT (three-valued logic)
             items.c.presenter_id == who.person_id,
             items.c.meeting_id.in_(_meetings_of(who.own)),
         ),
@@ -229,7 +230,9 @@ def hidden_items(who: Clearance) -> Select[Any]:
 def paper_readable(who: Clearance, papers: Any = _papers) -> ColumnElement[bool]:
     """SQL: the paper is public (and on a public item, if any) or theirs to read."""
     own_items = select(_items.c.id).where(
-        _items.c.presenter_id == who.person_id, _items.c.meeting_id.in_(_meetings_of(who.own))
+        _items.c.presenter_id.is_not(None),
+        _items.c.presenter_id == who.person_id,
+        _items.c.meeting_id.in_(_meetings_of(who.own)),
     )
     return or_(
         papers.c.meeting_id.in_(_meetings_of(who.every)),
@@ -240,7 +243,7 @@ def paper_readable(who: Clearance, papers: Any = _papers) -> ColumnElement[bool]
                 papers.c.agenda_item_id.not_in(hidden_items(who)),
             ),
         ),
-        papers.c.agenda_item_id.in_(own_items),
+        and_(papers.c.agenda_item_id.is_not(None), papers.c.agenda_item_id.in_(own_items)),
     )
 
 

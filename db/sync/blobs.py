@@ -20,7 +20,7 @@ from db.errors import BoardpackError
 from db.models import Blob, Meeting, MeetingStatus, Paper
 from db.store import Database
 from db.sync.central import CentralStore
-from db.sync.tables import blob_chunks, central_blobs, change_log
+from db.sync.tables import blob_chunks, central_blobs, change_log, sync_state
 
 CHUNK = 256 * 1024
 
@@ -104,7 +104,12 @@ def upload_pending(database: Database, central: CentralStore, site_id: str) -> i
 
 
 def fetch(database: Database, central: CentralStore, sha: str) -> bytes:
-    """Download one file, verify it, and keep it locally."""
+    """Download one file, verify it, and keep it locally — unless only papers this
+    laptop's user may not read use it (`db.sync.scope`): that is refused."""
+    with database.engine.connect() as conn:
+        site_id = conn.execute(select(sync_state.c.site_id).where(sync_state.c.id == 1)).scalar()
+    if not central.may_fetch(site_id, sha):
+        raise BlobError(f"file {sha[:12]}… is exempt and not for this laptop's user")
     with central.engine.connect() as conn:
         data = b"".join(
             r[0]
@@ -128,6 +133,7 @@ def prefetch_next_meeting(database: Database, central: CentralStore) -> int:
     """Fetch the papers of the next planned meeting(s) that are not here yet."""
     today = dt.date.today()
     with database.engine.connect() as conn:
+        site_id = conn.execute(select(sync_state.c.site_id).where(sync_state.c.id == 1)).scalar()
         next_date = conn.execute(
             select(func.min(Meeting.meeting_date)).where(
                 Meeting.status == MeetingStatus.PLANNED, Meeting.meeting_date >= today
@@ -146,7 +152,7 @@ def prefetch_next_meeting(database: Database, central: CentralStore) -> int:
         ]
     fetched = 0
     for sha in sorted(set(missing)):
-        if central_has(central, sha):
+        if central_has(central, sha) and central.may_fetch(site_id, sha):
             fetch(database, central, sha)
             fetched += 1
     return fetched

@@ -23,7 +23,7 @@ import socket
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +49,7 @@ from db.base import Base
 from db.errors import BoardpackError
 from db.store import alembic_config, known_revisions
 from db.sync.merge import Change, Replica
+from db.sync.scope import SiteScope, minutes_meetings, row_clocks, scope_for
 from db.sync.tables import (
     NOT_SYNCED,
     central_meta,
@@ -222,8 +223,11 @@ class SqliteFileLock:
 class CentralStore:
     """Push, pull, snapshot and blob chunks against one central store."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, user_id: str | None = None) -> None:
+        """`user_id`: the person this laptop syncs for, when the laptop does not say
+        (a new laptop has written nothing yet): what they may not read stays here."""
         self.url = url
+        self.user_id = user_id
         self.engine = central_engine(url)
         self._lock: SqliteFileLock | None = None
         if self.engine.dialect.name == "sqlite":
@@ -355,6 +359,12 @@ class CentralStore:
                 sync_sites.c.last_seen_at,
             ).where(sync_sites.c.site_id == site_id)
         ).first()
+        # A site is one person's laptop: the first user it names stays its user (a
+        # later write by no one, or a claim to be someone else, does not widen what
+        # it is sent).
+        user_id = user_id or self.user_id
+        if found is not None and found.user_id is not None:
+            user_id = found.user_id
         if found is None:
             conn.execute(
                 insert(sync_sites).values(
@@ -413,13 +423,42 @@ class CentralStore:
             ).all()
             last = conn.execute(select(func.max(change_log.c.server_seq))).scalar() or 0
             horizon = conn.execute(select(func.min(sync_sites.c.pulled_to))).scalar() or 0
-        return PullBatch([Change.from_row(r) for r in rows], int(last), int(horizon), whole)
+            changes = [Change.from_row(r) for r in rows]
+            scope = self._scope(conn, site_id)
+            if not scope.unrestricted:
+                changes = _scoped(conn, scope, changes)
+        return PullBatch(changes, int(last), int(horizon), whole)
+
+    # -- what a site may have -----------------------------------------------------------
+
+    def site_user(self, conn: Connection, site_id: str | None) -> str | None:
+        """Whom a site syncs for: the person a PostgreSQL login was granted as (see
+        `grant_user`), else the user the site registered with, else this store's."""
+        granted = _granted_person(conn)
+        if granted is not None:
+            return granted
+        if site_id is not None:
+            registered = conn.execute(
+                select(sync_sites.c.user_id).where(sync_sites.c.site_id == site_id)
+            ).scalar()
+            if registered is not None:
+                return str(registered)
+        return self.user_id
+
+    def _scope(self, conn: Connection, site_id: str | None) -> SiteScope:
+        return scope_for(conn, self.site_user(conn, site_id))
+
+    def may_fetch(self, site_id: str | None, sha: str) -> bool:
+        """Whether the site's user may have this file (not one only unreadable papers use)."""
+        with self._begin() as conn:
+            return not self._scope(conn, site_id).hides_file(sha)
 
     # -- first sync -------------------------------------------------------------------
 
     @contextmanager
-    def snapshot(self) -> Iterator[Snapshot]:
-        """A consistent view of current rows and the log position they correspond to."""
+    def snapshot(self, site_id: str | None = None) -> Iterator[Snapshot]:
+        """A consistent view of current rows and the log position they correspond to,
+        as the site's user may have them (`site_user`)."""
         try:
             with self.engine.connect() as conn:
                 if conn.dialect.name == "postgresql":
@@ -428,7 +467,8 @@ class CentralStore:
                     conn.exec_driver_sql("BEGIN")
                 seq = conn.execute(select(func.max(change_log.c.server_seq))).scalar() or 0
                 hlc = conn.execute(select(func.max(change_log.c.hlc))).scalar() or 0
-                yield Snapshot(conn, int(seq), int(hlc))
+                scope = self._scope(conn, site_id)
+                yield Snapshot(conn, int(seq), int(hlc), scope)
                 conn.rollback()
         except OperationalError as exc:
             raise CentralError(f"central store unreachable: {_reason(exc)}") from exc
@@ -439,6 +479,7 @@ class Snapshot:
     conn: Connection
     seq: int
     hlc: int
+    scope: SiteScope = field(default_factory=lambda: SiteScope(None))
 
     def tables(self) -> list[str]:
         return [name for name in sorted(Base.metadata.tables) if name not in NOT_SYNCED]
@@ -453,12 +494,18 @@ class Snapshot:
         table = Base.metadata.tables[table_name]
         names = self.columns(table_name)
         order = [c.name for c in table.primary_key.columns]
-        yield from self._stored(table_name, names, order, page)
+        for rows in self._stored(table_name, names, order, page):
+            kept = self.scope.rows(table_name, names, rows)
+            if kept:
+                yield kept
 
     def clock_rows(self, page: int = 5000) -> Iterator[Sequence[Any]]:
         """(table_name, row_id, clocks) of every row clock, in primary key order."""
         names = ["table_name", "row_id", "clocks"]
-        yield from self._stored("row_clock", names, names[:2], page)
+        for rows in self._stored("row_clock", names, names[:2], page):
+            kept = [r for r in rows if self.scope.keeps_clock(r[0], r[1])]
+            if kept:
+                yield kept
 
     def _stored(
         self, table_name: str, names: Sequence[str], order: Sequence[str], page: int
@@ -486,7 +533,33 @@ class Snapshot:
             cursor.close()
 
     def conflict_rows(self) -> list[Any]:
-        return list(self.conn.execute(select(sync_conflicts)).all())
+        rows = self.conn.execute(select(sync_conflicts)).all()
+        return [r for r in rows if self.scope.keeps_conflict(r.table_name, r.row_id, r.field)]
+
+
+def _scoped(conn: Connection, scope: SiteScope, changes: list[Change]) -> list[Change]:
+    """The changes as the scope's user may have them, each in its place."""
+    items = [c.row_id for c in changes if c.table_name == "agenda_items"]
+    heads = row_clocks(conn, "agenda_items", [i for i in items if i in scope.withheld_items])
+    meetings = minutes_meetings(
+        conn, [c.row_id for c in changes if c.table_name == "minutes_versions"]
+    )
+    return [
+        scope.change(c, heads=heads.get(c.row_id), meeting=meetings.get(c.row_id)) for c in changes
+    ]
+
+
+GRANT_KEY = "pg_role:"  # central_meta key prefix: a PostgreSQL role -> the person it is
+
+
+def _granted_person(conn: Connection) -> str | None:
+    if conn.dialect.name != "postgresql":
+        return None
+    return conn.execute(
+        select(central_meta.c.value).where(
+            central_meta.c.key == func.concat(GRANT_KEY, func.current_user())
+        )
+    ).scalar()
 
 
 def _rev_key(revision: str) -> tuple[int, str]:
