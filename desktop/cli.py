@@ -202,7 +202,14 @@ def _cmd_gui(args: argparse.Namespace, paths: AppPaths) -> int:
     from desktop.crash import install_crash_handler
     from desktop.logging_setup import log_location
 
-    install_crash_handler(log_location())  # from here on an error is a dialog, not a traceback
+    handler = install_crash_handler(log_location())  # an error in the app: a dialog, not a trace
+    try:
+        return _open_gui(args, paths)
+    finally:
+        handler.uninstall()
+
+
+def _open_gui(args: argparse.Namespace, paths: AppPaths) -> int:
     if args.welcome or (args.db is None and not args.demo):
         from desktop.welcome import start_choice
 

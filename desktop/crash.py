@@ -141,10 +141,18 @@ class CrashHandler(QObject):
 
     reported = Signal(object)  # CrashReport, emitted from any thread
 
-    def __init__(self, log_file: Path | None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        log_file: Path | None,
+        parent: QWidget | None = None,
+        *,
+        interactive: bool | None = None,
+    ) -> None:
         super().__init__()
         self.log_file = log_file
         self.parent_widget = parent
+        #: Show the dialog? None: unless Qt runs headless (tests, screenshots: no one to read it).
+        self.interactive = interactive
         self.reports: list[CrashReport] = []
         self._showing = False
         self._previous_sys = sys.excepthook
@@ -193,6 +201,9 @@ class CrashHandler(QObject):
     def _show(self, report: CrashReport) -> None:
         if self._showing:  # one dialog at a time; the log has this one
             return
+        if self.interactive is False or (self.interactive is None and _headless()):
+            print(f"boardpack: {report.summary} ({report.log_line()})", file=sys.stderr)
+            return
         self._showing = True
         try:
             CrashDialog(report, self.parent_widget).exec()
@@ -200,11 +211,20 @@ class CrashHandler(QObject):
             self._showing = False
 
 
-def install_crash_handler(log_file: Path | None, parent: QWidget | None = None) -> CrashHandler:
-    """Install the hooks (a `QApplication` must exist to show the dialog).
+def _headless() -> bool:
+    app = QApplication.instance()
+    return not isinstance(app, QApplication) or app.platformName() in {"offscreen", "minimal"}
+
+
+def install_crash_handler(
+    log_file: Path | None, parent: QWidget | None = None, *, interactive: bool | None = None
+) -> CrashHandler:
+    """Install the hooks (the dialog needs a `QApplication` by the time an error comes).
 
     Args:
         log_file: where the log goes, named in the dialog (None: it cannot be written).
         parent: the window the dialog belongs to, if there is one yet.
+        interactive: show the dialog (default: unless Qt runs headless, where the
+            error goes to stderr and the log only).
     """
-    return CrashHandler(log_file, parent).install()
+    return CrashHandler(log_file, parent, interactive=interactive).install()

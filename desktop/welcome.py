@@ -99,10 +99,15 @@ def ensure_application() -> QApplication:
     return app
 
 
-def start_choice(paths: AppPaths) -> StartChoice | None:
-    """Where to start without `--db`/`--demo`: the last file, else ask; None to quit."""
+def start_choice(paths: AppPaths, *, ask: bool = False) -> StartChoice | None:
+    """Where to start without `--db`/`--demo`: the last file, else ask; None to quit.
+
+    Args:
+        paths: the app's folders.
+        ask: show the welcome screen even when there is a last file (`--welcome`).
+    """
     recent = RecentFiles(app_settings(paths))
-    last = recent.last_existing()
+    last = None if ask else recent.last_existing()
     if last is not None:
         return StartChoice(last)
     app = ensure_application()

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.qt_no_exception_capture
 def handler(tmp_path: Path) -> Iterator[CrashHandler]:
     log_file = setup_logging(app_paths(tmp_path / "data"))
     assert log_file is not None and log_location() == log_file
-    installed = install_crash_handler(log_file)
+    installed = install_crash_handler(log_file, interactive=True)
     yield installed
     installed.uninstall()
     remove_logging()
@@ -117,3 +117,18 @@ def test_uninstall_restores_previous_hooks():
     assert sys.excepthook == before_sys and threading.excepthook == before_thread
     report = CrashReport("E", "tb", "MainThread", 0, installed.log_file)
     assert "could not be written" in report.log_line()
+
+
+def test_headless_run_logs_without_a_dialog(qtbot, tmp_path: Path, capsys) -> None:
+    """Offscreen (tests, screenshots, the bench) nobody could close a modal: stderr and log."""
+    log_file = setup_logging(app_paths(tmp_path / "data"))
+    installed = install_crash_handler(log_file)  # interactive: decided by the platform
+    try:
+        installed.excepthook(ValueError, ValueError("no one to tell"), None)
+        qtbot.wait(50)  # the queued report is delivered
+        assert QApplication.activeModalWidget() is None
+        assert "ValueError: no one to tell" in capsys.readouterr().err
+        assert "no one to tell" in Path(log_file).read_text(encoding="utf-8")
+    finally:
+        installed.uninstall()
+        remove_logging()

@@ -250,3 +250,27 @@ def test_postgres_sign_in_goes_into_the_address(qtbot, paths):
     from sqlalchemy.engine import make_url
 
     assert make_url(url).password == "s3cret/pw"
+
+
+def test_cli_start_remembers_the_file_and_reopens_it(qtbot, tmp_path, monkeypatch, board_database):
+    """`boardpack --db F` puts F on the recent list; a bare `boardpack` then reopens F;
+    `--welcome` asks again (headless: the demo, as nobody can answer)."""
+    import sys
+
+    from desktop import app as app_module
+    from desktop.cli import main
+
+    opened: list[tuple[Path, bool | None]] = []
+    monkeypatch.setattr(
+        app_module, "run_gui", lambda path, **kw: opened.append((Path(path), kw["demo"])) or 0
+    )
+    hooks = sys.excepthook
+    board = board_database.path
+    assert main(["--db", str(board)]) == 0
+    assert sys.excepthook is hooks  # the crash handler lives only as long as the app runs
+    assert main([]) == 0
+    demo = app_paths().demo_db
+    demo.parent.mkdir(parents=True, exist_ok=True)
+    demo.write_bytes(b"")  # an existing demo file: the CLI does not build one here
+    assert main(["--welcome"]) == 0
+    assert opened == [(board, None), (board.resolve(), None), (demo, True)]
