@@ -28,6 +28,12 @@ test: $(STAMP)
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m bench
 
+# The frozen app, one folder: dist/boardpack/boardpack (see installer/README.md).
+dist: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) -m PyInstaller --noconfirm --clean --log-level WARN \
+		--distpath dist --workpath build/pyinstaller installer/boardpack.spec
+	@echo "built dist/boardpack/boardpack: try dist/boardpack/boardpack --version"
+
 lint: $(STAMP)
 	$(PY) -m ruff check --fix .
 	$(PY) -m ruff format .
