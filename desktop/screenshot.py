@@ -19,11 +19,24 @@ from __future__ import annotations
 import datetime as dt
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop.pages import PAGE_KEYS
 
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
+    from db.store import Database
+
 #: Pages outside the navigation that a screenshot can show.
-OTHER_PAGES: tuple[str, ...] = ("conflicts", "agenda", "meeting-mode", "reader")
+OTHER_PAGES: tuple[str, ...] = (
+    "conflicts",
+    "agenda",
+    "meeting-mode",
+    "reader",
+    "signin",
+    "demo-signin",
+)
 PAGES: tuple[str, ...] = PAGE_KEYS + OTHER_PAGES
 
 
@@ -86,6 +99,8 @@ def take_screenshot(
                 window.navigate("minutes", {"item": 5})
             elif page in ("agenda", "meeting-mode"):
                 window.navigate("meetings", {"view": page, "meeting_id": meeting_id})
+            elif page in ("signin", "demo-signin"):  # the screen over the window at start
+                _sign_in_screen(window, database, demo_picker=page == "demo-signin")
             else:
                 window.show_page(page)
             window.show()
@@ -104,3 +119,26 @@ def take_screenshot(
     out.parent.mkdir(parents=True, exist_ok=True)
     if not pixmap.save(str(out), "PNG"):
         raise BoardpackError(f"could not write the screenshot to {out}")
+
+
+def _sign_in_screen(window: QWidget, database: Database, *, demo_picker: bool) -> None:
+    """Lay the sign-in screen (or the demo's role picker) over `window`.
+
+    A file without a keyring shows its people as the sign-in screen would list
+    them once their passphrases are set (nothing is written).
+    """
+    from db.auth import Keyring
+    from desktop.signin import DemoRolePicker, SignInScreen
+
+    if demo_picker:
+        DemoRolePicker(window)
+        return
+    if Keyring.exists(database.path):
+        keyring = Keyring.load(database.path)
+    else:
+        from db.auth.board import people_with_seats
+
+        with database.session() as session:
+            people = {s.person_id: {"name": s.name} for s in people_with_seats(session)}
+        keyring = Keyring(Keyring.path_for(database.path), {"format": 1, "people": people})
+    SignInScreen(window, keyring, db_name=database.path.name)

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -50,12 +51,16 @@ if TYPE_CHECKING:
 
 #: The demo's seats, in the order the picker offers them.
 DEMO_ROLES = (
-    ("chair", "Chair"),
-    ("vice_chair", "Vice-chair"),
-    ("member", "Board member"),
-    ("secretariat", "Secretariat"),
-    ("officer", "Officer"),
-    ("observer", "Observer"),
+    ("chair", "Chair", "Runs the meeting, records decisions, approves and signs the minutes."),
+    ("vice_chair", "Vice-chair", "Reads the papers and exempt items, keeps private notes."),
+    ("member", "Board member", "Reads the pack before the meeting, annotates, asks questions."),
+    (
+        "secretariat",
+        "Secretariat",
+        "Builds agendas and packs, records attendance, drafts and exports the minutes.",
+    ),
+    ("officer", "Officer", "Updates progress and RAG on their own actions, attaches evidence."),
+    ("observer", "Observer", "Reads what is public; never sees exempt items."),
 )
 #: How long the offline notice stays in the status bar (ms).
 NOTICE_MS = 60_000
@@ -105,15 +110,28 @@ class Cover(QFrame):
         outer.addStretch(1)
         row = QHBoxLayout()
         row.addStretch(1)
-        panel = QWidget()
-        panel.setMaximumWidth(520)
-        panel.setMinimumWidth(380)
+        panel = QFrame()
+        panel.setObjectName("signInCard")
+        # The card in the base colour (white, or dark in dark mode) with a plain frame;
+        # no style sheet, which would stop the window's larger font reaching the labels.
+        panel.setFrameShape(QFrame.Shape.StyledPanel)
+        card = panel.palette()
+        card.setColor(QPalette.ColorRole.Window, card.color(QPalette.ColorRole.Base))
+        panel.setPalette(card)
+        panel.setAutoFillBackground(True)
+        panel.setMaximumWidth(540)
+        panel.setMinimumWidth(400)
         column = QVBoxLayout(panel)
+        column.setContentsMargins(28, 22, 28, 22)
+        column.setSpacing(12)
+        brand = QLabel("Boardpack")
+        _muted(brand)
+        column.addWidget(brand)
         heading = QLabel(title)
         heading.setObjectName("signInHeading")
         heading.setWordWrap(True)
-        font = heading.font()
-        font.setPointSizeF(font.pointSizeF() * 1.5)
+        font = self._window.font()
+        font.setPointSizeF(font.pointSizeF() * 1.4)
         font.setBold(True)
         heading.setFont(font)
         heading.setAccessibleName(title)
@@ -126,6 +144,15 @@ class Cover(QFrame):
         return column
 
 
+def _muted(label: QLabel) -> None:
+    """Secondary text: the palette's placeholder colour (light and dark mode alike)."""
+    palette = label.palette()
+    palette.setColor(
+        QPalette.ColorRole.WindowText, palette.color(QPalette.ColorRole.PlaceholderText)
+    )
+    label.setPalette(palette)
+
+
 def _message_label(name: str, accessible: str) -> QLabel:
     label = QLabel("")
     label.setObjectName(name)
@@ -133,6 +160,12 @@ def _message_label(name: str, accessible: str) -> QLabel:
     label.setTextFormat(Qt.TextFormat.PlainText)
     label.setAccessibleName(accessible)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    palette = label.palette()  # dark red and bold: read as a problem, not only by its colour
+    palette.setColor(QPalette.ColorRole.WindowText, QColor("#b00020"))
+    label.setPalette(palette)
+    font = label.font()
+    font.setBold(True)
+    label.setFont(font)
     label.hide()
     return label
 
@@ -162,7 +195,7 @@ class SignInScreen(Cover):
         self._keyring = keyring
         self._clock = clock
         locked = person_id is not None
-        title = "Boardpack is locked" if locked else f"Sign in to {db_name}"
+        title = "Locked" if locked else f"Sign in to {db_name}"
         column = self._panel(title)
         if locked:
             explain = (
@@ -197,7 +230,6 @@ class SignInScreen(Cover):
         column.addLayout(form)
 
         self.error = _message_label("signInError", "Sign-in problem")
-        self.error.setStyleSheet("color: #b00020; font-weight: bold;")
         column.addWidget(self.error)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -215,6 +247,14 @@ class SignInScreen(Cover):
         self.button.clicked.connect(self.attempt)
         buttons.addWidget(self.button)
         column.addLayout(buttons)
+        hint = QLabel(
+            "Forgotten your passphrase, or paused after wrong tries? The secretariat can "
+            "unlock it or set a new one."
+        )
+        hint.setWordWrap(True)
+        hint.setObjectName("signInHint")
+        _muted(hint)
+        column.addWidget(hint)
         if self.person.count() == 0:
             self._show_error("Nobody has a passphrase on this laptop yet.")
             self.button.setEnabled(False)
@@ -276,10 +316,17 @@ class DemoRolePicker(Cover):
         self.role = QComboBox()
         self.role.setObjectName("demoRole")
         self.role.setAccessibleName("Role on the demo board")
-        for value, label in DEMO_ROLES:
+        for value, label, does in DEMO_ROLES:
             self.role.addItem(label, value)
+            self.role.setItemData(self.role.count() - 1, does, Qt.ItemDataRole.ToolTipRole)
         form.addRow("&Sign in as", self.role)
         column.addLayout(form)
+        self.does = QLabel(DEMO_ROLES[0][2])
+        self.does.setObjectName("demoRoleDoes")
+        self.does.setWordWrap(True)
+        self.does.setAccessibleName("What this role does")
+        self.role.currentIndexChanged.connect(lambda i: self.does.setText(DEMO_ROLES[i][2]))
+        column.addWidget(self.does)
         self.button = QPushButton("Open the demo — no passphrase")
         self.button.setObjectName("demoSignIn")
         self.button.setAccessibleName("Open the demo board in this role, no passphrase")
@@ -344,7 +391,6 @@ class EnrolmentDialog(QDialog):
         form.addRow("&Again", self.confirm)
         layout.addLayout(form)
         self.error = _message_label("enrolmentError", "Passphrase problem")
-        self.error.setStyleSheet("color: #b00020; font-weight: bold;")
         layout.addWidget(self.error)
         buttons = QDialogButtonBox()
         self.ok = buttons.addButton("Set passphrase", QDialogButtonBox.ButtonRole.AcceptRole)

@@ -53,7 +53,7 @@ def test_rejects_an_unknown_page_before_touching_anything(tmp_path: Path) -> Non
         take_screenshot("budget", tmp_path / "missing.db", out)
     assert str(caught.value) == (
         "unknown page 'budget'; pages: dashboard, plan, risks, performance, meetings, "
-        "papers, minutes, audit, conflicts, agenda, meeting-mode, reader"
+        "papers, minutes, audit, conflicts, agenda, meeting-mode, reader, signin, demo-signin"
     )
     assert not out.exists()
 

@@ -190,7 +190,11 @@ def test_idle_lock_saves_notes_disposes_the_engine_and_sign_in_restores_the_page
     autosave.edited("item-1", discussion="The board noted the report.")
     disposed: list[bool] = []
     real_dispose = enrolled.engine.dispose
-    monkeypatch.setattr(enrolled.engine, "dispose", lambda: disposed.append(True) or real_dispose())
+    def dispose() -> None:
+        disposed.append(True)
+        real_dispose()
+
+    monkeypatch.setattr(enrolled.engine, "dispose", dispose)
     lock = IdleLock(window, enrolled, Keyring.load(enrolled.path), chair, timeout_ms=150)
 
     with qtbot.waitSignal(lock.locked, timeout=3000):
@@ -200,7 +204,7 @@ def test_idle_lock_saves_notes_disposes_the_engine_and_sign_in_restores_the_page
     assert not autosave.pending
     screen = lock.screen
     assert screen is not None and screen.isVisible() and not screen.person.isEnabled()
-    assert screen.heading.text() == "Boardpack is locked"
+    assert screen.heading.text() == "Locked"
     screen.passphrase.setText("not the passphrase at all")
     screen.attempt()
     assert lock.is_locked
