@@ -202,6 +202,20 @@ class WelcomeDialog(QDialog):
         side.addWidget(recent_title)
         side.addWidget(self.recent_list, 1)
 
+        self.status_label = QLabel("")
+        self.status_label.setObjectName("welcomeStatus")
+        self.status_label.setWordWrap(True)
+        self.status_bar = QProgressBar()
+        self.status_bar.setRange(0, 0)
+        self.status_bar.setAccessibleName("Preparing the demo board")
+        self.status_bar.setVisible(False)
+        choices.addWidget(self.status_label)
+        choices.addWidget(self.status_bar)
+        #: Builds the demo board into a path (the CLI's builder; tests pass a quick one).
+        self.make_demo: Callable[[Path], None] = _build_demo
+        self._worker = _worker(self)
+        self._op: Op[Any] | None = None
+
         self.about_button = QPushButton("About Boardpack…")
         self.about_button.setAccessibleName("About Boardpack: version and data locations")
         self.about_button.clicked.connect(self._about)
@@ -268,7 +282,45 @@ class WelcomeDialog(QDialog):
             self._finish(StartChoice(Path(str(value))))
 
     def choose_demo(self) -> None:
-        self._finish(StartChoice(self.paths.demo_db, demo=True))
+        """The demo board; built first on a worker (~15 s) when this laptop has none yet."""
+        from desktop.background import Op
+
+        demo = self.paths.demo_db
+        if demo.is_file():
+            self._finish(StartChoice(demo, demo=True))
+            return
+        for button in (self.demo_button, self.new_button, self.open_button, self.connect_button):
+            button.setEnabled(False)
+        self.status_label.setText("Preparing the demo board: this takes about 15 seconds…")
+        self.status_bar.setVisible(True)
+
+        def failed(error: BaseException) -> None:
+            from desktop.background import one_line
+
+            self.status_bar.setVisible(False)
+            self.status_label.setText(f"The demo board could not be made: {one_line(error)}")
+            for button in (
+                self.demo_button,
+                self.new_button,
+                self.open_button,
+                self.connect_button,
+            ):
+                button.setEnabled(True)
+
+        def build(_report: Callable[[str], None]) -> None:
+            demo.parent.mkdir(parents=True, exist_ok=True)
+            self.make_demo(demo)
+
+        self._op = (
+            Op(self._worker, build)
+            .success(lambda _: self._finish(StartChoice(demo, demo=True)))
+            .failure(failed)
+            .run()
+        )
+
+    def done(self, result: int) -> None:
+        self._worker.shutdown()  # the worker's thread ends with the dialog
+        super().done(result)
 
     def choose_open(self) -> None:
         start = str(self.paths.data_dir) if self.paths.data_dir.is_dir() else ""
@@ -290,6 +342,13 @@ class WelcomeDialog(QDialog):
         from desktop.about import AboutDialog
 
         AboutDialog(self.paths, self).exec()
+
+
+def _build_demo(path: Path) -> None:
+    """The CLI's demo builder (a partial file until complete, so never half a demo)."""
+    from desktop.cli import _create_demo
+
+    _create_demo(path)
 
 
 def _worker(parent: QWidget) -> Any:

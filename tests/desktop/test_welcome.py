@@ -14,8 +14,8 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QDialog, QFileDialog
+from PySide6.QtCore import QSettings, Qt, QThread
+from PySide6.QtWidgets import QApplication, QDialog, QFileDialog
 
 from db.importers import Kind, import_table, read_table, suggest_mapping
 from db.models import Action, Board, Membership, Role
@@ -195,8 +195,23 @@ def test_open_a_file_and_the_demo(qtbot, paths, recent, monkeypatch, tmp_path):
     assert dialog.choice == StartChoice(board)
     demo = WelcomeDialog(paths, recent)
     qtbot.addWidget(demo)
+    built: list[Path] = []
+
+    def quick_demo(path: Path) -> None:  # the real builder takes ~15 s; the flow is the test
+        assert QApplication.instance().thread() != QThread.currentThread()  # off the GUI thread
+        path.write_bytes(b"demo")
+        built.append(path)
+
+    demo.make_demo = quick_demo
     qtbot.mouseClick(demo.demo_button, Qt.MouseButton.LeftButton)
-    assert demo.choice == StartChoice(paths.demo_db, demo=True)
+    assert not demo.new_button.isEnabled() and "Preparing the demo" in demo.status_label.text()
+    qtbot.waitUntil(lambda: demo.choice is not None, timeout=10_000)
+    assert demo.choice == StartChoice(paths.demo_db, demo=True) and built == [paths.demo_db]
+    again = WelcomeDialog(paths, recent)  # the demo exists now: chosen at once
+    qtbot.addWidget(again)
+    again.make_demo = lambda path: pytest.fail("the demo was built twice")
+    qtbot.mouseClick(again.demo_button, Qt.MouseButton.LeftButton)
+    assert again.choice == StartChoice(paths.demo_db, demo=True)
 
 
 def test_start_choice_last_file_then_headless_demo(qtbot, paths, tmp_path, monkeypatch):
