@@ -130,8 +130,11 @@ class IdleLock(QObject):
         return self.screen is not None
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if self.screen is None and event.type() in _INPUT:
+        kind = event.type()
+        if self.screen is None and kind in _INPUT:
             self.timer.start()  # restart the countdown
+        elif kind == QEvent.Type.Close and watched is self.window:
+            self.stop()  # a closed window is not locked later
         return False
 
     def stop(self) -> None:

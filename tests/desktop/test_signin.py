@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
-from PySide6.QtCore import QEvent, QPointF, Qt
+from PySide6.QtCore import QEvent, QObject, QPointF, Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -190,6 +190,7 @@ def test_idle_lock_saves_notes_disposes_the_engine_and_sign_in_restores_the_page
     autosave.edited("item-1", discussion="The board noted the report.")
     disposed: list[bool] = []
     real_dispose = enrolled.engine.dispose
+
     def dispose() -> None:
         disposed.append(True)
         real_dispose()
@@ -251,3 +252,124 @@ def test_idle_minutes_setting(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -
     settings.setValue(SETTING, "forever")
     assert idle_minutes() == DEFAULT_MINUTES
     settings.remove(SETTING)
+
+
+def test_the_enrolment_dialog_sets_a_first_passphrase(
+    qtbot: QtBot, board_database: Database
+) -> None:
+    from db.auth.board import people_with_seats
+    from desktop.signin import EnrolmentDialog
+
+    with board_database.session() as s:
+        seats = people_with_seats(s)
+    ring = Keyring.load(board_database.path, create=True, hasher=CHEAP)
+    dialog = EnrolmentDialog(seats, ring)
+    qtbot.addWidget(dialog)
+    dialog.person.setCurrentIndex(dialog.person.findText("Sam Patel (Member, OPAB)"))
+    dialog.passphrase.setText("short")
+    dialog.confirm.setText("short")
+    dialog.accept()
+    assert dialog.error.text().startswith("A passphrase needs at least 12 characters")
+    assert not Keyring.exists(board_database.path)
+    dialog.passphrase.setText(GOOD)
+    dialog.confirm.setText(GOOD + "!")
+    dialog.accept()
+    assert dialog.error.text() == "The two passphrases differ; type the same one twice."
+    dialog.confirm.setText(GOOD)
+    dialog.accept()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    sam = _person(board_database, "Sam Patel")
+    assert dialog.enrolled_id == sam
+    assert Keyring.load(board_database.path).sign_in(sam, GOOD, now=dt.datetime.now(dt.UTC))
+
+
+def test_the_app_opens_on_sign_in_and_then_the_dashboard(qtbot: QtBot, enrolled: Database) -> None:
+    """run_gui end to end: the sign-in screen first, the board only after the passphrase."""
+    from PySide6.QtCore import QTimer
+
+    from desktop.app import run_gui
+
+    enrolled.close()
+    seen: dict[str, object] = {}
+
+    def sign_in() -> None:
+        screens = [
+            w for top in QApplication.topLevelWidgets() for w in top.findChildren(SignInScreen)
+        ]
+        if not screens:
+            QTimer.singleShot(50, sign_in)
+            return
+        window = screens[0].window()
+        seen["before"] = window.findChild(QObject, "statusViewer").text()  # type: ignore[union-attr]
+        screens[0].person.setCurrentIndex(screens[0].person.findText("Sam Patel"))
+        screens[0].passphrase.setText(GOOD)
+        screens[0].attempt()
+        seen["window"] = window
+
+    QTimer.singleShot(50, sign_in)
+    assert run_gui(enrolled.path, quit_when_loaded=True, demo=False) == 0
+    window = seen["window"]
+    assert isinstance(window, MainWindow)
+    assert seen["before"] == ""  # nothing of the board showed before the sign-in
+    assert window.status.viewer_label.text() == "Signed in as Sam Patel (Member)"
+
+
+def test_idle_lock_drops_an_encrypted_files_key_until_the_passphrase(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    from db.crypto import KdfParams, new_data_key
+    from db.encryption import create_encrypted
+    from tests.desktop.board_fixture import populate
+
+    key = new_data_key()
+    database = create_encrypted(tmp_path / "secret.db", key)
+    try:
+        populate(database)
+        ring = Keyring.load(database.path, create=True, hasher=CHEAP, kdf_params=KdfParams(1, 8, 1))
+        ring.encrypted = True
+        chair = _person(database, "Alex Morgan")
+        ring.enrol(chair, "Alex Morgan", GOOD, data_key=key)
+        window = _window(qtbot)
+        window.show_data(load_window_data(database, today=TODAY, person_id=chair))
+        lock = IdleLock(window, database, Keyring.load(database.path), chair, timeout_ms=100)
+        with qtbot.waitSignal(lock.locked, timeout=3000):
+            pass
+        assert database.key is None  # dropped: nothing in the app holds it
+        with pytest.raises(Exception), database.session() as s:  # noqa: B017 - cannot read
+            s.scalars(select(Person.name)).all()
+        assert lock.screen is not None
+        with qtbot.waitSignal(lock.unlocked, timeout=5000):
+            lock.screen.passphrase.setText(GOOD)
+            lock.screen.attempt()
+        assert database.key == key
+        with database.session() as s:
+            assert "Alex Morgan" in s.scalars(select(Person.name)).all()
+        lock.stop()
+    finally:
+        database.close()
+
+
+def test_a_successful_sync_restarts_the_offline_clock(qtbot: QtBot, enrolled: Database) -> None:
+    from PySide6.QtCore import Signal
+    from sqlalchemy import update
+
+    from db.sync.tables import sync_state
+
+    class FakeController(QObject):
+        synced = Signal(object)
+
+    gate, _entries = _gate(qtbot, enrolled)
+    assert isinstance(gate.screen, SignInScreen)
+    _type(qtbot, gate.screen, "Alex Morgan", GOOD)
+    gate.opened(enrolled)
+    controller = FakeController()
+    gate.sync_attached(controller)  # type: ignore[arg-type]
+    assert Keyring.load(enrolled.path).last_central_contact is None
+    synced_at = dt.datetime(2026, 11, 20, 10, 30, tzinfo=dt.UTC)
+    with enrolled.engine.begin() as conn:
+        conn.execute(update(sync_state).where(sync_state.c.id == 1).values(last_sync_at=synced_at))
+    controller.synced.emit(object())
+    assert Keyring.load(enrolled.path).last_central_contact == synced_at
+    assert gate.idle_lock is not None
+    assert gate.idle_lock.controller is controller  # type: ignore[comparison-overlap]
+    gate.idle_lock.stop()
