@@ -274,7 +274,7 @@ def run_gui(
         gate.demo = is_demo_database(db_path) if demo is None else demo
         window.show_opening(db_path)
         # Let the composed window paint before the database modules load (after sign-in).
-        gate.before_open(role, lambda entry: QTimer.singleShot(0, lambda: load(entry)))
+        gate.before_open(role, lambda entry: QTimer.singleShot(0, lambda: load(entry)), refuse)
 
     watcher = _FirstPaint(on_first_paint, window)
     window.installEventFilter(watcher)

@@ -450,8 +450,17 @@ class Gate:
         self.idle_lock: IdleLock | None = None
         self._database: Database | None = None
 
-    def before_open(self, role: str | None, then: Callable[[Entry], None]) -> None:
-        """Show the sign-in (or the demo's picker) if one is needed, then call `then`."""
+    def before_open(
+        self,
+        role: str | None,
+        then: Callable[[Entry], None],
+        refuse: Callable[[Exception], None] | None = None,
+    ) -> None:
+        """Show the sign-in (or the demo's picker) if one is needed, then call `then`.
+
+        A keyring that cannot be read goes to `refuse` (the app says why and stops).
+        """
+        from db.auth.errors import KeyringError
         from db.auth.keyring import Keyring
 
         def done(entry: Entry) -> None:
@@ -462,7 +471,13 @@ class Gate:
             then(entry)
 
         if Keyring.exists(self.db_path):
-            keyring = Keyring.load(self.db_path)
+            try:
+                keyring = Keyring.load(self.db_path)
+            except KeyringError as error:
+                if refuse is None:
+                    raise
+                refuse(error)
+                return
             screen = SignInScreen(self.window, keyring, db_name=self.db_path.name)
             screen.signed_in.connect(
                 lambda s: done(Entry(s.person_id, None, s.data_key, s.notices, keyring))

@@ -52,8 +52,8 @@ class OfflinePolicy:
     def limit_text(self, days: int) -> str:
         return (
             f"this laptop has not reached the central store for {_days(days)}, and the board "
-            f"allows {_days(self.limit_days or 0)}: sync with the central store (Sync now, or "
-            "boardpack sync) before signing in"
+            f"allows {_days(self.limit_days or 0)}: connect to the central store and sync "
+            "(boardpack sync) before signing in, or ask the secretariat"
         )
 
     def notice(self, days: int, last: dt.datetime | None, now: dt.datetime) -> str | None:

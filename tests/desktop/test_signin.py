@@ -373,3 +373,16 @@ def test_a_successful_sync_restarts_the_offline_clock(qtbot: QtBot, enrolled: Da
     assert gate.idle_lock is not None
     assert gate.idle_lock.controller is controller  # type: ignore[comparison-overlap]
     gate.idle_lock.stop()
+
+
+def test_a_damaged_keyring_is_refused_in_one_sentence(
+    qtbot: QtBot, board_database: Database, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from desktop.app import run_gui
+
+    board_database.close()
+    Keyring.path_for(board_database.path).write_text("{half a keyr", encoding="utf-8")
+    assert run_gui(board_database.path, demo=False) == 1
+    assert capsys.readouterr().err.strip().splitlines() == [
+        "boardpack: the keyring board.db.keyring is damaged (not readable JSON)"
+    ]
