@@ -36,10 +36,11 @@ from db.models import (
     Paper,
     Role,
 )
-from db.services import agenda, annotations, decisions, meetings, papers, plan, questions
+from db.services import agenda, decisions, meetings, papers, plan, questions
+from db.services import annotations as notes
 from db.session import Viewer, viewer_session
 from db.store import Database, open_database
-from tests.db.meeting_fixtures import Cast, open_with_everyone
+from tests.db.meeting_fixtures import Cast, cast, open_with_everyone
 
 Y, N, OWN = "yes", "no", "own records only"
 
@@ -90,13 +91,6 @@ def db(demo_file: Path, tmp_path: Path) -> Iterator[Database]:
     database = open_database(path)
     yield database
     database.close()
-
-
-@pytest.fixture
-def cast(db: Database) -> Cast:
-    from tests.db.meeting_fixtures import cast as make_cast
-
-    return make_cast.__wrapped__(db)  # type: ignore[attr-defined]
 
 
 def attempt(fn: Callable[[], object]) -> bool:
@@ -180,7 +174,7 @@ def run_action(db: Database, cast: Cast, action: str, person: str, own: bool) ->
     if action == "annotate / question":
         item, paper = board.item_with_paper(exempt=False, presenter=None)
         with as_person(db, person) as s, s.begin():
-            note = attempt(lambda: annotations.add_note(s, person, paper, 0, 0.2, 0.2, "Why?"))
+            note = attempt(lambda: notes.add_note(s, person, paper, 0, 0.2, 0.2, "Why?"))
             asked = attempt(lambda: questions.add_question(s, person, item, "What next?"))
         assert note == asked
         return note
@@ -241,6 +235,9 @@ def test_the_roles_table_holds_through_the_services(
 ) -> None:
     person = cast.people[Role(role)]
     assert run_action(db, cast, action, person, own) == expected(action, role, own)
+
+
+__all__ = ["cast"]  # the shared fixture, on this module's demo copy (`db`)
 
 
 def test_the_table_covers_every_role_and_action() -> None:
