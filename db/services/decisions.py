@@ -635,22 +635,26 @@ def duplicate_numbers(
         their current version, the one that keeps the number first (taken
         first: `db.rules.takes_number_first`), then the ones to renumber.
     """
-    keys = select(Decision.year, Decision.seq).where(Decision.board_id == board_id, _current())
-    if meeting_id is not None:
-        mine = {
-            (r.year, r.seq) for r in session.execute(keys.where(Decision.meeting_id == meeting_id))
-        }
-        if not mine:
-            return []
-    candidates = session.execute(
-        keys.group_by(Decision.year, Decision.seq)
-        .having(func.count() > 1)
-        .order_by(Decision.year, Decision.seq)
-    ).all()
+    keys = select(Decision.year, Decision.seq).where(_current())
+    if meeting_id is not None:  # the meeting's few numbers (its index), each looked up
+        candidates = sorted(
+            {
+                (r.year, r.seq)
+                for r in session.execute(keys.where(Decision.meeting_id == meeting_id))
+            }
+        )
+    else:
+        candidates = [
+            (r.year, r.seq)
+            for r in session.execute(
+                keys.where(Decision.board_id == board_id)
+                .group_by(Decision.year, Decision.seq)
+                .having(func.count() > 1)
+                .order_by(Decision.year, Decision.seq)
+            )
+        ]
     out = []
     for year, seq in candidates:
-        if meeting_id is not None and (year, seq) not in mine:
-            continue
         group = _group(session, board_id, year, seq)
         if group is not None:
             out.append(group)

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from db.minutes import MinutesDoc, VersionInfo
+    from db.services.decisions import DuplicateNumber
     from db.services.meetings import MeetingRow
     from db.store import Database
     from exports.action_log import ActionLog
@@ -66,6 +67,8 @@ class MeetingMinutes:
     doc: MinutesDoc | None  # None: the stored text cannot be read (`unreadable` says why)
     rights: Rights
     unreadable: str | None = None
+    # Decision numbers of this meeting also taken by another decision (offline).
+    shared: tuple[DuplicateNumber, ...] = ()
 
     @property
     def latest(self) -> VersionInfo | None:
@@ -178,10 +181,16 @@ class MinutesController:
             BoardpackError: the person may not read the board's minutes.
         """
         from db.minutes import build_minutes, version_doc, versions
+        from db.services.decisions import duplicate_numbers
 
         with self.database.session() as s:
             rights = self.rights(s, meeting.board_id)
             found = versions(s, self.actor_id, meeting.meeting_id)
+            shared = (
+                tuple(duplicate_numbers(s, meeting.board_id, meeting_id=meeting.meeting_id))
+                if rights.edit or rights.run
+                else ()
+            )
             shown = next((v for v in found if v.version_id == version_id), None)
             if shown is None and found:
                 shown = found[-1]
@@ -193,9 +202,9 @@ class MinutesController:
                     doc = version_doc(s, self.actor_id, shown.version_id, public=public)
             except ValueError as error:  # stored text in a shape this version cannot read
                 return MeetingMinutes(
-                    meeting, found, shown, None, rights, unreadable_text(shown, error)
+                    meeting, found, shown, None, rights, unreadable_text(shown, error), shared
                 )
-        return MeetingMinutes(meeting, found, shown, doc, rights)
+        return MeetingMinutes(meeting, found, shown, doc, rights, shared=shared)
 
     def export_doc(self, minutes: MeetingMinutes, *, public: bool) -> MinutesDoc:
         """The shown version (or the generated draft) as the export renders it."""
@@ -288,3 +297,23 @@ class MinutesController:
         from db.minutes import start_correction
 
         return self.write(lambda s, actor: start_correction(s, actor, version_id))
+
+    def renumber(self, shared: tuple[DuplicateNumber, ...]) -> tuple[list[str], str | None]:
+        """Give every later decision of these shared numbers the next free number.
+
+        Returns:
+            "OPAB 20/01 → OPAB 20/03" for each renumbered decision, and None or the
+            sentence refusing it (then nothing was renumbered).
+        """
+        from db.services.decisions import renumber_decision
+
+        done: list[str] = []
+
+        def run(s: Session, actor: str | None) -> None:
+            for duplicate in shared:
+                for d in duplicate.later:
+                    ref = renumber_decision(s, actor, d.decision_id)
+                    done.append(f"{d.number} → {ref.number}")
+
+        problem = self.write(run)
+        return ([] if problem else done), problem

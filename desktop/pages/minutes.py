@@ -17,6 +17,12 @@ PKCS#12), the signature check, the action log and the signing certificates
 are `desktop.minutes.outputs`, which runs them on the page's own background
 worker behind a progress dialog.
 
+A decision number of the meeting that another decision also took (two laptops
+recording offline) shows as a warning line above the buttons, for the
+secretariat and the chair, with "Renumber…": the later decision gets the next
+free number (`db.services.decisions.renumber_decision`); until then the
+minutes are not circulated or approved.
+
 `apply_filter` takes {"meeting_id": id} (and optionally "version_id") and
 {"item": n} to show item n of the version shown.
 """
@@ -46,6 +52,7 @@ from desktop.minutes.editor import SectionEditor
 from desktop.minutes.models import VersionListModel, when
 from desktop.minutes.outputs import MinutesOutputs
 from desktop.pages.base import Filter, PageEnv
+from desktop.pages.plan_detail import alert_colour
 from widgets.page_parts import Notice, fixed_columns, heading, muted, read_only_table
 
 if TYPE_CHECKING:
@@ -64,6 +71,10 @@ NEXT_STEP = {
     "approved": "Approved: the chair signs it, which freezes the text.",
     "signed": "Signed and frozen: a correction is a new version through the same steps.",
 }
+
+
+def _short(text: str, limit: int = 70) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _long_date(day: dt.date) -> str:
@@ -147,6 +158,25 @@ class MinutesPage(QWidget):
         self.record.setTextFormat(Qt.TextFormat.PlainText)
         self.record.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
+        # Decision numbers taken twice offline ---------------------------------------------
+        self.shared_warning = QLabel("")
+        self.shared_warning.setObjectName("minutesSharedNumbers")
+        self.shared_warning.setWordWrap(True)
+        self.shared_warning.setTextFormat(Qt.TextFormat.PlainText)
+        self.shared_warning.setStyleSheet(f"color: {alert_colour(self.palette())};")
+        self.renumber_button = QPushButton("Re&number…")
+        self.renumber_button.setAccessibleName("Renumber the later decision")
+        self.renumber_button.setToolTip(
+            "Give the decision recorded later the board's next free number (a new version)."
+        )
+        self.renumber_button.clicked.connect(self.renumber)
+        self.shared_row = QWidget()
+        shared_layout = QHBoxLayout(self.shared_row)
+        shared_layout.setContentsMargins(0, 0, 0, 0)
+        shared_layout.addWidget(self.shared_warning, 1)
+        shared_layout.addWidget(self.renumber_button)
+        self.shared_row.hide()
+
         # Lifecycle --------------------------------------------------------------------------
         self.draft_button = QPushButton("&Generate the draft")
         self.draft_button.setToolTip("Draft the minutes from the meeting's record.")
@@ -195,6 +225,7 @@ class MinutesPage(QWidget):
         layout.addLayout(header)
         layout.addWidget(self.versions)
         layout.addWidget(self.record)
+        layout.addWidget(self.shared_row)
         layout.addLayout(actions)
         layout.addWidget(self.notice)
         layout.addWidget(self.editor, 1)
@@ -419,6 +450,32 @@ class MinutesPage(QWidget):
         self.certificates_button.setVisible(edit)
         self.next_step.setText(NEXT_STEP.get(status, "") if minutes is not None else "")
         self.record.setText(self._record_text())
+        self._show_shared()
+
+    def _show_shared(self) -> None:
+        shared = self.minutes.shared if self.minutes is not None else ()
+        self.shared_row.setVisible(bool(shared))
+        if not shared:
+            self.shared_warning.setText("")
+            return
+        lines = []
+        for duplicate in shared:
+            later = "; ".join(
+                f"“{_short(d.wording)}” (recorded {when(d.recorded_at)}"
+                + (f" by {d.recorded_by})" if d.recorded_by else ")")
+                for d in duplicate.later
+            )
+            lines.append(
+                f"Warning: decision number {duplicate.number} was taken by "
+                f"{len(duplicate.decisions)} decisions recorded offline on different laptops. "
+                f"Renumber the later: {later}."
+            )
+        lines.append("The minutes cannot be circulated or approved until then.")
+        text = "\n".join(lines)
+        self.shared_warning.setText(text)
+        self.shared_warning.setAccessibleName(text)
+        rights = self.minutes.rights if self.minutes is not None else None
+        self.renumber_button.setVisible(bool(rights and rights.run))
 
     def _record_text(self) -> str:
         minutes = self.minutes
@@ -589,6 +646,35 @@ class MinutesPage(QWidget):
                 f"Version {latest.version + 1} started as a draft correction.",
                 "Correction not started",
             ),
+        )
+
+    def renumber(self) -> QMessageBox | None:
+        minutes, controller = self.minutes, self.controller
+        if minutes is None or controller is None or not minutes.shared:
+            return None
+        shared = minutes.shared
+        later = [d for duplicate in shared for d in duplicate.later]
+        numbers = ", ".join(dict.fromkeys(d.number for d in later))
+
+        def go() -> None:
+            done, problem = controller.renumber(shared)
+            if problem is not None:
+                self.refuse(problem, "Not renumbered")
+            else:
+                self.notice.say(
+                    "Renumbered: " + "; ".join(done) + ". The unsigned minutes state the new "
+                    "number; the earlier number stays in the decision's history."
+                )
+                self._announce("minutes")
+            self._read_meetings_keeping()
+
+        return self._confirm(
+            "Renumber the later decision",
+            f"Give the decision{'s' if len(later) != 1 else ''} recorded later under "
+            f"{numbers} the board's next free number? The decision, its wording and votes "
+            "stay as recorded; the renumbering is a new version, synced to every laptop.",
+            "Renumber",
+            go,
         )
 
     # For the outputs (desktop.minutes.outputs.OutputsHost) ------------------------------
