@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import random
 import sqlite3
 import uuid
 from collections.abc import Callable, Iterator
@@ -12,6 +13,8 @@ from pathlib import Path
 
 import pytest
 from alembic import command
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.exc import IntegrityError
 
@@ -609,3 +612,56 @@ def test_renumbered_on_both_laptops_at_once_still_converges(
                 ("OPAB 20/01", "Agreed the plan's refresh."),
                 ("OPAB 20/02", "Agreed the quarterly report."),
             ]
+
+
+# Which version is current: the same on every replica, whatever order rows arrive in -----
+
+
+@st.composite
+def _version_forest(draw: st.DrawFn) -> list[Decision]:
+    """Decisions with versions, some added to the same version twice (two laptops offline)."""
+    rows: list[Decision] = []
+    for root in range(draw(st.integers(1, 3))):
+        chain = [
+            Decision(
+                id=f"r{root}",
+                seq=root + 1,
+                version=1,
+                recorded_at=T_EARLY + dt.timedelta(minutes=draw(st.integers(0, 3))),
+            )
+        ]
+        for n in range(draw(st.integers(0, 4))):
+            parent = draw(st.sampled_from(chain))
+            chain.append(
+                Decision(
+                    id=f"r{root}v{n}",
+                    seq=draw(st.sampled_from([parent.seq, 10 + n])),
+                    version=parent.version + 1,
+                    supersedes_id=parent.id,
+                    recorded_at=T_EARLY + dt.timedelta(minutes=draw(st.integers(0, 3))),
+                )
+            )
+        rows.extend(chain)
+    return rows
+
+
+def _root_of(rows: list[Decision], d: Decision) -> str:
+    by_id = {r.id: r for r in rows}
+    while d.supersedes_id is not None:
+        d = by_id[d.supersedes_id]
+    return d.id
+
+
+@settings(max_examples=200, deadline=None)
+@given(rows=_version_forest(), order=st.randoms(use_true_random=False))
+def test_one_current_version_per_decision_whatever_the_order(
+    rows: list[Decision], order: random.Random
+) -> None:
+    current = current_versions(rows)
+    shuffled = list(rows)
+    order.shuffle(shuffled)
+    assert {d.id for d in current_versions(shuffled)} == {d.id for d in current}
+    roots = sorted(_root_of(rows, d) for d in current)
+    assert roots == sorted({_root_of(rows, d) for d in rows})  # one per decision, none lost
+    for d in current:  # and it is the newest on the followed line: nothing supersedes it
+        assert not any(r.supersedes_id == d.id for r in rows)
