@@ -33,7 +33,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QHideEvent, QShowEvent
+from PySide6.QtGui import QColor, QHideEvent, QPalette, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -163,7 +163,9 @@ class MinutesPage(QWidget):
         self.shared_warning.setObjectName("minutesSharedNumbers")
         self.shared_warning.setWordWrap(True)
         self.shared_warning.setTextFormat(Qt.TextFormat.PlainText)
-        self.shared_warning.setStyleSheet(f"color: {alert_colour(self.palette())};")
+        warning = self.shared_warning.palette()  # a palette, not a style sheet: the font follows
+        warning.setColor(QPalette.ColorRole.WindowText, QColor(alert_colour(self.palette())))
+        self.shared_warning.setPalette(warning)
         self.renumber_button = QPushButton("Re&number…")
         self.renumber_button.setAccessibleName("Renumber the later decision")
         self.renumber_button.setToolTip(
