@@ -96,12 +96,19 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument(
         "url", metavar="URL", help="postgresql+psycopg://user@host/db, or sqlite:////share/board.db"
     )
+    import_module("desktop.cli_central").add_grant(central_sub)
 
     sync = sub.add_parser("sync", help="sync a laptop's database with the central store")
     _add_db(sync, required=True)
     sync.add_argument("--remote", required=True, metavar="URL", help="the central store URL")
     sync.add_argument("--batch", type=int, metavar="N", help=argparse.SUPPRESS)  # engine's
     sync.add_argument("--quiet", action="store_true", help="print only the summary line")
+    sync.add_argument(
+        "--as",
+        dest="person",
+        metavar="EMAIL",
+        help="whom this laptop syncs for (a new laptop): nothing they may not read is sent",
+    )
 
     shot = sub.add_parser("screenshot", help="render a page of the app to a PNG, offscreen")
     shot.add_argument("page", metavar="PAGE", help="dashboard, plan, risks, performance, …")
@@ -260,9 +267,11 @@ def _redact(url: str) -> str:
 def _cmd_sync(args: argparse.Namespace, _paths: AppPaths) -> int:
     from db.store import open_database
     from db.sync.engine import sync
+    from desktop.cli_central import central_for
 
     if args.batch is not None and args.batch < 1:
         raise CliError("--batch must be at least 1")
+    remote = central_for(args.remote, args.person)
     # A new laptop joins by syncing into a file that does not exist yet.
     database = open_database(args.db, create=not Path(args.db).exists())
     last = [""]
@@ -275,11 +284,13 @@ def _cmd_sync(args: argparse.Namespace, _paths: AppPaths) -> int:
 
     try:
         if args.batch is None:  # the engine's default batch (5,000 changes)
-            result = sync(database, args.remote, progress=progress)
+            result = sync(database, remote, progress=progress)
         else:
-            result = sync(database, args.remote, batch=args.batch, progress=progress)
+            result = sync(database, remote, batch=args.batch, progress=progress)
     finally:
         database.close()
+        if not isinstance(remote, str):
+            remote.close()
         if last[0] and not args.quiet and sys.stderr.isatty():
             print(file=sys.stderr)
     _note_central_contact(Path(args.db))

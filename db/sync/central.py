@@ -33,6 +33,7 @@ from sqlalchemy import (
     Engine,
     case,
     create_engine,
+    delete,
     event,
     func,
     insert,
@@ -143,11 +144,193 @@ def init_central(url: str) -> str:
                 conn.execute(insert(central_meta).values(key="min_client_schema", value=head))
             if conn.dialect.name == "postgresql":
                 _revoke_append_only(conn)
+                install_row_security(conn)
             else:
                 _capture_off(conn)
         return str(head)
     except SQLAlchemyError as exc:
         raise CentralError(f"cannot initialise the central store: {_reason(exc)}") from exc
+    finally:
+        engine.dispose()
+
+
+# -- PostgreSQL: one database role per person, and row-level security -------------------
+
+# Tables whose rows a person may be refused, by the column holding the row's key
+# (`bp_hidden_rows` names the rows; the sync log and open conflicts by table and row).
+_RLS_TABLES: dict[str, tuple[str, str]] = {
+    "agenda_items": ("agenda_items", "id"),
+    "papers": ("papers", "id"),
+    "annotations": ("annotations", "id"),
+    "questions": ("questions", "id"),
+    "decisions": ("decisions", "id"),
+    "actions_arising": ("actions_arising", "id"),
+    "declarations": ("declarations", "id"),
+    "minutes_versions": ("minutes_versions", "id"),
+    "audit_events": ("audit_events", "id"),
+    "blobs": ("blobs", "sha256"),
+    "blob_chunks": ("blobs", "sha256"),
+    "central_blobs": ("blobs", "sha256"),
+}
+_RLS_BY_ROW = ("change_log", "sync_conflicts")
+
+
+def _roles_reading(scope: str) -> str:
+    from db.permissions import MATRIX, Capability
+
+    names = sorted(
+        r.value for r, caps in MATRIX.items() if caps.get(Capability.READ_EXEMPT) == scope
+    )
+    return "ARRAY[" + ", ".join(f"'{n}'" for n in names) + "]::text[]"
+
+
+def _hidden_rows_sql(schema: str) -> str:
+    """`bp_hidden_rows(who)`: (table, row) pairs the person granted as database role
+    `who` may not read — the rules of `db.permissions`, in SQL. SECURITY DEFINER, so
+    it reads the tables as their owner (no policy applies inside it)."""
+    return f"""
+CREATE OR REPLACE FUNCTION bp_hidden_rows(who name)
+RETURNS TABLE(t text, r text)
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = "{schema}" AS $fn$
+DECLARE
+  p text;
+  every text[];
+  own text[];
+  boards text[];
+  items text[];
+  hidden text[];
+  shas text[];
+BEGIN
+  SELECT value INTO p FROM central_meta WHERE key = '{GRANT_KEY}' || who;
+  IF p IS NULL THEN
+    RETURN;  -- not a person's role (the app's own, an administrator): nothing hidden
+  END IF;
+  SELECT coalesce(array_agg(board_id), '{{}}') INTO every FROM memberships
+    WHERE person_id = p AND role = ANY({_roles_reading("all")});
+  SELECT coalesce(array_agg(board_id), '{{}}') INTO own FROM memberships
+    WHERE person_id = p AND role = ANY({_roles_reading("own")});
+  SELECT coalesce(array_agg(id), '{{}}') INTO boards FROM boards;
+  SELECT coalesce(array_agg(i.id), '{{}}') INTO items
+    FROM agenda_items i JOIN meetings m ON m.id = i.meeting_id
+    WHERE i.exempt AND NOT (m.board_id = ANY(every))
+      AND NOT (i.presenter_id IS NOT NULL AND i.presenter_id = p AND m.board_id = ANY(own));
+  SELECT coalesce(array_agg(pa.id), '{{}}') INTO hidden
+    FROM papers pa JOIN meetings m ON m.id = pa.meeting_id
+    WHERE NOT (m.board_id = ANY(every))
+      AND (pa.exempt OR coalesce(pa.agenda_item_id = ANY(items), false))
+      AND NOT coalesce(pa.agenda_item_id IN (
+        SELECT i.id FROM agenda_items i JOIN meetings m2 ON m2.id = i.meeting_id
+        WHERE i.presenter_id = p AND m2.board_id = ANY(own)), false);
+  SELECT coalesce(array_agg(DISTINCT pa.blob_sha256), '{{}}') INTO shas FROM papers pa
+    WHERE pa.id = ANY(hidden) AND pa.blob_sha256 NOT IN (
+      SELECT blob_sha256 FROM papers WHERE NOT (id = ANY(hidden)));
+  RETURN QUERY SELECT 'agenda_items'::text, unnest(items);
+  RETURN QUERY SELECT 'papers'::text, unnest(hidden);
+  RETURN QUERY SELECT 'blobs'::text, unnest(shas);
+  RETURN QUERY SELECT 'annotations'::text, a.id::text FROM annotations a
+    WHERE (NOT a.shared AND a.author_id <> p) OR a.paper_id = ANY(hidden);
+  RETURN QUERY SELECT 'questions'::text, q.id::text FROM questions q
+    WHERE (NOT q.shared AND q.author_id <> p) OR q.agenda_item_id = ANY(items);
+  RETURN QUERY SELECT 'decisions'::text, d.id::text FROM decisions d
+    WHERE d.agenda_item_id = ANY(items);
+  RETURN QUERY SELECT 'actions_arising'::text, x.id::text FROM actions_arising x
+    WHERE x.agenda_item_id = ANY(items);
+  RETURN QUERY SELECT 'declarations'::text, x.id::text FROM declarations x
+    WHERE x.agenda_item_id = ANY(items);
+  RETURN QUERY SELECT 'minutes_versions'::text, v.id::text FROM minutes_versions v
+    WHERE v.meeting_id IN (SELECT i.meeting_id FROM agenda_items i WHERE i.id = ANY(items));
+  IF NOT (boards <@ every) THEN  -- the audit log needs the right to read exempt items
+    RETURN QUERY SELECT 'audit_events'::text, e.id::text FROM audit_events e;
+  END IF;
+END
+$fn$
+"""
+
+
+def install_row_security(conn: Connection) -> None:
+    """Row-level security on a PostgreSQL central store (idempotent): a role granted
+    to a person (`grant_user`) reads no row `db.permissions` refuses them, whatever
+    SQL it runs; other roles (the administrator, an app-wide role) are unaffected."""
+    schema = conn.execute(text("SELECT current_schema()")).scalar_one()
+    conn.execute(text(_hidden_rows_sql(schema)))
+    present = set(inspect(conn).get_table_names())
+    for table, (kind, key) in _RLS_TABLES.items():
+        if table in present:
+            _policies(
+                conn,
+                table,
+                f"\"{key}\" NOT IN (SELECT r FROM bp_hidden_rows(current_user) WHERE t = '{kind}')",
+            )
+    for table in _RLS_BY_ROW:
+        if table in present:
+            _policies(
+                conn,
+                table,
+                "(table_name, row_id) NOT IN (SELECT t, r FROM bp_hidden_rows(current_user))",
+            )
+
+
+def _policies(conn: Connection, table: str, readable: str) -> None:
+    conn.execute(text(f'ALTER TABLE "{table}" ENABLE ROW LEVEL SECURITY'))
+    for name, verb, clause in (
+        ("bp_read", "SELECT", f"USING ({readable})"),
+        ("bp_insert", "INSERT", "WITH CHECK (true)"),
+        ("bp_update", "UPDATE", "USING (true)"),
+        ("bp_delete", "DELETE", "USING (true)"),
+    ):
+        conn.execute(text(f'DROP POLICY IF EXISTS {name} ON "{table}"'))
+        conn.execute(text(f'CREATE POLICY {name} ON "{table}" FOR {verb} {clause}'))
+
+
+def pg_role_name(person_id: str) -> str:
+    """The database role `grant_user` makes for a person."""
+    return "bp_" + "".join(ch for ch in person_id.lower() if ch.isalnum())[:24]
+
+
+def grant_user(url: str, email: str) -> str:
+    """Give the person with this email their own PostgreSQL role on the central store,
+    bound by row-level security to what their roles on the boards let them read.
+
+    Returns the role's name; it is created without a password (the administrator
+    sets one: `ALTER ROLE name PASSWORD '…'`), and the person's laptop syncs with a
+    URL naming it. Run as the store's owner."""
+    engine = central_engine(url)
+    try:
+        with engine.begin() as conn:
+            if conn.dialect.name != "postgresql":
+                raise CentralError(
+                    "per-person database roles are for a PostgreSQL central store; a shared-"
+                    "drive file is protected by the drive's own permissions"
+                )
+            person = conn.execute(
+                text("SELECT id FROM people WHERE lower(email) = lower(:e)"), {"e": email}
+            ).scalar()
+            if person is None:
+                raise CentralError(f"no one with the email {email} on the central store")
+            role = pg_role_name(str(person))
+            schema = conn.execute(text("SELECT current_schema()")).scalar_one()
+            exists = conn.execute(
+                text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role}
+            ).scalar()
+            if not exists:
+                conn.execute(text(f'CREATE ROLE "{role}" LOGIN'))
+            conn.execute(text(f'GRANT USAGE ON SCHEMA "{schema}" TO "{role}"'))
+            conn.execute(
+                text(
+                    f'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA "{schema}" '
+                    f'TO "{role}"'
+                )
+            )
+            conn.execute(text(f'GRANT USAGE ON ALL SEQUENCES IN SCHEMA "{schema}" TO "{role}"'))
+            for table in ("decisions", "evidence_reviews", "audit_events", "change_log"):
+                conn.execute(text(f'REVOKE UPDATE, DELETE ON "{table}" FROM "{role}"'))
+            key = GRANT_KEY + role
+            conn.execute(delete(central_meta).where(central_meta.c.key == key))
+            conn.execute(insert(central_meta).values(key=key, value=str(person)))
+            install_row_security(conn)
+        return role
+    except SQLAlchemyError as exc:
+        raise CentralError(f"cannot grant {email} a role: {_reason(exc)}") from exc
     finally:
         engine.dispose()
 

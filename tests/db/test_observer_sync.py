@@ -225,3 +225,70 @@ def test_later_changes_are_filtered_and_an_item_made_exempt_is_withdrawn(
     observer.close()
     raw = _raw(observer.path)
     assert later.encode() not in raw and SECRET.encode() not in raw
+
+
+@pytest.mark.pg
+@pytest.mark.parametrize("central_url", ["pg"], indirect=True)
+def test_postgres_row_security_keeps_exempt_rows_from_a_granted_observer_role(
+    published: dict[str, str], laptop: Callable[[str], Database]
+) -> None:
+    """Raw SQL as the observer's own database role finds no exempt byte; the owner does."""
+    from sqlalchemy import text
+
+    from db.sync.central import CentralError, central_engine, grant_user
+
+    url = published["url"]
+    assert url.startswith("postgresql")
+    role = grant_user(url, "observer@example.org")
+    member_role = grant_user(url, "member@example.org")
+    with pytest.raises(CentralError, match="no one with the email"):
+        grant_user(url, "nobody@example.org")
+    tables = {
+        "agenda_items": "discussion",
+        "papers": "text",
+        "annotations": "comment",
+        "change_log": "fields",
+        "audit_events": "after",
+        "blob_chunks": "data",
+    }
+
+    def found(as_role: str | None) -> set[str]:
+        engine = central_engine(url)
+        hits = set()
+        try:
+            with engine.begin() as conn:
+                if as_role:
+                    conn.execute(text(f'SET ROLE "{as_role}"'))
+                for table, column in tables.items():
+                    value = f"CAST({column} AS text)" if table != "blob_chunks" else column
+                    where = (
+                        f"position(convert_to(:s, 'UTF8') in {value}) > 0"
+                        if table == "blob_chunks"
+                        else f"strpos({value}, :s) > 0"
+                    )
+                    n = conn.execute(
+                        text(f'SELECT count(*) FROM "{table}" WHERE {where}'), {"s": SECRET}
+                    ).scalar_one()
+                    if n:
+                        hits.add(table)
+        finally:
+            engine.dispose()
+        return hits
+
+    assert found(None) == set(tables)  # the owner sees everything, the sentinel included
+    assert found(role) == set()
+    # the member reads the exempt business, but not the observer's… nor others' private notes
+    assert found(member_role) >= {"agenda_items", "papers", "blob_chunks"}
+    engine = central_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text(f'SET ROLE "{role}"'))
+            public = conn.execute(
+                text("SELECT count(*) FROM agenda_items WHERE id = :i"), {"i": published["public"]}
+            ).scalar_one()
+            exempt = conn.execute(
+                text("SELECT count(*) FROM agenda_items WHERE id = :i"), {"i": published["exempt"]}
+            ).scalar_one()
+    finally:
+        engine.dispose()
+    assert (public, exempt) == (1, 0)
