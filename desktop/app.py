@@ -114,6 +114,13 @@ def attach_sync(
     return controller
 
 
+def _bind_viewer(database: Database, person_id: str) -> None:
+    """Sessions of `database` read and write as `person_id` (`db.session.bind_viewer`)."""
+    from db.session import Viewer, bind_viewer
+
+    bind_viewer(database, Viewer.person(person_id))
+
+
 def is_demo_database(db_path: Path) -> bool:
     """Whether `db_path` is a demo database: the app's own, or one named like it.
 
@@ -210,9 +217,14 @@ def run_gui(
                 from db.demo import DEMO_AS_OF
 
                 today = DEMO_AS_OF
+            if entry.person_id is not None:  # every read and write as the signed-in person
+                _bind_viewer(database, entry.person_id)
             data = load_window_data(
                 database, today=today, demo=is_demo, role=entry.role, person_id=entry.person_id
             )
+            viewer = data.context.viewer if data.context is not None else None
+            if is_demo and viewer is not None:  # the demo's seat reads as its holder would
+                _bind_viewer(database, viewer.person_id)
         except BoardpackError as error:
             refuse(error)
             return

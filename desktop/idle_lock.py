@@ -19,10 +19,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
     from db.auth import Keyring, SignedIn
     from db.store import Database
     from desktop.signin import SignInScreen
@@ -68,25 +70,28 @@ def drop_key(database: Database) -> None:
     database.engine.dispose()
     if database.key is None:
         return
-    from db.session import session_factory
     from db.store import make_engine
 
     database.key = None
-    database.engine = make_engine(database.path)
-    database.sessions = session_factory(database.engine)
+    _rebind(database, make_engine(database.path))
 
 
 def restore_key(database: Database, key: bytes | None) -> None:
     """Give an encrypted file its data key again (after the passphrase unwrapped it)."""
     if key is None or database.key == key:
         return
-    from db.session import session_factory
     from db.store import make_engine
 
     database.engine.dispose()
     database.key = key
-    database.engine = make_engine(database.path, key)
-    database.sessions = session_factory(database.engine)
+    _rebind(database, make_engine(database.path, key))
+
+
+def _rebind(database: Database, engine: Engine) -> None:
+    """Point the database's sessions at `engine`, keeping the factory (and the viewer
+    bound to it, `db.session.bind_viewer`)."""
+    database.engine = engine
+    database.sessions.configure(bind=engine)
 
 
 class IdleLock(QObject):
@@ -118,6 +123,7 @@ class IdleLock(QObject):
         self._background = False
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
+        self.timer.setTimerType(Qt.TimerType.PreciseTimer)  # restarted often: keep it exact
         self.timer.setInterval(timeout_ms if timeout_ms is not None else minutes * 60_000)
         self.timer.timeout.connect(self.lock)
         app = QApplication.instance()
