@@ -110,7 +110,7 @@ class ImportReport:
         verb = "imported" if self.written else "would import"
         people = f", {len(self.people_created)} new people" if self.people_created else ""
         return (
-            f"{verb} {len(self.records)} rows from {self.source}: {self.created} new, "
+            f"{verb} {len(self.records)} {self.kind.noun} from {self.source}: {self.created} new, "
             f"{self.updated} updated, {self.unchanged} unchanged{people}"
         )
 

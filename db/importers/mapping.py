@@ -35,6 +35,11 @@ class Kind(enum.Enum):
             self.value
         ]
 
+    @property
+    def noun(self) -> str:
+        """What one record of an import is, plural ("actions", "risks", "indicators")."""
+        return {"plan": "actions", "risks": "risks", "kpis": "indicators"}[self.value]
+
 
 class MappingError(ValidationError):
     """A mapping that cannot be used (bad JSON, unknown field, a field given twice)."""

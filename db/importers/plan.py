@@ -63,6 +63,7 @@ from db.models import (
     action_recommendations,
 )
 from db.rules import can_go_blue
+from db.services.plan import accepted_evidence_count
 
 _THEME = re.compile(
     r"(?:theme|priority|workstream|section)?\s*(\d{1,3})\s*(?:[:.)\-–—]\s*|\s+)(.*)", re.I | re.S
@@ -232,12 +233,9 @@ class _Held:
     recommendations: dict[str, Recommendation]
     latest_commentary: dict[str, str | None]
     rec_refs: dict[str, set[str]]
-    accepted: dict[str, int]
 
 
 def _held(session: Session, plan_id: str) -> _Held:
-    from db.services.plan import accepted_evidence_count
-
     actions = {
         a.reference.casefold(): a
         for a in session.scalars(select(Action).where(Action.plan_id == plan_id))
@@ -262,12 +260,7 @@ def _held(session: Session, plan_id: str) -> _Held:
         .where(Recommendation.plan_id == plan_id)
     ):
         rec_refs.setdefault(action_id, set()).add(ref.casefold())
-    accepted = {
-        a.id: accepted_evidence_count(session, a.id)
-        for a in actions.values()
-        if a.rag is not Rag.BLUE
-    }
-    return _Held(actions, themes, recs, latest, rec_refs, accepted)
+    return _Held(actions, themes, recs, latest, rec_refs)
 
 
 def _changes(row: _Row, action: Action, held: _Held, owner_id: str | None) -> dict[str, object]:
@@ -354,7 +347,7 @@ def import_plan(
         if (
             rag is Rag.BLUE
             and action.rag is not Rag.BLUE
-            and not can_go_blue(held.accepted.get(action.id, 0))
+            and not can_go_blue(accepted_evidence_count(session, action.id))
         ):
             issues.add(
                 row.number,

@@ -34,7 +34,9 @@ from PySide6.QtWidgets import (
 )
 
 from db.errors import BoardpackError
+from db.importers import Kind
 from db.services.kpis import ImportReport, KpiRow, KpiSeries, RowAction
+from desktop.import_dialog import SpreadsheetButton
 from desktop.pages.base import Filter, PageEnv
 from desktop.pages.performance_models import (
     DECLINE,
@@ -164,6 +166,8 @@ class PerformancePage(QWidget):
         header.addSpacing(12)
         header.addWidget(self.subtitle, 1, Qt.AlignmentFlag.AlignBottom)
         header.addWidget(self.import_button, 0, Qt.AlignmentFlag.AlignBottom)
+        self.spreadsheet_button = SpreadsheetButton(Kind.KPIS, lambda: self.env, self)
+        header.addWidget(self.spreadsheet_button, 0, Qt.AlignmentFlag.AlignBottom)
 
         self.filter_label = QLabel("")
         self.filter_label.setObjectName("kpiFilterSummary")

@@ -59,7 +59,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from db.importers import Kind
 from db.services.plan import ROW_ID, ROW_OVERDUE, ROW_REFERENCE
+from desktop.import_dialog import SpreadsheetButton
 from desktop.pages.base import Filter, PageEnv
 from desktop.pages.plan_detail import ActionDetailPane
 from desktop.pages.plan_filters import PlanFilterBar
@@ -173,6 +175,8 @@ class PlanPage(QWidget):
         header.setSpacing(14)
         header.addWidget(heading)
         header.addWidget(self.plan_label, 1, Qt.AlignmentFlag.AlignBottom)
+        self.spreadsheet_button = SpreadsheetButton(Kind.PLAN, lambda: self._env, self)
+        header.addWidget(self.spreadsheet_button, 0, Qt.AlignmentFlag.AlignBottom)
 
         self.filters = PlanFilterBar()
         self.filters.changed.connect(self._on_filter)

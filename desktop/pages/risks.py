@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from db.errors import BoardpackError
+from db.importers import Kind
 from db.models import RiskStatus
 from db.rules import BandSpec
 from db.services.risks import (
@@ -47,6 +48,7 @@ from db.services.risks import (
     RiskRow,
     filter_from_spec,
 )
+from desktop.import_dialog import SpreadsheetButton
 from desktop.pages.base import Filter, PageEnv
 from desktop.pages.risks_models import (
     ABOVE,
@@ -131,6 +133,8 @@ class RisksPage(QWidget):
         header.addWidget(self.subtitle, 1, Qt.AlignmentFlag.AlignBottom)
         header.addWidget(self.review_button, 0, Qt.AlignmentFlag.AlignBottom)
         header.addWidget(self.bands_button, 0, Qt.AlignmentFlag.AlignBottom)
+        self.spreadsheet_button = SpreadsheetButton(Kind.RISKS, lambda: self.env, self)
+        header.addWidget(self.spreadsheet_button, 0, Qt.AlignmentFlag.AlignBottom)
 
         # Filter line ----------------------------------------------------------
         self.filter_label = QLabel("")

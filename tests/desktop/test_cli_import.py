@@ -68,7 +68,7 @@ def test_import_prints_the_mapping_and_imports(
     assert "mapping (sheet 'Improvement Plan', header row 5):" in out
     assert "Lead officer" in out and "→  Owner" in out
     assert "row 18: note: due date 'Ongoing' is not a date" in out
-    assert "imported 23 rows" in out and "23 new" in out
+    assert "imported 23 actions" in out and "23 new" in out
     assert count(board, Action) == 23
     code, out, _ = call(capsys, "import", "plan", str(FIXTURE), "--db", str(board))
     assert code == 0 and "23 unchanged" in out and count(board, Action) == 23
@@ -95,7 +95,7 @@ def test_a_bad_row_exits_1_and_writes_nothing(
 def test_dry_run_checks_and_writes_nothing(capsys: pytest.CaptureFixture[str], board: Path) -> None:
     before = dump_of(board)
     code, out, _ = call(capsys, "import", "risks", str(FIXTURE), "--db", str(board), "--dry-run")
-    assert code == 0 and "checked (dry run): would import 3 rows" in out
+    assert code == 0 and "checked (dry run): would import 3 risks" in out
     assert dump_of(board) == before
 
 
