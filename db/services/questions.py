@@ -11,9 +11,14 @@ reads them from there. The board's recorded response to a card is stored,
 with no schema change, as a shared NOTE annotation on the paper whose
 `quote` is the card's text (so it follows the card when the paper is
 re-issued), `comment` the response, and `extra["action_card"]` =
-{"number", "addressed_to", "responded_by", "responded_at"}; the notes lists
-leave such annotations out. Responses are recorded in meeting mode
-(`Capability.RUN_MEETING`).
+{"number", "addressed_to", "responded_by", "responded_at", "status",
+"recorded_by"}; the notes lists leave such annotations out, and annotations
+sync like every other row, so responses reach every laptop. A response has a
+status the children in care council can follow (`CARD_STATUSES`: agreed, in
+progress, done, not agreed). Responses are recorded by whoever runs the
+meeting (`Capability.RUN_MEETING`: the chair, the secretariat as clerk), in
+meeting mode or from the paper in the reader; everyone who may read the
+paper sees them.
 """
 
 from __future__ import annotations
@@ -27,9 +32,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.errors import NotFoundError, PermissionDeniedError, ValidationError
-from db.models import AgendaItem, AnchorState, Annotation, AnnotationKind, PaperKind, Question
+from db.models import (
+    AgendaItem,
+    AnchorState,
+    Annotation,
+    AnnotationKind,
+    Paper,
+    PaperKind,
+    Question,
+)
 from db.papers.pdftext import split_pages
-from db.permissions import Capability, require
+from db.permissions import Capability, allowed, require
 from db.services.annotations import CARD_KEY, is_card
 from db.services.papers import (
     board_of_meeting,
@@ -37,6 +50,7 @@ from db.services.papers import (
     get_item,
     get_paper,
     may_read_exempt,
+    meeting_papers,
     person_names,
     require_read,
     session_now,
@@ -68,9 +82,17 @@ class ItemQuestions:
     questions: tuple[QuestionRow, ...]
 
 
+#: What the board's response to an action card says will happen, in the order shown.
+CARD_STATUSES: tuple[str, ...] = ("agreed", "in progress", "done", "not agreed")
+
+
 @dataclass(frozen=True)
 class ActionCard:
-    """A children in care council action card and the board's response, if recorded."""
+    """A children in care council action card and the board's response, if recorded.
+
+    `responded_by` is who gave the response (as the minutes name them);
+    `recorded_by` the person who recorded it in Boardpack, at `responded_at`.
+    """
 
     paper_id: str
     number: int
@@ -80,6 +102,9 @@ class ActionCard:
     response: str | None
     responded_by: str | None
     responded_at: dt.datetime | None
+    status: str | None = None
+    recorded_by: str | None = None
+    paper_title: str = ""
 
 
 # -- Reads ---------------------------------------------------------------------------------
@@ -185,12 +210,22 @@ def action_cards(session: Session, viewer_id: str | None, paper_id: str) -> tupl
     check_paper_visible(session, viewer_id, p)
     if p.kind is not PaperKind.ACTION_CARDS:
         raise ValidationError(f"the paper '{p.title}' is not a paper of action cards")
+    return _cards_of(session, p)
+
+
+def _cards_of(session: Session, p: Paper) -> tuple[ActionCard, ...]:
     responses = _card_responses(session, p.id)
+    recorders = [
+        (a.extra or {})[CARD_KEY].get("recorded_by") or a.author_id for a in responses.values()
+    ]
+    names = person_names(session, [r for r in recorders if isinstance(r, str)])
     cards = []
     for number, text, addressed, page in parse_cards(split_pages(p.text, p.page_count)):
         found = responses.get(number)
         card = (found.extra or {}).get(CARD_KEY, {}) if found else {}
         at = card.get("responded_at")
+        status = card.get("status")
+        recorder = (card.get("recorded_by") or found.author_id) if found else None
         cards.append(
             ActionCard(
                 paper_id=p.id,
@@ -201,9 +236,41 @@ def action_cards(session: Session, viewer_id: str | None, paper_id: str) -> tupl
                 response=found.comment if found else None,
                 responded_by=card.get("responded_by"),
                 responded_at=dt.datetime.fromisoformat(at) if isinstance(at, str) else None,
+                status=status if status in CARD_STATUSES else ("agreed" if found else None),
+                recorded_by=names.get(recorder) if isinstance(recorder, str) else None,
+                paper_title=p.title,
             )
         )
     return tuple(cards)
+
+
+def item_action_cards(
+    session: Session, viewer_id: str | None, item_id: str
+) -> tuple[ActionCard, ...]:
+    """The cards of every action-cards paper on an agenda item (current versions), in order.
+
+    Empty when the item has none, or none the viewer may read.
+
+    Raises:
+        NotFoundError: no such item.
+        PermissionDeniedError: the viewer has no role on the item's board.
+    """
+    item = get_item(session, item_id)
+    cards: list[ActionCard] = []
+    for row in meeting_papers(session, viewer_id, item.meeting_id):
+        if row.item_id == item_id and row.kind == PaperKind.ACTION_CARDS.value:
+            cards.extend(_cards_of(session, get_paper(session, row.paper_id)))
+    return tuple(cards)
+
+
+def may_respond_to_cards(session: Session, viewer_id: str | None, paper_id: str) -> bool:
+    """Whether the viewer may record the board's responses to this paper's cards."""
+    p = session.get(Paper, paper_id)
+    if p is None:
+        return False
+    return allowed(
+        session, viewer_id, board_of_meeting(session, p.meeting_id), Capability.RUN_MEETING
+    )
 
 
 def _card_responses(session: Session, paper_id: str) -> dict[int, Annotation]:
@@ -334,16 +401,21 @@ def respond_to_card(
     response: str,
     *,
     responded_by: str | None = None,
+    status: str = "agreed",
 ) -> ActionCard:
     """Record the board's response to an action card (`Capability.RUN_MEETING`).
 
     A second response replaces the first (the record keeps the latest; the
     audit log keeps both).
 
+    Args:
+        responded_by: who gave the response, as the minutes name them.
+        status: one of `CARD_STATUSES`.
+
     Raises:
         NotFoundError: no such paper or card.
         PermissionDeniedError: the actor does not run the meeting.
-        ValidationError: not an action-cards paper, or an empty response.
+        ValidationError: not an action-cards paper, an empty response or an unknown status.
     """
     p = get_paper(session, paper_id)
     board_id = check_paper_visible(session, actor_id, p)
@@ -356,11 +428,17 @@ def respond_to_card(
     body = (response or "").strip()
     if not body:
         raise ValidationError("a response to a card needs some text")
+    if status not in CARD_STATUSES:
+        raise ValidationError(
+            f"a card's status is one of {', '.join(CARD_STATUSES)}, not {status!r}"
+        )
     details = {
         "number": number,
         "addressed_to": card.addressed_to,
-        "responded_by": (responded_by or "").strip() or None,
+        "responded_by": (responded_by or "").strip()[:200] or None,
         "responded_at": session_now(session).isoformat(),
+        "status": status,
+        "recorded_by": actor_id,
     }
     existing = _card_responses(session, p.id).get(number)
     if existing is None:
@@ -387,6 +465,7 @@ def respond_to_card(
 
 
 __all__ = [
+    "CARD_STATUSES",
     "ActionCard",
     "ItemQuestions",
     "QuestionRow",
@@ -394,6 +473,8 @@ __all__ = [
     "add_question",
     "answer_question",
     "edit_question",
+    "item_action_cards",
+    "may_respond_to_cards",
     "parse_cards",
     "questions_by_item",
     "respond_to_card",

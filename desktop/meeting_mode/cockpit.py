@@ -68,7 +68,7 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("Ctrl+G", "Agree RAG"),
     ("Ctrl+E", "Accept evidence"),
     ("Ctrl+R", "Risk score"),
-    ("Alt+1…4", "Action · Risk · KPI · Questions"),
+    ("Alt+1…5", "Action · Risk · KPI · Questions · Cards"),
     ("Ctrl+L", "Close logged action"),
     ("Ctrl+Shift+X", "Close meeting"),
 )
@@ -269,6 +269,7 @@ class MeetingMode(QWidget):
             ("Alt+2", lambda: self.linked.setCurrentIndex(1)),
             ("Alt+3", lambda: self.linked.setCurrentIndex(2)),
             ("Alt+4", lambda: self.linked.setCurrentIndex(3)),
+            ("Alt+5", lambda: self.linked.setCurrentIndex(4)),
             ("Alt+N", self.discussion.setFocus),
             ("Alt+B", self.chair_notes.setFocus),
             ("Alt+A", self.agenda.setFocus),

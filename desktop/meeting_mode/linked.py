@@ -1,4 +1,4 @@
-"""What the current item links to, one tab (Alt+1…4) away: action RAG, risk, KPI chart, questions.
+"""What the current item links to, one tab (Alt+1…5) away: action RAG, risk, KPI, questions, cards.
 
 Each tab is read only when it is shown (`load`), so moving through the agenda
 costs nothing for the tabs nobody looks at — the KPI chart in particular,
@@ -7,7 +7,9 @@ linked, a drop-down above the tab chooses which one. Reads go through
 `db.services.plan`, `.risks` and `.kpis`, in one short session per tab. The
 fourth tab embeds the Papers page's `QuestionsPanel` in answering mode: the
 questions members prepared on this item, and the answer given, recorded as
-it is heard.
+it is heard. The fifth embeds the reader's `ActionCardsPanel` for the item:
+the children in care council's action cards on its papers, each with the
+board's response, recorded (with its status) as the board agrees it.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from db.store import Database
 from widgets.kpi_chart import KpiChart
 from widgets.rag_timeline import RagTimeline
 
-ACTION_TAB, RISK_TAB, KPI_TAB, QUESTIONS_TAB = 0, 1, 2, 3
+ACTION_TAB, RISK_TAB, KPI_TAB, QUESTIONS_TAB, CARDS_TAB = 0, 1, 2, 3, 4
 
 
 class LinkedPane(QTabWidget):
@@ -49,6 +51,7 @@ class LinkedPane(QTabWidget):
         self.meeting_id: str | None = None
         self.questions: Any = None  # the QuestionsPanel, built when its tab is first shown
         self._questions_for: tuple[Any, ...] | None = None
+        self.cards: Any = None  # the ActionCardsPanel, built when its tab is first shown
         self.today = dt.date.today()
         self._loaded: set[int] = set()
         self._filling = False
@@ -82,8 +85,12 @@ class LinkedPane(QTabWidget):
         self.questions_tab = QWidget()
         self.questions_layout = QVBoxLayout(self.questions_tab)
         self.addTab(self.questions_tab, "Questions")
+        self.cards_tab = QWidget()
+        self.cards_layout = QVBoxLayout(self.cards_tab)
+        self.addTab(self.cards_tab, "Cards")
+        self.setTabToolTip(CARDS_TAB, "Children in care council action cards")
         for index in range(self.count()):
-            self.setTabToolTip(index, f"Alt+{index + 1}")
+            self.setTabToolTip(index, f"{self.tabToolTip(index)} Alt+{index + 1}".strip())
         self.tabBar().setExpanding(False)
         self.setUsesScrollButtons(False)
         self.currentChanged.connect(lambda index: self.load(index))
@@ -131,6 +138,8 @@ class LinkedPane(QTabWidget):
                     self._show_kpi(s)
             if index == QUESTIONS_TAB:
                 self._show_questions()
+            elif index == CARDS_TAB:
+                self._show_cards()
         except BoardpackError as error:
             self.problem.emit(str(error))
 
@@ -187,3 +196,16 @@ class LinkedPane(QTabWidget):
             self._questions_for = key
             self.questions.set_meeting(self.database, self.actor_id, self.meeting_id)
         self.questions.show_item(self.item.item_id)
+
+    def _show_cards(self) -> None:
+        if self.database is None:
+            return
+        if self.cards is None:
+            from desktop.reader.cards import ActionCardsPanel
+
+            self.cards = ActionCardsPanel()
+            self.cards_layout.addWidget(self.cards)
+            self.cards.show()  # added to a tab already on screen
+        self.cards.set_item(self.database, self.actor_id, self.item.item_id)
+        if self.cards.error is None and not self.cards.cards():
+            self.cards.note.setText("No action cards on this item's papers.")

@@ -147,6 +147,7 @@ class ReaderView(QWidget):
         search.table.activated.connect(self._hit_chosen)
         self.cards = ActionCardsPanel()
         self.cards.page_requested.connect(self._card_page)
+        self.cards.changed.connect(lambda: self.announce("annotations"))
 
         self.side = QTabWidget()
         self.side.setObjectName("readerSide")
@@ -226,7 +227,6 @@ class ReaderView(QWidget):
         if self._database is None:
             return False
         from db.services.papers import current_version, paper, paper_bytes
-        from db.services.questions import action_cards
 
         try:
             with self._database.session() as s:
@@ -237,11 +237,6 @@ class ReaderView(QWidget):
                 while older is not None and len(chain) < 20:
                     chain.append(older)
                     older = paper(s, self._actor_id, older).supersedes_id
-                cards = (
-                    action_cards(s, self._actor_id, row.paper_id)
-                    if row.kind == "action_cards"
-                    else ()
-                )
         except BoardpackError as error:
             self.complain("The paper cannot be opened", str(error))
             return False
@@ -262,8 +257,10 @@ class ReaderView(QWidget):
         title = f"{label} – {row.title}" if label else row.title
         if row.version > 1:
             title += f" (version {row.version})"
-        self.cards.set_cards(cards)
-        self.side.setTabVisible(self._cards_tab, bool(cards))
+        self.cards.set_papers(
+            self._database, self._actor_id, [row.paper_id] if row.kind == "action_cards" else []
+        )
+        self.side.setTabVisible(self._cards_tab, bool(self.cards.cards()))
         self._opened(opened, title, page, chain)
         return True
 
