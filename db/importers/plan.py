@@ -18,7 +18,8 @@ them; nothing is duplicated. The RAG history is never overwritten:
   recorded through `db.services.plan.record_progress_update`, so the rules
   hold (Blue only with accepted evidence, a due date not moved into the
   past) and a refusal is the row's error;
-- a blank RAG or due date in the file keeps what Boardpack holds.
+- a blank cell (RAG, due date, owner, recommendations…) keeps what Boardpack
+  holds; "-" or "n/a" in the recommendations column says the action answers none.
 
 Lead agency is kept in `Action.lead_agency`; "evidence of impact" in
 `Action.success_measure`. Recommendation references ("C10", "Ofsted MV2")
@@ -220,7 +221,8 @@ def _read_rows(table: Table, mapping: Mapping, issues: Issues, people: People) -
                 commentary,
                 success,
                 recs,
-                mapped,
+                # a blank recommendations cell keeps the links held ("-" says none)
+                mapped if rec_text is not None else mapped - {"recommendations"},
             )
         )
     return rows

@@ -753,3 +753,21 @@ def test_a_damaged_council_tracker_is_all_or_nothing(
             assert fresh.dump() == before and report.errors
     finally:
         fresh.db.close()
+
+
+def test_blank_cells_keep_what_is_held_and_a_dash_clears_recommendations(
+    board: Board_, tmp_path: Path
+) -> None:
+    board.run(FIXTURE, Kind.PLAN)
+    blank = board.run(edited_fixture(tmp_path, {"I7": None, "F14": None, "E14": None}), Kind.PLAN)
+    assert blank.written and blank.unchanged == 23
+    with board.db.session() as s:
+        held = s.scalars(select(Action).where(Action.reference == "1.1")).one()
+        assert [r.reference for r in held.recommendations] == ["C10"]
+    assert board.action("2.1").rag is Rag.RED
+    assert board.action("2.1").due_date == dt.date(2019, 1, 31)
+    dash = board.run(edited_fixture(tmp_path, {"I7": "-"}, "dash.xlsx"), Kind.PLAN)
+    assert dash.written and dash.updated == 1
+    with board.db.session() as s:
+        held = s.scalars(select(Action).where(Action.reference == "1.1")).one()
+        assert held.recommendations == []
