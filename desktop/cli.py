@@ -156,9 +156,12 @@ def _cmd_dump(args: argparse.Namespace, _paths: AppPaths) -> int:
     try:
         if args.out:
             tmp = args.out.with_name(args.out.name + ".partial")
-            with tmp.open("w", encoding="utf-8", newline="\n") as fh:
-                write_dump(database.engine, fh)
-            tmp.replace(args.out)
+            try:
+                with tmp.open("w", encoding="utf-8", newline="\n") as fh:
+                    write_dump(database.engine, fh)
+                tmp.replace(args.out)
+            finally:
+                tmp.unlink(missing_ok=True)  # a failed write leaves no half a dump
         else:
             write_dump(database.engine, sys.stdout)
     finally:
@@ -272,8 +275,15 @@ def _cmd_sync(args: argparse.Namespace, _paths: AppPaths) -> int:
     if args.batch is not None and args.batch < 1:
         raise CliError("--batch must be at least 1")
     remote = central_for(args.remote, args.person)
-    # A new laptop joins by syncing into a file that does not exist yet.
-    database = open_database(args.db, create=not Path(args.db).exists())
+    # A new laptop joins by syncing into a file that does not exist yet; if that first
+    # sync fails, the file it started is removed (nothing half-built is left behind).
+    joining = not Path(args.db).exists()
+    try:
+        database = open_database(args.db, create=joining)
+    except BaseException:
+        if joining:
+            _remove_database(Path(args.db))
+        raise
     last = [""]
 
     def progress(stage: str, done: int, total: int) -> None:
@@ -282,13 +292,17 @@ def _cmd_sync(args: argparse.Namespace, _paths: AppPaths) -> int:
             print("\r" + line.ljust(len(last[0])), end="", file=sys.stderr, flush=True)
         last[0] = line
 
+    done = False
     try:
         if args.batch is None:  # the engine's default batch (5,000 changes)
             result = sync(database, remote, progress=progress)
         else:
             result = sync(database, remote, batch=args.batch, progress=progress)
+        done = True
     finally:
         database.close()
+        if joining and not done:
+            _remove_database(Path(args.db))
         if not isinstance(remote, str):
             remote.close()
         if last[0] and not args.quiet and sys.stderr.isatty():
@@ -296,6 +310,12 @@ def _cmd_sync(args: argparse.Namespace, _paths: AppPaths) -> int:
     _note_central_contact(Path(args.db))
     print(f"synced with {_redact(args.remote)}: {result.summary()}")
     return 0
+
+
+def _remove_database(path: Path) -> None:
+    """Remove a database file this command created (with its WAL and shared memory)."""
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 def _note_central_contact(db_path: Path) -> None:
