@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from db.models import Action, Board, Person, Plan, Rag, Theme
+from db.models import Action, Board, Membership, Person, Plan, Rag, Role, Theme
 from db.store import Database, open_database
 from db.sync.central import init_central
 
@@ -65,6 +65,9 @@ def seed_board(db: Database, actions: int = 3) -> dict[str, str]:
         board = Board(code="OPAB", name="Ofsted Priority Action Board")
         s.add_all([chair, board])
         s.flush()
+        # the chair holds the chair's seat: a person with no role on any board is sent
+        # only what the public may read (db.sync.scope)
+        s.add(Membership(board_id=board.id, person_id=chair.id, role=Role.CHAIR))
         plan = Plan(board_id=board.id, title="Children's Improvement Plan")
         s.add(plan)
         s.flush()
