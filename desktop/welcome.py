@@ -374,6 +374,7 @@ class NewBoardDialog(QDialog):
         self.new_board: NewBoard | None = None
         self.database: Database | None = None
         self.imported_actions = 0
+        self.importer: QDialog | None = None
         self._code_edited = False
         self._op: Op[Any] | None = None
         self._worker = _worker(self)
@@ -561,9 +562,9 @@ class NewBoardDialog(QDialog):
         assert self.database is not None and self.new_board is not None
         dialog = ImportDialog(
             self.database,
-            self.new_board.secretariat_id,
+            self.new_board.secretariat_id,  # the clerk: the seat allowed to import
             self.new_board.plan_id,
-            kind=Kind.PLAN,
+            Kind.PLAN,
             path=path,
             parent=self,
         )
@@ -571,9 +572,11 @@ class NewBoardDialog(QDialog):
         shown: QDialog = dialog
         return shown
 
-    def import_plan(self) -> None:
-        """ "Import your plan from a spreadsheet…": the importer, modal over this dialog."""
-        self.import_dialog().open()
+    def import_plan(self) -> QDialog:
+        """The "Import your plan…" button: the importer, window-modal over this dialog."""
+        self.importer = self.import_dialog()
+        self.importer.open()
+        return self.importer
 
     def _imported(self, report: Any) -> None:
         created = int(getattr(report, "created", 0))

@@ -10,14 +10,12 @@ list (greyed "not found"), open-a-file, the demo choice, the start decision
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, Qt, QThread
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog
 
-from db.importers import Kind, import_table, read_table, suggest_mapping
 from db.models import Action, Board, Membership, Role
 from db.store import open_database
 from desktop import welcome
@@ -51,6 +49,7 @@ def test_new_board_with_imported_plan_opens_in_the_window(qtbot, paths, recent, 
 
     def run_new_board(self: NewBoardDialog) -> int:
         """What the clerk does in the modal "Create a new board" dialog."""
+        self._test_tools = (qtbot, monkeypatch)  # type: ignore[attr-defined]
         self.show()
         qtbot.keyClicks(self.council_edit, "Slough Borough Council")
         qtbot.keyClicks(self.board_edit, "Ofsted Priority Action Board")
@@ -67,7 +66,7 @@ def test_new_board_with_imported_plan_opens_in_the_window(qtbot, paths, recent, 
         assert self.import_button.isVisible()
         assert "Import your plan from a spreadsheet" in self.import_button.text()
         walked["imported"] = import_plan(self)
-        qtbot.waitUntil(lambda: "Imported" in self.import_summary.text(), timeout=20_000)
+        assert "Imported" in self.import_summary.text()
         qtbot.mouseClick(self.open_board_button, Qt.MouseButton.LeftButton)
         return int(self.result())
 
@@ -103,18 +102,33 @@ def test_new_board_with_imported_plan_opens_in_the_window(qtbot, paths, recent, 
 
 
 def import_plan(new_board: NewBoardDialog) -> int:
-    """The import step on the new board: the tracker read, mapped and written as the clerk,
-    reported back to the dialog the way the importer dialog's `imported` signal does."""
-    assert new_board.database is not None and new_board.new_board is not None
-    made = new_board.new_board
-    table = read_table(FIXTURE, Kind.PLAN)
-    mapping = suggest_mapping(table, Kind.PLAN)
-    with new_board.database.begin(made.secretariat_id) as session:
-        report = import_table(
-            session, made.secretariat_id, made.plan_id, table, mapping, today=dt.date.today()
-        )
-    assert report.ok, report.errors
-    new_board._imported(report)
+    """The clerk presses "Import your plan from a spreadsheet…", chooses the council's
+    tracker, accepts the suggested columns, sees every row valid, and imports."""
+    from desktop.import_dialog import ImportDialog
+
+    qtbot, monkeypatch = new_board._test_tools  # type: ignore[attr-defined]
+    monkeypatch.setattr(
+        QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(FIXTURE), ""))
+    )
+    qtbot.mouseClick(new_board.import_button, Qt.MouseButton.LeftButton)
+    importer = new_board.importer
+    assert isinstance(importer, ImportDialog) and importer.isVisible()
+    assert importer.step == 0  # it asks for the file first
+    qtbot.mouseClick(importer.choose_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: importer.step == 1 and importer.next_button.isEnabled(), timeout=30_000)
+    qtbot.mouseClick(importer.next_button, Qt.MouseButton.LeftButton)  # columns as suggested
+    qtbot.waitUntil(lambda: importer.step == 2 and importer.state != "checking", timeout=30_000)
+    assert importer.state == "ready", importer.status.text()
+    reports: list[object] = []
+    importer.imported.connect(reports.append)
+    qtbot.mouseClick(importer.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: importer.state in ("done", "problems", "failed"), timeout=30_000)
+    assert importer.state == "done", importer.status.text()
+    assert len(reports) == 1
+    report = reports[0]
+    assert report.written and not report.errors
+    qtbot.mouseClick(importer.close_button, Qt.MouseButton.LeftButton)
+    assert not importer.isVisible()
     return int(report.created)
 
 
