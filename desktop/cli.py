@@ -340,6 +340,10 @@ COMMANDS: dict[str, Handler] = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the process exit code."""
+    for stream in (sys.stdout, sys.stderr):  # a file name that is not UTF-8 prints as its bytes
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="surrogateescape")
     args = build_parser().parse_args(argv)
     paths = app_paths(args.data_dir)
     from desktop.logging_setup import setup_logging
