@@ -23,13 +23,13 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
 from desktop.main_window import APP_TITLE, MainWindow, WindowData
-from desktop.signin import Entry, Gate
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from db.errors import CorruptDatabaseError
     from db.store import Database
+    from desktop.signin import Entry, Gate
     from desktop.sync_control import SyncController
 
 #: Qt platforms with no one to read a dialog (tests, bench, screenshots).
@@ -197,9 +197,9 @@ def run_gui(
 
     opened: list[Database] = []
     ask = app.platformName() not in _HEADLESS_PLATFORMS
-    # Sign-in (or the demo's role picker) stands before the board; whether this is
-    # the demo is settled after the first paint (`on_first_paint`).
-    gate = Gate(window, db_path, demo=bool(demo), interactive=ask)
+    # Sign-in (or the demo's role picker) stands before the board: made after the
+    # first paint (`on_first_paint`), like everything the frame does not need.
+    gates: list[Gate] = []
 
     def load(entry: Entry | None = None) -> None:
         from sqlalchemy.exc import DatabaseError
@@ -207,6 +207,7 @@ def run_gui(
         from db.errors import BoardpackError
         from desktop.backup_dialog import daily_backup_in_background, damage_found, open_for_app
 
+        gate = gates[0]
         entry = entry or gate.entry
         is_demo = gate.demo
         try:
@@ -282,8 +283,11 @@ def run_gui(
         if quit_when_shown:
             app.exit(0)
             return
+        from desktop.signin import Gate
+
         window.compose()
-        gate.demo = is_demo_database(db_path) if demo is None else demo
+        is_demo = is_demo_database(db_path) if demo is None else demo
+        gates.append(gate := Gate(window, db_path, demo=is_demo, interactive=ask))
         window.show_opening(db_path)
         # Let the composed window paint before the database modules load (after sign-in).
         gate.before_open(role, lambda entry: QTimer.singleShot(0, lambda: load(entry)), refuse)

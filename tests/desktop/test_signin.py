@@ -310,11 +310,14 @@ def test_the_app_opens_on_sign_in_and_then_the_dashboard(qtbot: QtBot, enrolled:
         seen["window"] = window
 
     QTimer.singleShot(50, sign_in)
-    assert run_gui(enrolled.path, quit_when_loaded=True, demo=False) == 0
-    window = seen["window"]
-    assert isinstance(window, MainWindow)
-    assert seen["before"] == ""  # nothing of the board showed before the sign-in
-    assert window.status.viewer_label.text() == "Signed in as Sam Patel (Member)"
+    try:
+        assert run_gui(enrolled.path, quit_when_loaded=True, demo=False) == 0
+        window = seen["window"]
+        assert isinstance(window, MainWindow)
+        assert seen["before"] == ""  # nothing of the board showed before the sign-in
+        assert window.status.viewer_label.text() == "Signed in as Sam Patel (Member)"
+    finally:
+        _delete_windows()
 
 
 def test_idle_lock_drops_an_encrypted_files_key_until_the_passphrase(
@@ -385,7 +388,25 @@ def test_a_damaged_keyring_is_refused_in_one_sentence(
 
     board_database.close()
     Keyring.path_for(board_database.path).write_text("{half a keyr", encoding="utf-8")
-    assert run_gui(board_database.path, demo=False) == 1
+    try:
+        assert run_gui(board_database.path, demo=False) == 1
+    finally:
+        _delete_windows()
     assert capsys.readouterr().err.strip().splitlines() == [
         "boardpack: the keyring board.db.keyring is damaged (not readable JSON)"
     ]
+
+
+def test_the_gate_looks_for_the_keyring_where_db_auth_keeps_it(tmp_path: Path) -> None:
+    from desktop.signin import keyring_path
+
+    assert keyring_path(tmp_path / "board.db") == Keyring.path_for(tmp_path / "board.db")
+
+
+def _delete_windows() -> None:
+    """run_gui closes its window but leaves it alive: delete it, so later tests that look
+    for the app's window do not find this one."""
+    for top in QApplication.topLevelWidgets():
+        if isinstance(top, MainWindow):
+            top.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
