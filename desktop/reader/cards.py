@@ -95,7 +95,7 @@ class ActionCardsPanel(QWidget):
         self.response.setAccessibleName("The board's response to the chosen card")
         self.response.setPlaceholderText("The board's response to the chosen card…")
         self.response.setTabChangesFocus(True)
-        self.response.setFixedHeight(64)
+        self.response.setFixedHeight(52)
         self.status = QComboBox()
         self.status.setAccessibleName("Status of the response")
         for status in CARD_STATUSES:
@@ -110,9 +110,10 @@ class ActionCardsPanel(QWidget):
         form_layout = QVBoxLayout(form)
         form_layout.setContentsMargins(0, 0, 0, 0)
         form_layout.addWidget(self.response)
+        form_layout.addWidget(self.responded_by)  # its own line: the column may be narrow
         row = QHBoxLayout()
         row.addWidget(self.status)
-        row.addWidget(self.responded_by, 1)
+        row.addStretch(1)
         row.addWidget(self.record_button)
         form_layout.addLayout(row)
         form.setVisible(False)
