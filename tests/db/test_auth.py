@@ -357,3 +357,24 @@ def test_the_secretariat_sets_the_offline_limits_and_the_keyring_copies_them(
 
 def reload_at(db_path: Path) -> Keyring:
     return Keyring.load(db_path, hasher=CHEAP)
+
+
+def test_the_offline_limits_travel_with_sync(board_database: Database) -> None:
+    """Migration 0010 remade the capture triggers: setting the limits logs a change."""
+    from sqlalchemy import text
+
+    ids = _ids(board_database)
+    clerk = ids["Chris Clerk/secretariat"]
+    with board_database.session() as s:
+        board_id = s.query(Board.id).filter(Board.code == "OPAB").scalar()
+    with board_database.begin(clerk) as s:
+        set_offline_policy(s, clerk, board_id, OfflinePolicy(warn_days=5, limit_days=20))
+    with board_database.engine.connect() as conn:
+        fields = conn.execute(
+            text(
+                "SELECT fields FROM change_log WHERE table_name = 'boards' AND row_id = :id "
+                "AND op = 'U' ORDER BY site_seq DESC LIMIT 1"
+            ),
+            {"id": board_id},
+        ).scalar()
+    assert json.loads(fields) == {"offline_warn_days": 5, "offline_limit_days": 20}
