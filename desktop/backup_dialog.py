@@ -159,7 +159,9 @@ class BackupDialog(QDialog):
 
     def back_up_now(self) -> None:
         try:
-            taken = create_backup(self.database.path, self.database.backups, "manual")
+            taken = create_backup(
+                self.database.path, self.database.backups, "manual", key=self.database.key
+            )
         except BoardpackError as error:
             self.message.setText(str(error).capitalize())
             return
@@ -183,7 +185,9 @@ class BackupDialog(QDialog):
             return
         self.database.engine.dispose()  # no connection may hold the old file
         try:
-            saved = restore(self.database.path, chosen.path, self.database.backups)
+            saved = restore(
+                self.database.path, chosen.path, self.database.backups, key=self.database.key
+            )
         except BoardpackError as error:
             self.message.setText(str(error).capitalize())
             return
@@ -242,9 +246,15 @@ class WipeDialog(QDialog):
 
 
 def offer_restore(
-    parent: QWidget | None, db_path: Path, error: CorruptDatabaseError, backup_dir: Path
+    parent: QWidget | None,
+    db_path: Path,
+    error: CorruptDatabaseError,
+    backup_dir: Path,
+    *,
+    key: bytes | None = None,
 ) -> bool:
-    """Offer the latest good backup of a damaged file; True when it was restored."""
+    """Offer the latest good backup of a damaged file; True when it was restored.
+    `key`: the data key of an encrypted file."""
     if error.backup is None:
         return False
     backup = next((b for b in list_backups(db_path, backup_dir) if b.path == error.backup), None)
@@ -259,7 +269,7 @@ def offer_restore(
     )
     if answer != QMessageBox.StandardButton.Yes:
         return False
-    restore(db_path, error.backup, backup_dir)
+    restore(db_path, error.backup, backup_dir, key=key)
     return True
 
 
@@ -276,19 +286,22 @@ def open_for_app(
     try:
         return open_database(db_path, backup_dir=folder, integrity="deferred", key=key)
     except CorruptDatabaseError as error:
-        if not ask or not offer_restore(parent, db_path, error, folder):
+        if not ask or not offer_restore(parent, db_path, error, folder, key=key):
             raise
     return open_database(db_path, backup_dir=folder, integrity="deferred", key=key)
 
 
-def damage_found(db_path: Path, error: Exception) -> CorruptDatabaseError:
+def damage_found(
+    db_path: Path, error: Exception, *, key: bytes | None = None
+) -> CorruptDatabaseError:
     """The error to show when reading the open file failed: the integrity check's
-    verdict (naming the latest good backup), or the read error itself."""
+    verdict (naming the latest good backup), or the read error itself. `key`: the
+    data key of an encrypted file."""
     from db.store import check_integrity
     from desktop.paths import app_paths
 
     try:
-        check_integrity(db_path, app_paths().backup_dir)
+        check_integrity(db_path, app_paths().backup_dir, key=key)
     except CorruptDatabaseError as damaged:
         return damaged
     cause = getattr(error, "orig", None) or error
@@ -309,7 +322,7 @@ class IntegrityCheck(QObject):
 
         def run() -> None:
             try:
-                check_integrity(database.path, database.backups)
+                check_integrity(database.path, database.backups, key=database.key)
             except CorruptDatabaseError as error:
                 self.damaged.emit(error)
 
@@ -323,7 +336,7 @@ def daily_backup_in_background(database: Database) -> threading.Thread:
 
     def run() -> None:
         try:
-            taken = backup_if_due(database.path, database.backups)
+            taken = backup_if_due(database.path, database.backups, key=database.key)
         except (BoardpackError, OSError) as error:
             log.warning("daily backup of %s failed: %s", database.path, error)
             return
