@@ -5,6 +5,13 @@ writes, so the GUI and the CLI cannot disagree about a right; the GUI only uses
 `allowed()` to grey out what would be refused anyway. "Own" capabilities (an
 officer's own actions, items they present) are checked by the service with
 `owns=`, since only it knows whose record it is.
+
+Below the services, the same table as data the session and the sync use:
+`Clearance` (a person's exempt-reading boards and capabilities, read with Core),
+`may_write` (the before-flush net of `db.session`), and the SQL for what an
+uncleared reader may not see (`hidden_items`, `hidden_papers`, `hidden_blobs`,
+`meetings_with_hidden_items`), shared by the session's loader criteria and the
+central store's filtering of what it sends (`db.sync.scope`).
 """
 
 from __future__ import annotations
