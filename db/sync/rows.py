@@ -20,6 +20,7 @@ Batched writes must leave exactly what row-by-row writes would:
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,6 +30,7 @@ from sqlalchemy.exc import IntegrityError
 
 from db.base import Base
 from db.sync import codec
+from db.sync.fts import Reindex
 from db.sync.tables import NOT_SYNCED
 
 INSERT, UPDATE, DELETE = "I", "U", "D"
@@ -123,6 +125,8 @@ class RowWriter:
 
     conn: Connection
     batched: bool = True  # False: each write is sent at once (the reference behaviour)
+    # told of every row written, while the search triggers are paused (see db.sync.fts)
+    reindex: Reindex | None = None
     _ops: list[_Op] = field(default_factory=list)
     _pending: set[tuple[str, str]] = field(default_factory=set)
 
@@ -134,6 +138,8 @@ class RowWriter:
     def write(self, shape: Shape, row_id: str, values: dict[str, Any], *, new: bool) -> None:
         """Insert a row (`new`) or set some of its columns; unknown columns are ignored."""
         known = shape.decode_all(values)
+        if self.reindex is not None:
+            self.reindex.note(shape.name, row_id, None if new else known)
         if new:
             self._add(shape, row_id, (shape.name, INSERT, tuple(known)), tuple(known.values()))
         elif known:
@@ -145,6 +151,8 @@ class RowWriter:
             )
 
     def delete(self, shape: Shape, row_id: str) -> None:
+        if self.reindex is not None:
+            self.reindex.note(shape.name, row_id)
         self._add(shape, row_id, (shape.name, DELETE, ()), shape.key(row_id))
 
     def _add(self, shape: Shape, row_id: str, key: OpKey, values: tuple[Any, ...]) -> None:
@@ -172,6 +180,8 @@ class RowWriter:
         savepoint = self.conn.begin_nested()
         try:
             for key, (shape, rows) in groups.items():
+                if key[1] != INSERT:  # distinct rows, by key: the statement walks the index once
+                    _by_key(rows, len(shape.pk))
                 self._execute(key, shape, rows)
         except IntegrityError:
             savepoint.rollback()
@@ -225,6 +235,13 @@ class RowWriter:
             return None
         to_wire = codec.table_codecs(table, self._dialect)[1]
         return {n: to_wire[n](row._mapping[n]) for n in wanted}
+
+
+def _by_key(rows: list[tuple[Any, ...]], n_key: int) -> None:
+    """Sort UPDATE or DELETE parameter rows by the primary key values that end them
+    (left as they are if those values do not compare)."""
+    with contextlib.suppress(TypeError):
+        rows.sort(key=lambda r: r[len(r) - n_key :])
 
 
 def _sqlite_sql(shape: Shape, kind: str, names: tuple[str, ...]) -> str:
