@@ -59,7 +59,7 @@ class Sheet:
 
 
 def _labels(kind: Kind) -> tuple[str, ...]:
-    return tuple(spec.label for spec in fields_for(kind))
+    return tuple(spec.label for spec in fields_for(kind) if not spec.many)
 
 
 def _owner_names(session: Session) -> dict[str, str]:

@@ -1,9 +1,13 @@
 """Importing indicators and their monthly values: one row per indicator per month.
 
 Columns: reference, indicator, unit, polarity, target, description, source,
-then period, value, national, regional and note. The indicator columns need
-filling only on one of an indicator's rows (the export repeats them on
-every row, which is fine; rows that disagree are an error). An indicator the
+then period, value, national, regional and note. A sheet laid out a month
+per column ("Apr-19", "May-19", … or real dates as headings) is read too:
+each such column maps to "Value for the month in the heading" and each
+filled cell is that month's value (benchmarks then come from the long layout).
+The indicator columns need filling only on one of an indicator's rows (the
+export repeats them on every row, which is fine; rows that disagree are an
+error). An indicator the
 plan does not hold yet needs its name and polarity; a row with no period
 and no value describes the indicator only.
 
@@ -29,7 +33,7 @@ from db.importers.common import (
     all_or_nothing,
     mapping_issues,
 )
-from db.importers.mapping import Mapping
+from db.importers.mapping import MONTH_VALUE, Mapping, heading_month
 from db.importers.sources import Table
 from db.importers.values import CellError, clip, is_blank, parse_number, text_field, text_of
 from db.models import Kpi, KpiValue, Polarity
@@ -102,6 +106,11 @@ def _read(
     indicators: dict[str, _Indicator] = {}
     values: list[_Value] = []
     seen: dict[tuple[str, dt.date], int] = {}
+    months = [
+        (heading, month)
+        for heading, name in mapping.columns.items()
+        if name == MONTH_VALUE and (month := heading_month(heading)) is not None
+    ]
     for source_row in table.rows:
         r = RowReader(table, mapping, source_row, issues)
         if r.mapped_blank():
@@ -138,6 +147,32 @@ def _read(
             else:
                 indicator.fields.setdefault(name, value)
                 indicator.rows.setdefault(name, r.number)
+        for heading, month in months:
+            cell = source_row.cells[table.column(heading)].value
+            try:
+                amount = parse_number(cell, f"{month:%b %Y}")
+            except CellError as error:
+                r.failed = True
+                issues.add(r.number, heading, str(error))
+                continue
+            if amount is None:
+                continue
+            if str(indicator.fields.get("unit") or "").strip() == "%" and not 0 <= amount <= 100:
+                r.failed = True
+                issues.add(r.number, heading, f"{amount:g} is outside 0–100 for a percentage")
+                continue
+            key = (reference.casefold(), month)
+            if key in seen:
+                r.failed = True
+                issues.add(
+                    r.number,
+                    heading,
+                    f"{clip(reference)} {month:%b %Y} is already in row {seen[key]}",
+                )
+                continue
+            seen[key] = r.number
+            if not r.failed:
+                values.append(_Value(r.number, reference, month, amount, None, None, None))
         if period is None and number is None:
             if not (is_blank(r.cell("period").value) and is_blank(r.cell("value").value)):
                 continue  # a parse error was recorded

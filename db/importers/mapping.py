@@ -11,6 +11,7 @@ way every month (`boardpack import … --mapping FILE.json`).
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 import json
 import re
@@ -53,6 +54,7 @@ class FieldSpec:
     label: str  # what a person reads ("Due date"); also the export's heading
     synonyms: tuple[str, ...]
     required: bool = False
+    many: bool = False  # may be mapped from several columns (a month per column)
 
 
 PLAN_FIELDS: tuple[FieldSpec, ...] = (
@@ -183,7 +185,30 @@ KPI_FIELDS: tuple[FieldSpec, ...] = (
         ("regional", "region", "regional benchmark", "statistical neighbours", "sn average"),
     ),
     FieldSpec("note", "Note", ("note", "notes", "comment", "comments")),
+    FieldSpec("month_value", "Value for the month in the heading", (), many=True),
 )
+
+#: The field of a KPI column headed by a month ("Apr-19", "April 2019", a date).
+MONTH_VALUE = "month_value"
+
+
+def heading_month(heading: str) -> dt.date | None:
+    """The month a column heading names ("Apr-19", "2019-04", "01/04/2019"), or None."""
+    from db.importers.values import CellError, parse_date
+    from db.services.kpis import parse_period
+
+    text = heading.strip()
+    found = parse_period(text)
+    if found is not None:
+        return found
+    if not any(ch.isdigit() for ch in text) or len(text) > 30:
+        return None
+    try:
+        day, _note = parse_date(text)
+    except CellError:
+        return None
+    return day.replace(day=1) if day is not None else None
+
 
 #: Headings known to hold nothing to import (derived or free columns); never mapped.
 IGNORED: dict[Kind, tuple[str, ...]] = {
@@ -258,7 +283,8 @@ class Mapping:
 
         A field already mapped from another column is taken from it.
         """
-        columns = {h: f for h, f in self.columns.items() if h != heading and f != name}
+        many = name is not None and field_spec(self.kind, name).many
+        columns = {h: f for h, f in self.columns.items() if h != heading and (many or f != name)}
         if name is not None:
             field_spec(self.kind, name)
             columns[heading] = name
@@ -269,12 +295,14 @@ class Mapping:
         seen: dict[str, str] = {}
         for heading, name in self.columns.items():
             field_spec(self.kind, name)
-            if name in seen:
+            if name in seen and not field_spec(self.kind, name).many:
                 raise MappingError(
                     f"'{field_spec(self.kind, name).label}' is mapped from both "
                     f"'{clip(seen[name])}' and '{clip(heading)}'"
                 )
             seen[name] = heading
+            if name == MONTH_VALUE and heading_month(heading) is None:
+                raise MappingError(f"the column '{clip(heading)}' does not name a month")
             if table is not None and heading not in table.headings:
                 raise MappingError(
                     f"the mapping names a column '{clip(heading)}' the file does not have "
@@ -341,6 +369,9 @@ def suggest_mapping(table: Table, kind: Kind) -> Mapping:
     taken: set[str] = set()
     for heading in table.headings:
         name = match_heading(kind, heading)
+        if name is None and kind is Kind.KPIS and heading_month(heading) is not None:
+            columns[heading] = MONTH_VALUE
+            continue
         if name is not None and name not in taken:
             columns[heading] = name
             taken.add(name)

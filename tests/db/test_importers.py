@@ -771,3 +771,44 @@ def test_blank_cells_keep_what_is_held_and_a_dash_clears_recommendations(
     with board.db.session() as s:
         held = s.scalars(select(Action).where(Action.reference == "1.1")).one()
         assert held.recommendations == []
+
+
+def test_a_kpi_sheet_with_a_month_per_column(board: Board_, tmp_path: Path) -> None:
+    workbook = openpyxl.Workbook()
+    ws = workbook.active
+    assert ws is not None
+    ws.append(["Select Committee scorecard"])
+    ws.append(["Ref", "Indicator", "Unit", "Polarity", "Apr-19", "May-19", dt.datetime(2019, 6, 1)])
+    ws.append(["K1", "Re-referrals within 12 months", "%", "Lower is better", 24.1, "23.5%", None])
+    ws.append(["K2", "Average caseload", "cases", "Lower is better", 22, 21, 19])
+    path = tmp_path / "scorecard.xlsx"
+    workbook.save(path)
+    table = read_table(path, Kind.KPIS)
+    mapping = suggest_mapping(table, Kind.KPIS)
+    assert [h for h, f in mapping.columns.items() if f == "month_value"] == [
+        "Apr-19",
+        "May-19",
+        "01/06/2019",
+    ]
+    report = board.run(path, Kind.KPIS)
+    assert report.written and report.created == 2, [str(e) for e in report.errors]
+    with board.db.session() as s:
+        held = s.execute(
+            select(Kpi.reference, KpiValue.period, KpiValue.value)
+            .join(KpiValue, KpiValue.kpi_id == Kpi.id)
+            .order_by(Kpi.reference, KpiValue.period)
+        ).all()
+    assert [(r, p.month, v) for r, p, v in held] == [
+        ("K1", 4, 24.1),
+        ("K1", 5, 23.5),
+        ("K2", 4, 22.0),
+        ("K2", 5, 21.0),
+        ("K2", 6, 19.0),
+    ]
+    # a percentage over 100 in a month column is that cell's error; nothing written
+    ws["F3"] = 123
+    workbook.save(path)
+    before = board.dump()
+    bad = board.run(path, Kind.KPIS)
+    assert [(e.row, e.column) for e in bad.errors] == [(3, "May-19")]
+    assert board.dump() == before
