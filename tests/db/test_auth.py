@@ -377,4 +377,5 @@ def test_the_offline_limits_travel_with_sync(board_database: Database) -> None:
             ),
             {"id": board_id},
         ).scalar()
+    assert isinstance(fields, str)
     assert json.loads(fields) == {"offline_warn_days": 5, "offline_limit_days": 20}

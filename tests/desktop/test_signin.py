@@ -69,10 +69,11 @@ def _gate(qtbot: QtBot, database: Database, *, demo: bool = False) -> tuple[Gate
 
 
 def _type(qtbot: QtBot, screen: SignInScreen, name: str, passphrase: str) -> None:
+    """Pick `name`, type `passphrase` and press Enter (Enter signs in)."""
     screen.person.setCurrentIndex(screen.person.findText(name))
     screen.passphrase.clear()
-    qtbot.keyClicks(screen.passphrase, passphrase)
-    qtbot.keyClick(screen.passphrase, Qt.Key.Key_Return)  # Enter signs in
+    qtbot.keyClicks(screen.passphrase, passphrase)  # type: ignore[no-untyped-call]
+    qtbot.keyClick(screen.passphrase, Qt.Key.Key_Return)  # type: ignore[no-untyped-call]
 
 
 def test_a_file_with_a_keyring_opens_on_the_sign_in_screen(
@@ -149,7 +150,7 @@ def test_the_demo_offers_roles_and_says_no_passphrase(
     assert isinstance(picker, DemoRolePicker)
     assert "no passphrase" in picker.button.text()
     picker.role.setCurrentIndex(picker.role.findData("member"))
-    qtbot.keyClick(picker, Qt.Key.Key_Return)
+    qtbot.keyClick(picker, Qt.Key.Key_Return)  # type: ignore[no-untyped-call]
     assert entries == [Entry(role="member")]
     data = load_window_data(board_database, today=TODAY, demo=True, role=entries[0].role)
     gate.window.show_data(data)
@@ -236,7 +237,7 @@ def test_input_restarts_the_idle_countdown(qtbot: QtBot, enrolled: Database) -> 
     QApplication.sendEvent(window, move)
     assert lock.timer.remainingTime() > 9_900  # the countdown starts again
     qtbot.wait(300)
-    qtbot.keyClick(window, Qt.Key.Key_Shift)
+    qtbot.keyClick(window, Qt.Key.Key_Shift)  # type: ignore[no-untyped-call]
     assert lock.timer.remainingTime() > 9_900
     assert not lock.is_locked
     lock.stop()
