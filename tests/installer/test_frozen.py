@@ -162,6 +162,7 @@ def test_smoke(run, tmp_path: Path) -> None:
     got = run("doctor", "--db", str(demo))
     assert got.returncode == 0, got.stdout + got.stderr
     assert "(installed app)" in got.stdout and "quick_check ok" in got.stdout
+    assert "not installed" not in got.stdout  # SQLCipher shipped: encrypted boards open
 
     shot = tmp_path / "dashboard.png"
     got = run("screenshot", "dashboard", "--db", str(demo), "--out", str(shot))
