@@ -14,8 +14,8 @@ skipped smoke test must never pass for a green build.
 
 from __future__ import annotations
 
+import importlib.util
 import os
-import shutil
 import struct
 import subprocess
 import sys
@@ -64,10 +64,7 @@ def frozen_app(tmp_path_factory: pytest.TempPathFactory) -> Path:
     existing = _fresh_dist()
     if existing is not None:
         return existing
-    if (
-        shutil.which("pyinstaller") is None
-        and not (Path(sys.executable).parent / "pyinstaller").exists()
-    ):
+    if importlib.util.find_spec("PyInstaller") is None:  # what `-m PyInstaller` runs
         message = "PyInstaller is not installed (pip install -e '.[test]')"
         if _in_ci():
             pytest.fail(message + ": CI must build the frozen app")
