@@ -84,7 +84,7 @@ from db.models import (
     agenda_item_risks,
     risk_actions,
 )
-from db.papers.anchoring import Method, Placement, find_quote
+from db.papers.anchoring import Method, PageText, Placement, find_quote
 from db.papers.pdftext import read_page
 from db.session import IdFactory, seeded_ids
 from db.store import Database, open_database
@@ -4516,11 +4516,12 @@ class _Builder:
         # Positions are fractions of the page (0..1, origin top left). A highlight sits on
         # the words it quotes, found in the rendered PDF as the reader finds them; a
         # note without a quote sits in the first page's right margin.
+        page_texts: dict[tuple[str, int], PageText | None] = {}
         for n, (key, author, note_kind, quote, comment, shared) in enumerate(ANNOTATIONS):
             paper = self.papers[key]
             page, x, y, rects = 0, 0.86, 0.18 + 0.07 * (n % 5), None
             if quote is not None:
-                found = _place_quote(rendered[key], paper.page_count, quote)
+                found = _place_quote(rendered[key], paper.page_count, quote, page_texts)
                 if found is None:
                     raise ValueError(f"annotation quote not in paper {key!r}: {quote!r}")
                 page, x, y = found.page or 0, found.rects[0][0], found.rects[0][1]
@@ -4573,10 +4574,18 @@ class _Builder:
         self.s.flush()
 
 
-def _place_quote(data: bytes, pages: int, quote: str) -> Placement | None:
-    """Where a quote sits in a rendered paper, page by page from the first (few are read)."""
+def _place_quote(
+    data: bytes, pages: int, quote: str, read: dict[tuple[str, int], PageText | None]
+) -> Placement | None:
+    """Where a quote sits in a rendered paper, page by page from the first (few are read).
+
+    `read` keeps the pages already read, by (PDF digest, page), for the next quote.
+    """
+    digest = _sha256(data)
     for number in range(pages):
-        text = read_page(data, number)
+        if (digest, number) not in read:
+            read[digest, number] = read_page(data, number)
+        text = read[digest, number]
         if text is None:
             break
         found = find_quote([text], quote, 0)
