@@ -104,3 +104,36 @@ def test_a_note_without_a_quote_keeps_its_margin_place(demo: Path) -> None:
     con.close()
     assert rows
     assert all(page == 0 and x == 0.86 and rects is None for page, x, rects in rows)
+
+
+def test_the_exported_annotated_paper_highlights_the_quoted_words(demo: Path) -> None:
+    from pypdf import PdfReader
+
+    from db.models import Annotation, AnnotationKind
+    from db.store import open_database
+    from exports.annotated import my_annotated_paper
+
+    copy = demo.with_name("export-copy.db")
+    copy.write_bytes(demo.read_bytes())
+    database = open_database(copy)
+    try:
+        with database.session() as s:
+            ann = s.query(Annotation).filter(Annotation.kind == AnnotationKind.HIGHLIGHT).first()
+            assert ann is not None and ann.quote
+            quote, page = ann.quote, ann.page
+            _, data = my_annotated_paper(s, ann.author_id, ann.paper_id)
+    finally:
+        database.close()
+    reader = PdfReader(io.BytesIO(data))
+    pdf_page = reader.pages[page]
+    width, height = float(pdf_page.mediabox.width), float(pdf_page.mediabox.height)
+    marks = [a.get_object() for a in pdf_page.get("/Annots", [])]
+    highlight = next(a for a in marks if a["/Subtype"] == "/Highlight" and a["/Contents"])
+    quads = [float(q) for q in highlight["/QuadPoints"]]
+    rects = []
+    for i in range(0, len(quads), 8):  # one quad per line: x1 y1 x2 y2 x3 y3 x4 y4
+        xs, ys = quads[i : i + 8 : 2], quads[i + 1 : i + 8 : 2]
+        rects.append([min(xs) / width, 1 - max(ys) / height, max(xs) / width, 1 - min(ys) / height])
+    lines, _ = _lines(data, page)
+    seen = " ".join(_under(rect, lines, width, height).strip() for rect in rects)
+    assert " ".join(seen.split()) == quote
