@@ -649,8 +649,16 @@ class ConnectDialog(QDialog):
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.file_edit = QLineEdit(str(paths.data_dir / "board.db"))
         self.file_edit.setAccessibleName("The board's file on this laptop")
+        self.choose_central = QPushButton("Choose file…")
+        self.choose_central.setAccessibleName("Choose the central store file on the shared drive")
+        self.choose_central.clicked.connect(self._choose_central_file)
+        address_row = QHBoxLayout()
+        address_row.addWidget(self.address_edit, 1)
+        address_row.addWidget(self.choose_central)
+        address_label = QLabel("&Address:")
+        address_label.setBuddy(self.address_edit)
         form = QFormLayout()
-        form.addRow("&Address:", self.address_edit)
+        form.addRow(address_label, address_row)
         form.addRow("&Sign-in name:", self.user_edit)
         form.addRow("&Password:", self.password_edit)
         form.addRow("&File on this laptop:", self.file_edit)
@@ -676,7 +684,14 @@ class ConnectDialog(QDialog):
         layout.addWidget(self.error_label)
         layout.addStretch(1)
         layout.addWidget(self.buttons)
-        self.resize(640, 380)
+        self.resize(660, 320)
+
+    def _choose_central_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Central store file", "", "Boardpack central store (*.db);;All files (*)"
+        )
+        if path:
+            self.address_edit.setText(path)  # a full path is taken as the shared-drive file
 
     def url(self) -> str:
         """The checked address with the sign-in put in (a server's user and password)."""

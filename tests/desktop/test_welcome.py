@@ -303,3 +303,15 @@ def test_cli_start_remembers_the_file_and_reopens_it(qtbot, tmp_path, monkeypatc
     demo.write_bytes(b"")  # an existing demo file: the CLI does not build one here
     assert main(["--welcome"]) == 0
     assert opened == [(board, None), (board.resolve(), None), (demo, True)]
+
+
+def test_shared_drive_file_is_chosen_as_the_address(qtbot, paths, monkeypatch, tmp_path):
+    central = tmp_path / "share" / "central.db"
+    monkeypatch.setattr(
+        QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(central), ""))
+    )
+    dialog = ConnectDialog(paths)
+    qtbot.addWidget(dialog)
+    qtbot.mouseClick(dialog.choose_central, Qt.MouseButton.LeftButton)
+    assert dialog.address_edit.text() == str(central)
+    assert dialog.url() == f"sqlite:///{central}"
