@@ -49,9 +49,9 @@ import random
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import event, inspect, select, text
+from sqlalchemy import ClauseElement, event, inspect, select, text
 from sqlalchemy.orm import (
     ORMExecuteState,
     Session,
@@ -59,6 +59,7 @@ from sqlalchemy.orm import (
     sessionmaker,
     with_loader_criteria,
 )
+from sqlalchemy.sql.util import find_tables
 
 from db import permissions
 from db.audit_chain import seal
@@ -125,6 +126,12 @@ def configure(
 
 VIEWER = "viewer"
 _CLEARANCE = "_clearance"  # (person_id, Clearance, boards in the file), per transaction
+_CRITERIA = "_read_criteria"  # (Clearance, loader criteria options) built for it
+# Execution option for the rare service that must handle records it never shows to
+# the viewer — re-anchoring every member's annotations when the secretariat reissues
+# a paper: `select(...).execution_options(**{UNSCOPED: True})`. Nothing read so may
+# be returned to the caller.
+UNSCOPED = "boardpack_unscoped"
 
 
 @dataclass(frozen=True)
@@ -199,7 +206,7 @@ def _restricted(session: Session) -> permissions.Clearance | None:
 _WITHHELD_ITEM_TEXT = ("purpose", "discussion", "chair_notes")
 
 
-def _read_criteria(who: permissions.Clearance) -> list[Any]:
+def _read_criteria(who: permissions.Clearance) -> dict[str, Any]:
     hidden_items = permissions.hidden_items(who)
     hidden_papers = permissions.hidden_papers(who)
     pid = who.person_id
@@ -207,23 +214,27 @@ def _read_criteria(who: permissions.Clearance) -> list[Any]:
     def not_hidden(column: Any) -> Any:
         return column.is_(None) | column.not_in(hidden_items)
 
-    return [
-        with_loader_criteria(Paper, Paper.id.not_in(hidden_papers)),
-        with_loader_criteria(Blob, Blob.sha256.not_in(permissions.hidden_blobs(who))),
-        with_loader_criteria(
+    # by table, so a query gets only the criteria of the tables it reads (each one
+    # costs a cache key on every execution)
+    return {
+        "papers": with_loader_criteria(Paper, Paper.id.not_in(hidden_papers)),
+        "blobs": with_loader_criteria(Blob, Blob.sha256.not_in(permissions.hidden_blobs(who))),
+        "annotations": with_loader_criteria(
             Annotation,
             (Annotation.shared.is_(True) | (Annotation.author_id == pid))
             & Annotation.paper_id.not_in(hidden_papers),
         ),
-        with_loader_criteria(
+        "questions": with_loader_criteria(
             Question,
             (Question.shared.is_(True) | (Question.author_id == pid))
             & Question.agenda_item_id.not_in(hidden_items),
         ),
-        with_loader_criteria(Decision, not_hidden(Decision.agenda_item_id)),
-        with_loader_criteria(ActionArising, not_hidden(ActionArising.agenda_item_id)),
-        with_loader_criteria(Declaration, not_hidden(Declaration.agenda_item_id)),
-    ]
+        "decisions": with_loader_criteria(Decision, not_hidden(Decision.agenda_item_id)),
+        "actions_arising": with_loader_criteria(
+            ActionArising, not_hidden(ActionArising.agenda_item_id)
+        ),
+        "declarations": with_loader_criteria(Declaration, not_hidden(Declaration.agenda_item_id)),
+    }
 
 
 def _selects_withheld_text(state: ORMExecuteState) -> tuple[bool, bool]:
@@ -242,14 +253,32 @@ def _selects_withheld_text(state: ORMExecuteState) -> tuple[bool, bool]:
     return items, minutes
 
 
+def _tables_read(state: ORMExecuteState) -> set[str]:
+    """The names of the tables a query reads anywhere (subqueries and aliases too)."""
+    names = set()
+    for found in find_tables(cast(ClauseElement, state.statement), check_columns=True):
+        for part in (found, getattr(found, "element", None)):
+            name = getattr(part, "name", None)
+            if isinstance(name, str):
+                names.add(name)
+    return names
+
+
 @event.listens_for(Session, "do_orm_execute")
 def _scope_reads(state: ORMExecuteState) -> None:
-    if not state.is_select or state.is_column_load or state.is_relationship_load:
-        return  # lazy and column loads inherit the criteria of the query that made them
+    if not state.is_select or state.is_column_load:
+        return  # a column load fills in an object already loaded (and so allowed)
+    if state.execution_options.get(UNSCOPED):
+        return  # a service handling records it does not show (see UNSCOPED)
     who = _restricted(state.session)
     if who is None:
         return
-    options = _read_criteria(who)
+    cached = state.session.info.get(_CRITERIA)
+    if cached is None or cached[0] is not who:  # built once per clearance: building is slow
+        cached = (who, _read_criteria(who))
+        state.session.info[_CRITERIA] = cached
+    read = _tables_read(state)
+    options = [option for name, option in cached[1].items() if name in read]
     items, minutes = _selects_withheld_text(state)
     if items:
         options.append(with_loader_criteria(AgendaItem, permissions.item_readable(who)))
@@ -260,7 +289,8 @@ def _scope_reads(state: ORMExecuteState) -> None:
                 MinutesVersion.meeting_id.not_in(permissions.meetings_with_hidden_items(who)),
             )
         )
-    state.statement = state.statement.options(*options)
+    if options:
+        state.statement = state.statement.options(*options)
 
 
 def _item_withheld(session: Session, item: AgendaItem) -> bool:

@@ -50,6 +50,7 @@ from db.models import (
 from db.papers.anchoring import Anchor, Method, PageText, normalise, reanchor
 from db.papers.pdftext import PAGE_BREAK, read_pages, split_pages
 from db.permissions import Capability, allowed, require
+from db.session import UNSCOPED
 
 #: The largest PDF `add_paper` takes.
 MAX_PAPER_BYTES = 200 * 1024 * 1024
@@ -588,7 +589,11 @@ def reissue_paper(
     session.flush()
     moved = list(
         session.scalars(
-            select(Annotation).where(Annotation.paper_id == old.id).order_by(Annotation.id)
+            select(Annotation)
+            .where(Annotation.paper_id == old.id)
+            .order_by(Annotation.id)
+            # every member's notes move with the paper, private ones included; none is shown
+            .execution_options(**{UNSCOPED: True})
         )
     )
     results = _move_annotations(moved, old.version, new, pages)
