@@ -541,10 +541,27 @@ class Gate:
         dialog = EnrolmentDialog(seats, keyring, data_key=database.key, parent=self.window)
         if dialog.exec() != QDialog.DialogCode.Accepted or dialog.enrolled_id is None:
             return None
+        self.take_seat(database, Entry(person_id=dialog.enrolled_id, keyring=keyring))
         self.window.status.showMessage(
-            "Passphrase set: next time Boardpack opens on the sign-in screen.", NOTICE_MS
+            "Passphrase set: you are signed in, and next time Boardpack opens on the "
+            "sign-in screen.",
+            NOTICE_MS,
         )
         return dialog.enrolled_id
+
+    def take_seat(self, database: Database, entry: Entry) -> None:
+        """The window, already open, now acts as `entry`'s person (who has just set their
+        first passphrase): their seat, their view of the board, the idle lock."""
+        from db.session import Viewer, bind_viewer
+        from desktop.app import load_window_data
+
+        assert entry.person_id is not None
+        self.entry = entry
+        bind_viewer(database, Viewer.person(entry.person_id))
+        self.window.show_data(
+            load_window_data(database, today=dt.date.today(), person_id=entry.person_id)
+        )
+        self.opened(database)
 
 
 def _refresh_keyring(database: Database, keyring: Keyring) -> None:

@@ -411,3 +411,19 @@ def _delete_windows() -> None:
         if isinstance(top, MainWindow):
             top.deleteLater()
     QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def test_after_a_first_passphrase_the_window_takes_that_persons_seat(
+    qtbot: QtBot, board_database: Database
+) -> None:
+    window = _window(qtbot)
+    window.show_data(load_window_data(board_database, today=TODAY))
+    assert window.status.viewer_label.text() == "Viewing as Alex Morgan (Chair)"
+    gate = Gate(window, board_database.path, demo=False, interactive=True)
+    ring = Keyring.load(board_database.path, create=True, hasher=CHEAP)
+    sam = _person(board_database, "Sam Patel")
+    ring.enrol(sam, "Sam Patel", GOOD, data_key=None)
+    gate.take_seat(board_database, Entry(person_id=sam, keyring=ring))
+    assert window.status.viewer_label.text() == "Signed in as Sam Patel (Member)"
+    assert gate.idle_lock is not None
+    gate.idle_lock.stop()
