@@ -427,3 +427,25 @@ def test_after_a_first_passphrase_the_window_takes_that_persons_seat(
     assert window.status.viewer_label.text() == "Signed in as Sam Patel (Member)"
     assert gate.idle_lock is not None
     gate.idle_lock.stop()
+
+
+def test_a_lock_pauses_the_sync_status_and_background_syncs(
+    qtbot: QtBot, board_database: Database
+) -> None:
+    from desktop.background import Worker
+    from desktop.sync_control import SyncController
+
+    window = _window(qtbot)
+    controller = SyncController(board_database, Worker(window), parent=window)
+    controller.start()
+    controller.start_background()
+    polls = controller._poll  # the status poll timer
+    assert polls.isActive() and controller.background_active
+    assert controller.pause() is True
+    assert not polls.isActive() and not controller.background_active
+    controller.resume(background=True)
+    assert polls.isActive() and controller.background_active
+    assert controller.pause() is True
+    controller.resume(background=False)
+    assert polls.isActive() and not controller.background_active
+    controller.shutdown()
