@@ -195,6 +195,7 @@ class WelcomeDialog(QDialog):
         self.recent_list.setObjectName("recentFiles")
         self.recent_list.setAccessibleName("Recent files")
         self.recent_list.setMinimumWidth(300)
+        self.recent_list.setSpacing(4)  # each entry is two lines: name, then folder
         recent_title.setBuddy(self.recent_list)
         self.recent_list.itemActivated.connect(self._open_recent)
         self._fill_recent()
