@@ -294,14 +294,14 @@ def grant_user(url: str, email: str) -> str:
     Returns the role's name; it is created without a password (the administrator
     sets one: `ALTER ROLE name PASSWORD '…'`), and the person's laptop syncs with a
     URL naming it. Run as the store's owner."""
-    engine = central_engine(url)
+    engine = central_engine(url)  # (creating an engine connects to nothing yet)
     try:
+        if engine.dialect.name != "postgresql":  # refused before a connection makes a file
+            raise CentralError(
+                "per-person database roles are for a PostgreSQL central store; a shared-"
+                "drive file is protected by the drive's own permissions"
+            )
         with engine.begin() as conn:
-            if conn.dialect.name != "postgresql":
-                raise CentralError(
-                    "per-person database roles are for a PostgreSQL central store; a shared-"
-                    "drive file is protected by the drive's own permissions"
-                )
             person = conn.execute(
                 text("SELECT id FROM people WHERE lower(email) = lower(:e)"), {"e": email}
             ).scalar()

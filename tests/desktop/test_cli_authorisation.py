@@ -137,3 +137,12 @@ def test_grant_on_postgres_makes_a_role_that_reads_no_exempt_row(
         with admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+def test_a_refused_grant_makes_no_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    target = tmp_path / "central.db"
+    code, _out, err = call(
+        capsys, "central", "grant", f"sqlite:///{target}", "--person", "a@example.org"
+    )
+    assert code == 1 and "PostgreSQL" in err
+    assert not target.exists()
