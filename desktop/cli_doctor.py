@@ -11,9 +11,10 @@ recent file the app opened (else the demo board, if there is one); without
 `--remote` the central store the database syncs with, if any.
 
 Each health line starts `ok`, `--` (information, or a warning that needs no
-action now) or `FAIL`. Exit 0 when nothing failed; otherwise 1, and the failing
-lines are repeated at the end. Nothing is written to the database: the file is
-read through its own read-only connection, never migrated or backed up.
+action now) or `FAIL`. Exit 0 when nothing failed; otherwise 1, the failing
+lines repeated at the end of the report and one line on stderr. Nothing is
+written to the database: the file is read through its own read-only
+connection, never migrated or backed up.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from desktop.cli_base import Parser
 from desktop.paths import AppPaths
 
 DEFAULT_TIMEOUT_S = 5.0
+MIN_TIMEOUT_S, MAX_TIMEOUT_S = 0.5, 120.0
 #: A backup older than this is worth a warning (the app takes one a day).
 STALE_BACKUP = dt.timedelta(days=7)
 
@@ -326,12 +328,18 @@ def run_doctor(
 
 
 def _cmd_doctor(args: argparse.Namespace, paths: AppPaths) -> int:
+    from desktop.cli_base import CliError
+
+    if not (MIN_TIMEOUT_S <= args.timeout <= MAX_TIMEOUT_S):  # also refuses nan
+        raise CliError(f"--timeout must be {MIN_TIMEOUT_S:g} to {MAX_TIMEOUT_S:g} seconds")
     report = run_doctor(paths, args.db, args.remote, args.timeout)
     print("\n".join(report.lines))
     if report.failures:
-        print(f"\n{len(report.failures)} problem(s):", file=sys.stderr)
+        count = len(report.failures)
+        print(f"\n{count} problem{'s' if count > 1 else ''}:")
         for line in report.failures:
-            print(f"  {line}", file=sys.stderr)
+            print(f"  {line}")
+        print(f"boardpack: doctor found {count} problem{'s' if count > 1 else ''}", file=sys.stderr)
         return 1
     print("\nno problems found")
     return 0
