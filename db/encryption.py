@@ -174,11 +174,6 @@ def looks_encrypted(path: str | Path) -> bool:
     return len(set(first)) > 240 and first.count(0) < len(first) // 16
 
 
-def is_encrypted(path: str | Path) -> bool:
-    """Whether the file at `path` is encrypted (has no SQLite header and looks like SQLCipher)."""
-    return looks_encrypted(path)
-
-
 # -- converting ----------------------------------------------------------------
 
 
