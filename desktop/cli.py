@@ -274,6 +274,8 @@ def _cmd_sync(args: argparse.Namespace, _paths: AppPaths) -> int:
 
     if args.batch is not None and args.batch < 1:
         raise CliError("--batch must be at least 1")
+    if not args.remote.isprintable():  # bytes that are not UTF-8, control characters
+        raise CliError(f"not a database URL: {args.remote!r}")
     remote = central_for(args.remote, args.person)
     # A new laptop joins by syncing into a file that does not exist yet; if that first
     # sync fails, the file it started is removed (nothing half-built is left behind).
