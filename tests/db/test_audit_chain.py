@@ -192,6 +192,7 @@ def test_the_migration_chains_rows_written_before_it(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     db = open_database(path, create=True)
     seed_board(db)
+    written = len(events(db))
     db.close()
     engine = make_engine(path)
     cfg = alembic_config()
@@ -207,7 +208,7 @@ def test_the_migration_chains_rows_written_before_it(tmp_path: Path) -> None:
     try:
         assert db.migrated_from == "0007"
         before = report(db)
-        assert before.ok and before.chains == 1 and before.events == 7
+        assert before.ok and before.chains == 1 and before.events == written
         with db.begin() as s:
             s.add(Person(name="After the migration"))
         after = report(db)

@@ -32,8 +32,15 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("boards", schema=None) as batch_op:
-        batch_op.drop_column("offline_limit_days")
-        batch_op.drop_column("offline_warn_days")
-    if op.get_bind().dialect.name == "sqlite":
-        capture.install(op.get_bind())
+    bind = op.get_bind()
+    if bind.dialect.name == "sqlite":
+        # SQLite (3.35+) drops a column in place; batch mode would rebuild `boards`,
+        # and dropping the old table fails on the foreign keys that point at it.
+        # The capture triggers name the columns, so they go first and come back after.
+        capture.uninstall(bind)
+        op.execute("ALTER TABLE boards DROP COLUMN offline_limit_days")
+        op.execute("ALTER TABLE boards DROP COLUMN offline_warn_days")
+        capture.install(bind)
+    else:
+        op.drop_column("boards", "offline_limit_days")
+        op.drop_column("boards", "offline_warn_days")
