@@ -60,10 +60,9 @@ from db.models import (
 from db.store import Database, open_database
 from db.views import default_board_context
 from exports.tabular import cell_values, export_table
+from tests.fixtures import TRACKER
 
-FIXTURE = (
-    Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "improvement-plan-tracker.xlsx"
-)
+FIXTURE = TRACKER
 TODAY = dt.date(2018, 12, 1)
 
 

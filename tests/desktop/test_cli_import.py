@@ -13,10 +13,9 @@ from db.models import Action, Board, Membership, Person, Plan, Risk, Role
 from db.store import open_database
 from desktop.cli import main
 from exports.tabular import cell_values
+from tests.fixtures import TRACKER
 
-FIXTURE = (
-    Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "improvement-plan-tracker.xlsx"
-)
+FIXTURE = TRACKER
 
 
 def call(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:

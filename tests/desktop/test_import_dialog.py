@@ -22,10 +22,9 @@ from desktop.app import build_main_window
 from desktop.import_dialog import NOT_IMPORTED, ImportDialog, SpreadsheetButton
 from desktop.pages.risks import RisksPage
 from exports.tabular import cell_values
+from tests.fixtures import TRACKER
 
-FIXTURE = (
-    Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "improvement-plan-tracker.xlsx"
-)
+FIXTURE = TRACKER
 TODAY = dt.date(2018, 12, 1)
 WAIT_MS = 20_000
 

@@ -2,7 +2,7 @@
 
 pytest-qt drives the real dialogs: welcome → "Create a new board…" → the form →
 the file is written on the worker → "Import your plan from a spreadsheet…" with
-the council tracker in /work/shared/fixtures → "Open the board" → the main window
+the council tracker in tests/fixtures → "Open the board" → the main window
 opens on the new board showing the imported actions. Also: the recent-files
 list (greyed "not found"), open-a-file, the demo choice, the start decision
 (last file, headless demo), and the central store's first sync into a new file.
@@ -23,10 +23,9 @@ from desktop.app import build_main_window
 from desktop.paths import AppPaths, app_paths
 from desktop.recent_files import MAX_RECENT, RecentFiles
 from desktop.welcome import ConnectDialog, NewBoardDialog, StartChoice, WelcomeDialog
+from tests.fixtures import TRACKER
 
-FIXTURE = Path("/work/shared/fixtures/improvement-plan-tracker.xlsx")
-if not FIXTURE.exists():  # the repository's copy, when the shared folder is not mounted
-    FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / FIXTURE.name
+FIXTURE = TRACKER
 
 
 @pytest.fixture
