@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from db.encryption import connect, has_sqlite_header, is_driver_error
+from db.encryption import connect, has_sqlite_header, is_driver_error, looks_encrypted
 from db.errors import BackupError, DatabaseFileError
 
 if TYPE_CHECKING:
@@ -256,6 +256,10 @@ def restore(
     db_path, backup = Path(db_path), Path(backup)
     if not backup.is_file():
         raise BackupError(f"no backup at {backup}")
+    if key is None and looks_encrypted(backup):  # not damage: it needs the passphrase's key
+        raise BackupError(
+            f"{backup} is an encrypted backup: sign in with your passphrase to restore it"
+        )
     problem = quick_check(backup, key)
     if problem is not None:
         raise BackupError(f"{backup} is damaged ({problem}); choose another backup")

@@ -171,6 +171,7 @@ def run_gui(
     demo: bool | None = None,
     quit_when_loaded: bool = False,
     role: str | None = None,
+    signed_in: Entry | None = None,
 ) -> int:
     """Open the app on the database at `db_path` and run until the window closes.
 
@@ -181,6 +182,8 @@ def run_gui(
         demo: whether this is the demo database (default: guessed from the path).
         quit_when_loaded: exit with 0 just after the dashboard has first been painted
             with the board's figures (used by the bench to time start to dashboard).
+        signed_in: someone already signed in (the welcome screen's new board, made by
+            them with their passphrase): the board opens as them, without the sign-in.
 
     Returns:
         The process exit code: 0, or 1 when the database could not be opened.
@@ -230,7 +233,7 @@ def run_gui(
             refuse(error)
             return
         except DatabaseError as error:  # damage met before the deferred check ran
-            on_damaged(damage_found(db_path, error))
+            on_damaged(damage_found(db_path, error, key=entry.data_key))
             return
         window.show_data(data)
         gate.opened(database)
@@ -264,7 +267,8 @@ def run_gui(
             database.close()
         opened.clear()
         ask = app.platformName() not in _HEADLESS_PLATFORMS
-        if ask and offer_restore(window, db_path, error, app_paths().backup_dir):
+        key = gates[0].entry.data_key if gates else None  # an encrypted board's data key
+        if ask and offer_restore(window, db_path, error, app_paths().backup_dir, key=key):
             load()  # the restored file, opened again
             return
         refuse(error)
@@ -289,6 +293,10 @@ def run_gui(
         is_demo = is_demo_database(db_path) if demo is None else demo
         gates.append(gate := Gate(window, db_path, demo=is_demo, interactive=ask))
         window.show_opening(db_path)
+        if signed_in is not None:  # they set their passphrase a moment ago
+            gate.entry = signed_in
+            QTimer.singleShot(0, lambda: load(signed_in))
+            return
         # Let the composed window paint before the database modules load (after sign-in).
         gate.before_open(role, lambda entry: QTimer.singleShot(0, lambda: load(entry)), refuse)
 

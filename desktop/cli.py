@@ -150,9 +150,9 @@ def _create_demo(path: Path) -> None:
 
 def _cmd_dump(args: argparse.Namespace, _paths: AppPaths) -> int:
     from db.dump import write_dump
-    from db.store import open_database
+    from desktop.cli_base import open_cli_database
 
-    database = open_database(args.db)
+    database = open_cli_database(args)
     try:
         if args.out:
             tmp = args.out.with_name(args.out.name + ".partial")
@@ -220,12 +220,14 @@ def _cmd_gui(args: argparse.Namespace, paths: AppPaths) -> int:
 
 
 def _open_gui(args: argparse.Namespace, paths: AppPaths) -> int:
+    signed_in = None  # a new board made on the welcome screen opens as its maker
     if args.welcome or (args.db is None and not args.demo):
         from desktop.welcome import start_choice
 
         choice = start_choice(paths, ask=args.welcome)  # the last file, else the welcome screen
         if choice is None:
             return 0  # the welcome screen was closed
+        signed_in = choice.signed_in
         args.db, args.demo = (None, True) if choice.demo else (choice.path, False)
     db_path = _resolve_db(args, paths)
     from desktop.app import is_demo_database, run_gui
@@ -246,6 +248,7 @@ def _open_gui(args: argparse.Namespace, paths: AppPaths) -> int:
         demo=True if args.demo else None,
         quit_when_loaded=args.quit_when_loaded,
         role=args.role,
+        signed_in=signed_in,
     )
     return code
 
@@ -268,8 +271,8 @@ def _redact(url: str) -> str:
 
 
 def _cmd_sync(args: argparse.Namespace, _paths: AppPaths) -> int:
-    from db.store import open_database
     from db.sync.engine import sync
+    from desktop.cli_base import open_cli_database
     from desktop.cli_central import central_for
 
     if args.batch is not None and args.batch < 1:
@@ -281,7 +284,7 @@ def _cmd_sync(args: argparse.Namespace, _paths: AppPaths) -> int:
     # sync fails, the file it started is removed (nothing half-built is left behind).
     joining = not Path(args.db).exists()
     try:
-        database = open_database(args.db, create=joining)
+        database = open_cli_database(args, create=joining)
     except BaseException:
         if joining:
             _remove_database(Path(args.db))

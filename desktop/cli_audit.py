@@ -26,9 +26,9 @@ def register(sub: argparse._SubParsersAction[Parser]) -> None:
 
 def _cmd_verify(args: argparse.Namespace, _paths: AppPaths) -> int:
     from db.audit_chain import verify
-    from db.store import open_database
+    from desktop.cli_base import open_cli_database
 
-    database = open_database(args.db)
+    database = open_cli_database(args)
     try:
         with database.engine.connect() as conn:
             report = verify(conn)

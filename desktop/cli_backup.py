@@ -77,18 +77,20 @@ def _cmd_list(args: argparse.Namespace, paths: AppPaths) -> int:
 def _cmd_create(args: argparse.Namespace, paths: AppPaths) -> int:
     from db.backup import create_backup
     from db.store import check_database
+    from desktop.cli_base import unlock_key
 
-    check_database(args.db)
-    backup = create_backup(args.db, paths.backup_dir, args.reason)
+    key, _person = unlock_key(args, Path(args.db))
+    check_database(args.db, key)
+    backup = create_backup(args.db, paths.backup_dir, args.reason, key=key)
     print(f"backed up {args.db} to {backup.path}")
     return 0
 
 
-def _find(db: Path, name: str | None, paths: AppPaths) -> Path:
+def _find(db: Path, name: str | None, paths: AppPaths, key: bytes | None = None) -> Path:
     from db.backup import latest_good, list_backups
 
     if name is None:
-        good = latest_good(db, paths.backup_dir)
+        good = latest_good(db, paths.backup_dir, key=key)
         if good is None:
             raise CliError(f"no good backup of {db} in {paths.backup_dir}")
         return good.path
@@ -103,9 +105,11 @@ def _find(db: Path, name: str | None, paths: AppPaths) -> Path:
 
 def _cmd_restore(args: argparse.Namespace, paths: AppPaths) -> int:
     from db.backup import restore
+    from desktop.cli_base import unlock_key
 
-    source = _find(args.db, args.backup, paths)
-    saved = restore(args.db, source, paths.backup_dir)
+    key, _person = unlock_key(args, Path(args.db))
+    source = _find(args.db, args.backup, paths, key)
+    saved = restore(args.db, source, paths.backup_dir, key=key)
     kept = f"; the file it replaced is kept as {saved.path}" if saved else ""
     print(f"restored {args.db} from {source}{kept}")
     return 0

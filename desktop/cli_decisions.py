@@ -82,9 +82,9 @@ def _cmd_duplicates(args: argparse.Namespace, _paths: AppPaths) -> int:
 
     from db.models import Board
     from db.services.decisions import duplicate_numbers
-    from db.store import open_database
+    from desktop.cli_base import open_cli_database
 
-    database = open_database(args.db)
+    database = open_cli_database(args)
     try:
         with database.session() as session:
             query = select(Board.id, Board.code).order_by(Board.code)
@@ -113,9 +113,9 @@ def _cmd_duplicates(args: argparse.Namespace, _paths: AppPaths) -> int:
 def _cmd_renumber(args: argparse.Namespace, _paths: AppPaths) -> int:
     from db.errors import ValidationError
     from db.services.decisions import duplicate_numbers, find_decisions, renumber_decision
-    from db.store import open_database
+    from desktop.cli_base import open_cli_database
 
-    database = open_database(args.db)
+    database = open_cli_database(args)
     try:
         with database.session() as session:
             rows = find_decisions(session, args.ref)

@@ -44,7 +44,7 @@ def register(sub: argparse._SubParsersAction[Parser]) -> None:
     enc = sub.add_parser(
         "encrypt", help="encrypt a board's file; the people named open it with their passphrase"
     )
-    add_db(enc, required=True)
+    add_db(enc, required=True, unlock=False)
     enc.add_argument(
         "--person",
         action="append",
@@ -70,7 +70,7 @@ def register(sub: argparse._SubParsersAction[Parser]) -> None:
     dec = sub.add_parser(
         "decrypt", help="write an unencrypted copy of an encrypted board (export, support)"
     )
-    add_db(dec, required=True)
+    add_db(dec, required=True, unlock=False)
     dec.add_argument(
         "--person", required=True, metavar="NAME", help="who signs in (name as on this laptop)"
     )

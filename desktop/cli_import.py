@@ -125,7 +125,7 @@ def print_report(report: ImportReport) -> None:
 
 def _cmd_import(args: argparse.Namespace, _paths: AppPaths) -> int:
     from db.importers import Kind, import_table, read_table, suggest_mapping
-    from db.store import open_database
+    from desktop.cli_base import open_cli_database
 
     kind = Kind(args.kind)
     given = _load_mapping(args.mapping, kind) if args.mapping is not None else None
@@ -134,7 +134,7 @@ def _cmd_import(args: argparse.Namespace, _paths: AppPaths) -> int:
     table = read_table(args.file, kind, sheet=sheet, header_row=header_row)
     mapping = given or suggest_mapping(table, kind)
     print_mapping(table, mapping)
-    database = open_database(args.db)
+    database = open_cli_database(args)
     try:
         with database.session() as probe:
             board_id, plan_id = _board_and_plan(probe, args.board)
@@ -164,14 +164,14 @@ def _cmd_import(args: argparse.Namespace, _paths: AppPaths) -> int:
 
 def _cmd_export(args: argparse.Namespace, _paths: AppPaths) -> int:
     from db.importers import Kind
-    from db.store import open_database
+    from desktop.cli_base import open_cli_database
     from exports.tabular import export_table
 
     kind = Kind(args.kind)
     out: Path = args.out
     if out.suffix.lower() not in (".xlsx", ".csv"):
         raise CliError(f"--out must be a .xlsx or .csv file, not {out.name}")
-    database = open_database(args.db)
+    database = open_cli_database(args)
     try:
         with database.session() as session:
             _board, plan_id = _board_and_plan(session, args.board)

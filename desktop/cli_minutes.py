@@ -201,9 +201,9 @@ def _cmd_minutes_export(args: argparse.Namespace, _paths: AppPaths) -> int:
         holder = str(names[0].value) if names else None
     from db.minutes import export_doc, find_meeting
     from db.models import Meeting
-    from db.store import open_database
+    from desktop.cli_base import open_cli_database
 
-    database = open_database(args.db)
+    database = open_cli_database(args)
     try:
         with database.session() as session:
             meeting_id = find_meeting(session, args.meeting)
@@ -273,7 +273,7 @@ def _cmd_minutes_verify(args: argparse.Namespace, paths: AppPaths) -> int:
 
 
 def _cmd_actions_export(args: argparse.Namespace, paths: AppPaths) -> int:
-    from db.store import open_database
+    from desktop.cli_base import open_cli_database
     from exports.action_log import export_action_log, format_for, load_action_log
 
     out: Path = args.out
@@ -292,7 +292,7 @@ def _cmd_actions_export(args: argparse.Namespace, paths: AppPaths) -> int:
 
     from db.models import Board
 
-    database = open_database(args.db)
+    database = open_cli_database(args)
     try:
         with database.session() as session:
             board_id = session.scalar(

@@ -37,7 +37,7 @@ def register(sub: argparse._SubParsersAction[Parser]) -> None:
     user_sub = subparsers(user, "user_command")
 
     listing = user_sub.add_parser("list", help="who has a seat, and who may sign in here")
-    add_db(listing, required=True)
+    add_db(listing, required=True, unlock=False)
     listing.set_defaults(handler=_cmd_list)
 
     enrol = user_sub.add_parser("enrol", help="set a person's passphrase on this laptop")
@@ -59,7 +59,7 @@ def register(sub: argparse._SubParsersAction[Parser]) -> None:
     offline = user_sub.add_parser(
         "offline", help="days without the central store before a warning / a hard stop"
     )
-    add_db(offline, required=True)
+    add_db(offline, required=True, unlock=False)
     offline.add_argument("--by", required=True, metavar="SECRETARIAT", help="the secretariat")
     offline.add_argument("--warn-days", metavar="N", help="warn after N days (0: never)")
     offline.add_argument("--limit-days", metavar="N", help="refuse sign-in after N days, or none")
@@ -69,7 +69,7 @@ def register(sub: argparse._SubParsersAction[Parser]) -> None:
 
 def _person_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("person", metavar="PERSON", help="a name or a person id")
-    add_db(parser, required=True)
+    add_db(parser, required=True, unlock=False)
     parser.add_argument(
         "--passphrase-file",
         type=Path,

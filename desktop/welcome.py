@@ -33,6 +33,7 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QIcon
 from PySide6.QtWidgets import (
     QApplication,
+    QCheckBox,
     QCommandLinkButton,
     QDialog,
     QDialogButtonBox,
@@ -58,6 +59,7 @@ if TYPE_CHECKING:
     from db.services.boards import NewBoard
     from db.store import Database
     from desktop.background import Op
+    from desktop.signin import Entry
 
 APP_TITLE = "Boardpack"
 ERROR_COLOUR = "#b10e1e"
@@ -68,10 +70,12 @@ FILE_FILTER = "Boardpack boards (*.db *.boardpack);;All files (*)"
 
 @dataclass(frozen=True)
 class StartChoice:
-    """Where the app starts: a file, or the demo board."""
+    """Where the app starts: a file, or the demo board; `signed_in` when the person who
+    made the board set their passphrase just now (the window opens as them)."""
 
     path: Path | None
     demo: bool = False
+    signed_in: Entry | None = None
 
 
 def icon_path() -> Path | None:
@@ -332,7 +336,7 @@ class WelcomeDialog(QDialog):
     def choose_new(self) -> None:
         dialog = NewBoardDialog(self.paths, self)
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.created_path is not None:
-            self._finish(StartChoice(dialog.created_path))
+            self._finish(StartChoice(dialog.created_path, signed_in=dialog.signed_in))
 
     def choose_connect(self) -> None:
         dialog = ConnectDialog(self.paths, self)
@@ -358,6 +362,80 @@ def _worker(parent: QWidget) -> Any:
     return Worker(parent)
 
 
+ENCRYPTED_NOTE = (
+    "Board papers are about children and families: encrypted, the file cannot be read "
+    "without your passphrase if this laptop is lost. Nobody can recover a forgotten "
+    "passphrase; the secretariat can set a new one for you."
+)
+PLAINTEXT_NOTE = (
+    "Not encrypted: anyone who gets this laptop's files can read the board. You can "
+    "encrypt it later (boardpack encrypt)."
+)
+
+
+class EncryptionFields(QWidget):
+    """ "Encrypt this board's file (recommended)", checked by default, and the person's
+    passphrase twice: it opens the encrypted file on this laptop (`db.auth`)."""
+
+    def __init__(self, who: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.checkbox = QCheckBox("&Encrypt this board's file (recommended)")
+        self.checkbox.setObjectName("encryptBoard")
+        self.checkbox.setChecked(True)
+        self.checkbox.setAccessibleName("Encrypt this board's file (recommended)")
+        self.passphrase_edit = QLineEdit()
+        self.repeat_edit = QLineEdit()
+        for edit, name in (
+            (self.passphrase_edit, f"{who} passphrase"),
+            (self.repeat_edit, f"{who} passphrase again"),
+        ):
+            edit.setEchoMode(QLineEdit.EchoMode.Password)
+            edit.setAccessibleName(name)
+        self.passphrase_edit.setPlaceholderText("at least 12 characters: a few ordinary words")
+        self.note = QLabel(ENCRYPTED_NOTE)
+        self.note.setWordWrap(True)
+        make_muted(self.note)
+        form = QFormLayout()
+        form.setContentsMargins(0, 0, 0, 0)
+        pass_label = QLabel("&Passphrase:")
+        pass_label.setBuddy(self.passphrase_edit)
+        again_label = QLabel("&Again:")
+        again_label.setBuddy(self.repeat_edit)
+        form.addRow(pass_label, self.passphrase_edit)
+        form.addRow(again_label, self.repeat_edit)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.checkbox)
+        layout.addLayout(form)
+        layout.addWidget(self.note)
+        self.checkbox.toggled.connect(self._toggled)
+
+    def _toggled(self, on: bool) -> None:
+        self.passphrase_edit.setEnabled(on)
+        self.repeat_edit.setEnabled(on)
+        self.note.setText(ENCRYPTED_NOTE if on else PLAINTEXT_NOTE)
+
+    def passphrase(self) -> str | None:
+        """The checked passphrase, or None when the file is not to be encrypted.
+
+        Raises:
+            ValueError: too short, blank, or the two differ (one sentence).
+        """
+        from db.auth.errors import PassphraseRuleError
+        from db.auth.passphrase import check_rules
+
+        if not self.checkbox.isChecked():
+            return None
+        first = self.passphrase_edit.text()
+        try:
+            check_rules(first)
+        except PassphraseRuleError as error:
+            raise ValueError(str(error)) from None
+        if self.repeat_edit.text() != first:
+            raise ValueError("the two passphrases differ: type the same passphrase twice")
+        return first
+
+
 class NewBoardDialog(QDialog):
     """A new board in a new file, then (optionally) its plan from a spreadsheet.
 
@@ -374,6 +452,7 @@ class NewBoardDialog(QDialog):
         self.created_path: Path | None = None
         self.new_board: NewBoard | None = None
         self.database: Database | None = None
+        self.signed_in: Entry | None = None  # the clerk, when the file is encrypted
         self.imported_actions = 0
         self.importer: QDialog | None = None
         self._code_edited = False
@@ -425,6 +504,10 @@ class NewBoardDialog(QDialog):
         file_label = QLabel("&File:")
         file_label.setBuddy(self.file_edit)
         form.addRow(file_label, file_row)
+        self.encryption = EncryptionFields("Your")
+        self.encryption.passphrase_edit.textChanged.connect(
+            lambda _: self.form_error.setVisible(False)
+        )
         self.form_buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -436,6 +519,7 @@ class NewBoardDialog(QDialog):
         layout = QVBoxLayout(page)
         layout.addWidget(intro)
         layout.addLayout(form)
+        layout.addWidget(self.encryption)
         layout.addWidget(self.form_error)
         layout.addStretch(1)
         layout.addWidget(self.form_buttons)
@@ -491,6 +575,12 @@ class NewBoardDialog(QDialog):
                 _show_error(self.form_error, f"enter {what}")
                 edit.setFocus()
                 return
+        try:
+            passphrase = self.encryption.passphrase()
+        except ValueError as error:
+            _show_error(self.form_error, str(error))
+            self.encryption.passphrase_edit.setFocus()
+            return
         fields = {
             "council": self.council_edit.text(),
             "board_name": self.board_edit.text(),
@@ -500,7 +590,7 @@ class NewBoardDialog(QDialog):
         }
         self.create_button.setEnabled(False)
         self._op = (
-            Op(self._worker, lambda _report: _create_board_file(path, fields))
+            Op(self._worker, lambda _report: _create_board_file(path, fields, passphrase))
             .success(self._created)
             .failure(self._create_failed)
             .run()
@@ -512,8 +602,8 @@ class NewBoardDialog(QDialog):
         self.create_button.setEnabled(True)
         _show_error(self.form_error, one_line(error))
 
-    def _created(self, result: tuple[Database, NewBoard]) -> None:
-        self.database, self.new_board = result
+    def _created(self, result: tuple[Database, NewBoard, Entry | None]) -> None:
+        self.database, self.new_board, self.signed_in = result
         self.created_path = self.database.path
         self.done_label.setText(
             f"{self.board_edit.text().strip()} is ready, in {self.created_path}.\n\n"
@@ -596,20 +686,56 @@ class NewBoardDialog(QDialog):
         super().done(result)
 
 
-def _create_board_file(path: Path, fields: dict[str, str]) -> tuple[Database, NewBoard]:
-    """A new database at `path` holding the new board; the file is removed on failure."""
+def _create_board_file(
+    path: Path, fields: dict[str, str], passphrase: str | None = None
+) -> tuple[Database, NewBoard, Entry | None]:
+    """A new database at `path` holding the new board; the file is removed on failure.
+
+    With `passphrase` the file is encrypted from its first page (SQLCipher, a new random
+    data key), and the clerk who made it is enrolled in its keyring with that key:
+    the third value is their sign-in, so the window opens as them. Without, plaintext
+    and no sign-in (None).
+    """
     from db.services.boards import create_board
     from db.store import open_database
 
-    database = open_database(path, create=True)
+    key = None
+    if passphrase is not None:
+        from db.crypto import new_data_key
+        from db.encryption import create_encrypted
+
+        key = new_data_key()
+        database = create_encrypted(path, key)
+    else:
+        database = open_database(path, create=True)
+    entry = None
     try:
         with database.begin() as session:
             made = create_board(session, today=dt.date.today(), **fields)
+        if passphrase is not None:
+            entry = _enrol(path, made.secretariat_id, fields["secretariat_name"], passphrase, key)
     except BaseException:
         database.close()
         _remove_database_files(path)
         raise
-    return database, made
+    return database, made, entry
+
+
+def _enrol(path: Path, person_id: str, name: str, passphrase: str, key: bytes | None) -> Entry:
+    """Enrol `person_id` in the new encrypted file's keyring with the data key and mark
+    it encrypted (the keyring is removed again if that fails); their sign-in."""
+    from db.auth import Keyring
+    from desktop.signin import Entry
+
+    keyring = Keyring.load(path, create=True)
+    try:
+        keyring.enrol(person_id, name.strip(), passphrase, data_key=key)
+        keyring.encrypted = True
+    except BaseException:
+        Keyring.path_for(path).unlink(missing_ok=True)
+        raise
+    # They have just typed the passphrase twice: signed in, no second argon2 run.
+    return Entry(person_id, None, key, (), keyring)
 
 
 class ConnectDialog(QDialog):

@@ -2,13 +2,14 @@
 
 `rehearse(path)` takes the board's next meeting in the database at `path`
 (always a copy: `scratch_copy` makes one with SQLite's backup API, so a file
-open elsewhere is copied consistently) and runs it as a chair would up to its
-first substantive item with linked plan actions: attendance as at the
-board's last meeting, the meeting opened, the standing items taken in turn,
-the previous minutes approved, a RAG change agreed and an action
-arising given on the current item, which was started long enough ago
-that its timer has just run over its time box — so the cockpit shows what it
-looks like in use. Every write goes through the same services as the GUI.
+open elsewhere is copied consistently; an encrypted board's copy is encrypted
+with the same key) and runs it as a chair would up to its first substantive
+item with linked plan actions: attendance as at the board's last meeting, the
+meeting opened, the standing items taken in turn, the previous minutes
+approved, a RAG change agreed and an action arising given on the current
+item, which was started long enough ago that its timer has just run over its
+time box — so the cockpit shows what it looks like in use. Every write goes
+through the same services as the GUI.
 """
 
 from __future__ import annotations
@@ -26,8 +27,16 @@ def _fixed(moment: dt.datetime) -> Callable[[], dt.datetime]:
     return lambda: moment
 
 
-def scratch_copy(source: Path, dest: Path) -> Path:
-    """Copy the database at `source` to `dest` consistently (SQLite online backup)."""
+def scratch_copy(source: Path, dest: Path, key: bytes | None = None) -> Path:
+    """Copy the database at `source` to `dest` consistently (SQLite online backup).
+
+    An encrypted board (`key`, its data key) is copied through `db.backup` with the
+    same key: the scratch copy is encrypted too, never a plaintext file on the disk.
+    """
+    if key is not None:
+        from db.backup import copy_checked
+
+        return copy_checked(source, dest, key)
     src = sqlite3.connect(source)
     out = sqlite3.connect(dest)
     try:
@@ -38,8 +47,9 @@ def scratch_copy(source: Path, dest: Path) -> Path:
     return dest
 
 
-def rehearse(path: Path, *, today: dt.date | None = None) -> str | None:
-    """Run the board's next meeting at `path` up to its first business item with actions.
+def rehearse(path: Path, *, today: dt.date | None = None, key: bytes | None = None) -> str | None:
+    """Run the board's next meeting at `path` up to its first business item with actions
+    (an encrypted copy opened with `key`).
 
     Returns:
         The meeting's id, or None when the board has no meeting to rehearse.
@@ -57,7 +67,7 @@ def rehearse(path: Path, *, today: dt.date | None = None) -> str | None:
     from db.store import open_database
     from db.views import default_board_context
 
-    database = open_database(path)
+    database = open_database(path, key=key)
     try:
         with database.session() as s:
             context = default_board_context(s)

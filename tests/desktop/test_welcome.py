@@ -55,6 +55,7 @@ def test_new_board_with_imported_plan_opens_in_the_window(qtbot, paths, recent, 
         assert self.code_edit.text() == "OPAB"  # suggested from the name
         assert Path(self.file_edit.text()) == paths.data_dir / "OPAB.db"
         qtbot.keyClicks(self.chair_edit, "Alex Morgan")
+        self.encryption.checkbox.setChecked(False)  # plaintext (encrypted: test_encrypted_boards)
         qtbot.mouseClick(self.create_button, Qt.MouseButton.LeftButton)
         assert self.form_error.isVisible()  # the clerk's own name is missing
         assert self.form_error.text() == "Enter your name"
@@ -153,6 +154,7 @@ def test_taken_code_is_refused_and_the_file_removed(qtbot, paths):
     ):
         edit.setText(text)
     dialog.code_edit.setText("bad code!")
+    dialog.encryption.checkbox.setChecked(False)  # the code is what is refused here
     qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.form_error.isVisible(), timeout=10_000)
     assert "short code" in dialog.form_error.text()

@@ -1,0 +1,297 @@
+"""Encrypted boards end to end: the CLI's shared sign-in (`--person`,
+`--db-passphrase-file`, $BOARDPACK_PASSPHRASE) on an encrypted file, and a new
+board made encrypted from the welcome screen."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from pathlib import Path
+
+import pytest
+from argon2 import PasswordHasher
+
+from db.auth import Keyring
+from db.crypto import KdfParams, new_data_key
+from db.dump import dump_text
+from db.encryption import create_encrypted, has_sqlite_header
+from db.store import open_database
+from desktop.cli import main
+from tests.db.conftest import seed_board
+
+PASSPHRASE = "a kettle on the third floor"
+CHEAP = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+CHEAP_KDF = KdfParams(time_cost=1, memory_cost_kib=8, parallelism=1)
+
+
+def call(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    try:
+        code = main(list(args))
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def encrypted(tmp_path: Path) -> tuple[Path, bytes, Path]:
+    """An encrypted seeded board, Alex Marsh enrolled; (file, key, passphrase file)."""
+    path = tmp_path / "board.db"
+    key = new_data_key()
+    db = create_encrypted(path, key)
+    ids = seed_board(db)
+    db.close()
+    keyring = Keyring.load(path, create=True, hasher=CHEAP, kdf_params=CHEAP_KDF)
+    keyring.enrol(ids["chair"], "Alex Marsh", PASSPHRASE, data_key=key)
+    keyring.encrypted = True
+    secret = tmp_path / "pass.txt"
+    secret.write_text(PASSPHRASE + "\n", encoding="utf-8")
+    return path, key, secret
+
+
+def test_dump_of_an_encrypted_board_signs_in_and_matches_the_keyed_dump(
+    capsys: pytest.CaptureFixture[str], encrypted: tuple[Path, bytes, Path]
+) -> None:
+    path, key, secret = encrypted
+    assert not has_sqlite_header(path)
+    db = open_database(path, key=key)
+    expected = dump_text(db.engine)
+    db.close()
+    code, out, err = call(
+        capsys,
+        "dump",
+        "--db",
+        str(path),
+        "--person",
+        "alex marsh",
+        "--db-passphrase-file",
+        str(secret),
+    )
+    assert (code, err) == (0, "")
+    assert out == expected and "Ofsted Priority Action Board" in out
+
+
+def test_without_a_person_or_with_a_wrong_passphrase_one_line_and_non_zero(
+    capsys: pytest.CaptureFixture[str],
+    encrypted: tuple[Path, bytes, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    path, _key, _secret = encrypted
+    code, out, err = call(capsys, "dump", "--db", str(path))
+    assert code != 0 and out == "" and err.count("\n") == 1
+    assert "--person" in err and "Alex Marsh" in err
+    wrong = tmp_path / "wrong.txt"
+    wrong.write_text("not the right passphrase at all\n", encoding="utf-8")
+    code, out, err = call(
+        capsys,
+        "audit",
+        "verify",
+        "--db",
+        str(path),
+        "--person",
+        "Alex Marsh",
+        "--db-passphrase-file",
+        str(wrong),
+    )
+    assert code != 0 and out == "" and err.count("\n") == 1
+    assert "not right" in err
+    assert Keyring.load(path).person(Keyring.load(path).people()[0].person_id).failures == 1
+    # The environment variable works for scripts.
+    monkeypatch.setenv("BOARDPACK_PASSPHRASE", PASSPHRASE)
+    code, out, err = call(capsys, "audit", "verify", "--db", str(path), "--person", "Alex Marsh")
+    assert code == 0 and "intact" in out
+
+
+def test_backup_create_and_restore_of_an_encrypted_board(
+    capsys: pytest.CaptureFixture[str], encrypted: tuple[Path, bytes, Path]
+) -> None:
+    path, key, secret = encrypted
+    signin = ("--person", "Alex Marsh", "--db-passphrase-file", str(secret))
+    code, out, err = call(capsys, "backup", "create", "--db", str(path), *signin)
+    assert (code, err) == (0, "") and "backed up" in out
+    backup = Path(out.strip().split(" to ")[-1])
+    assert backup.is_file() and not has_sqlite_header(backup)  # the backup is encrypted too
+    # Without the sign-in the restore says it is encrypted, not damaged.
+    code, _out, err = call(capsys, "backup", "restore", "--db", str(path), str(backup))
+    assert code != 0 and "damaged" not in err and "encrypted" in err and err.count("\n") == 1
+    code, out, err = call(capsys, "backup", "restore", "--db", str(path), str(backup), *signin)
+    assert (code, err) == (0, "") and "restored" in out
+    db = open_database(path, key=key)
+    assert "Ofsted Priority Action Board" in dump_text(db.engine)
+    db.close()
+    code, out, _ = call(capsys, "audit", "verify", "--db", str(path), *signin)
+    assert code == 0 and "intact" in out
+
+
+def test_plaintext_boards_open_as_before(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "plain.db"
+    db = open_database(path, create=True)
+    seed_board(db)
+    db.close()
+    code, out, err = call(capsys, "dump", "--db", str(path))
+    assert (code, err) == (0, "") and "Ofsted Priority Action Board" in out
+    assert sqlite3.connect(path).execute("SELECT count(*) FROM boards").fetchone() == (1,)
+
+
+@pytest.fixture(scope="module")
+def encrypted_demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, bytes, Path]:
+    """The demo board, encrypted (as a real board would be), its chair enrolled."""
+    from sqlalchemy import select
+
+    from db.demo import create_demo
+    from db.encryption import encrypt_file
+    from db.models import Person
+
+    root = tmp_path_factory.mktemp("encrypted_demo")
+    path = root / "board.db"
+    create_demo(path, render_paper=None).close()
+    db = open_database(path)
+    with db.session() as s:
+        person = s.scalars(select(Person).where(Person.name == "Alex Marsh")).first()
+        if person is None:
+            person = s.scalars(select(Person).order_by(Person.name)).first()
+        assert person is not None
+        pid, name = person.id, person.name
+    db.close()
+    key = new_data_key()
+    keyring = Keyring.load(path, create=True, hasher=CHEAP, kdf_params=CHEAP_KDF)
+    keyring.enrol(pid, name, PASSPHRASE, data_key=key)
+    encrypt_file(path, key)
+    keyring.encrypted = True
+    secret = root / "pass.txt"
+    secret.write_text(PASSPHRASE + "\n", encoding="utf-8")
+    return path, key, secret
+
+
+def test_minutes_export_from_an_encrypted_board(
+    capsys: pytest.CaptureFixture[str],
+    encrypted_demo: tuple[Path, bytes, Path],
+    tmp_path: Path,
+) -> None:
+    path, _key, secret = encrypted_demo
+    person = Keyring.load(path).people()[0].name
+    pdf = tmp_path / "minutes.pdf"
+    base = ("minutes", "export", "--db", str(path), "--meeting", "OPAB:2019-11-05")
+    code, _out, err = call(capsys, *base, "--out", str(pdf))
+    assert code != 0 and err.count("\n") == 1 and not pdf.exists()
+    code, out, err = call(
+        capsys, *base, "--out", str(pdf), "--person", person, "--db-passphrase-file", str(secret)
+    )
+    assert (code, err) == (0, "") and "written to" in out
+    assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_rehearsal_on_an_encrypted_board_keeps_the_copy_encrypted(
+    encrypted_demo: tuple[Path, bytes, Path], tmp_path: Path
+) -> None:
+    from db.demo import DEMO_AS_OF
+    from db.models.meetings import Meeting, MeetingStatus
+    from desktop.meeting_mode.rehearsal import rehearse, scratch_copy
+
+    path, key, _secret = encrypted_demo
+    copy = scratch_copy(path, tmp_path / "scratch.db", key)
+    assert not has_sqlite_header(copy)
+    with pytest.raises(sqlite3.DatabaseError):
+        sqlite3.connect(copy).execute("SELECT count(*) FROM sqlite_master").fetchone()
+    meeting_id = rehearse(copy, today=DEMO_AS_OF, key=key)
+    assert meeting_id is not None
+    db = open_database(copy, key=key)
+    with db.session() as s:
+        meeting = s.get_one(Meeting, meeting_id)
+        assert meeting.status is MeetingStatus.IN_PROGRESS  # opened by the rehearsal
+    db.close()
+    assert not has_sqlite_header(copy)
+
+
+def _fill_new_board(dialog: object, path: Path) -> None:
+    for edit, text in (
+        ("council_edit", "Slough Borough Council"),
+        ("board_edit", "Ofsted Priority Action Board"),
+        ("chair_edit", "Alex Morgan"),
+        ("secretariat_edit", "Emma Clerk"),
+    ):
+        getattr(dialog, edit).setText(text)
+    dialog.file_edit.setText(str(path))  # type: ignore[attr-defined]
+
+
+def test_new_board_from_the_welcome_screen_is_encrypted_and_opens_signed_in(
+    qtbot: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtCore import Qt
+
+    from desktop import signin
+    from desktop.app import run_gui
+    from desktop.paths import app_paths
+    from desktop.welcome import NewBoardDialog
+
+    paths = app_paths(tmp_path / "data")
+    paths.data_dir.mkdir(parents=True)
+    path = paths.data_dir / "OPAB.db"
+    dialog = NewBoardDialog(paths)
+    qtbot.addWidget(dialog)  # type: ignore[attr-defined]
+    dialog.show()
+    _fill_new_board(dialog, path)
+    assert dialog.encryption.checkbox.isChecked()  # encrypted unless they opt out
+    click = qtbot.mouseClick  # type: ignore[attr-defined]
+    # A short passphrase, then two that differ, are refused before any file is made.
+    dialog.encryption.passphrase_edit.setText("too short")
+    dialog.encryption.repeat_edit.setText("too short")
+    click(dialog.create_button, Qt.MouseButton.LeftButton)
+    assert dialog.form_error.isVisible() and "12 characters" in dialog.form_error.text()
+    dialog.encryption.passphrase_edit.setText(PASSPHRASE)
+    dialog.encryption.repeat_edit.setText(PASSPHRASE + "!")
+    click(dialog.create_button, Qt.MouseButton.LeftButton)
+    assert dialog.form_error.isVisible() and "differ" in dialog.form_error.text()
+    assert not path.exists()
+    dialog.encryption.repeat_edit.setText(PASSPHRASE)
+    click(dialog.create_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.pages.currentIndex() == 1, timeout=30_000)  # type: ignore[attr-defined]
+    click(dialog.open_board_button, Qt.MouseButton.LeftButton)
+    entry = dialog.signed_in
+    made = dialog.new_board
+    assert entry is not None and made is not None and entry.person_id == made.secretariat_id
+    # The file (and anything beside it) is ciphertext: no header, no board name.
+    assert not has_sqlite_header(path)
+    for side in [path, *path.parent.glob(path.name + "-*")]:
+        assert b"Ofsted Priority" not in side.read_bytes()
+    with pytest.raises(sqlite3.DatabaseError):
+        sqlite3.connect(path).execute("SELECT count(*) FROM boards").fetchone()
+    keyring = Keyring.load(path)
+    assert keyring.encrypted and [p.name for p in keyring.people()] == ["Emma Clerk"]
+    signed = keyring.sign_in(made.secretariat_id, PASSPHRASE, now=dt.datetime.now(dt.UTC))
+    assert signed.data_key == entry.data_key
+    # The app opens the board as them, without the sign-in screen.
+    opened: list[tuple[str | None, bytes | None]] = []
+    monkeypatch.setattr(
+        signin.Gate, "opened", lambda g, db: opened.append((g.entry.person_id, db.key))
+    )
+    monkeypatch.setattr(signin, "SignInScreen", None)  # constructing it would fail
+    assert run_gui(path, quit_when_loaded=True, signed_in=entry) == 0
+    assert opened == [(entry.person_id, entry.data_key)]
+
+
+def test_opting_out_makes_a_plaintext_board(qtbot: object, tmp_path: Path) -> None:
+    from PySide6.QtCore import Qt
+
+    from desktop.paths import app_paths
+    from desktop.welcome import NewBoardDialog
+
+    paths = app_paths(tmp_path / "data")
+    paths.data_dir.mkdir(parents=True)
+    path = paths.data_dir / "plain.db"
+    dialog = NewBoardDialog(paths)
+    qtbot.addWidget(dialog)  # type: ignore[attr-defined]
+    dialog.show()
+    _fill_new_board(dialog, path)
+    dialog.encryption.checkbox.setChecked(False)
+    assert not dialog.encryption.passphrase_edit.isEnabled()
+    qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: dialog.pages.currentIndex() == 1, timeout=30_000)  # type: ignore[attr-defined]
+    dialog.accept()
+    assert dialog.signed_in is None and not Keyring.exists(path)
+    assert has_sqlite_header(path)
+    name = sqlite3.connect(path).execute("SELECT name FROM boards").fetchone()
+    assert name == ("Ofsted Priority Action Board",)
