@@ -109,6 +109,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="EMAIL",
         help="whom this laptop syncs for (a new laptop): nothing they may not read is sent",
     )
+    sync.add_argument(
+        "--encrypt",
+        action="store_true",
+        help="a new laptop's first sync: make the new file encrypted, opened with the "
+        "--as person's passphrase (from --db-passphrase-file, $BOARDPACK_PASSPHRASE, or asked)",
+    )
 
     shot = sub.add_parser("screenshot", help="render a page of the app to a PNG, offscreen")
     shot.add_argument("page", metavar="PAGE", help="dashboard, plan, risks, performance, …")
@@ -279,15 +285,37 @@ def _cmd_sync(args: argparse.Namespace, _paths: AppPaths) -> int:
         raise CliError("--batch must be at least 1")
     if not args.remote.isprintable():  # bytes that are not UTF-8, control characters
         raise CliError(f"not a database URL: {args.remote!r}")
-    remote = central_for(args.remote, args.person)
+    _check_central_file(args.remote)
     # A new laptop joins by syncing into a file that does not exist yet; if that first
     # sync fails, the file it started is removed (nothing half-built is left behind).
     joining = not Path(args.db).exists()
+    key = passphrase = None
+    if args.encrypt:
+        from desktop.cli_base import new_passphrase
+
+        if not joining:
+            raise CliError(
+                f"--encrypt is for a new laptop's first sync into a new file; {args.db} "
+                f"exists (encrypt it with: boardpack encrypt --db {args.db} --person EMAIL)"
+            )
+        if not args.person:
+            raise CliError("--encrypt needs --as EMAIL: whose passphrase opens the new file")
+        passphrase = new_passphrase(args, args.person)
+    remote = central_for(args.remote, args.person)
     try:
-        database = open_cli_database(args, create=joining)
+        if passphrase is not None:
+            from db.crypto import new_data_key
+            from db.encryption import create_encrypted
+
+            key = new_data_key()
+            database = create_encrypted(Path(args.db), key)
+        else:
+            database = open_cli_database(args, create=joining)
     except BaseException:
         if joining:
             _remove_database(Path(args.db))
+        if not isinstance(remote, str):
+            remote.close()
         raise
     last = [""]
 
@@ -303,18 +331,49 @@ def _cmd_sync(args: argparse.Namespace, _paths: AppPaths) -> int:
             result = sync(database, remote, progress=progress)
         else:
             result = sync(database, remote, batch=args.batch, progress=progress)
+        if passphrase is not None and key is not None:  # the new encrypted file's keyring
+            from desktop.cli_base import enrol_new_file
+
+            enrol_new_file(database, Path(args.db), args.person, passphrase, key)
         done = True
     finally:
         database.close()
         if joining and not done:
             _remove_database(Path(args.db))
+            if passphrase is not None:
+                Path(f"{args.db}.keyring").unlink(missing_ok=True)
         if not isinstance(remote, str):
             remote.close()
         if last[0] and not args.quiet and sys.stderr.isatty():
             print(file=sys.stderr)
     _note_central_contact(Path(args.db))
     print(f"synced with {_redact(args.remote)}: {result.summary()}")
+    if passphrase is not None:
+        print(f"{args.db} is encrypted: it opens with the passphrase of {args.person}")
     return 0
+
+
+def _check_central_file(url: str) -> None:
+    """A shared-drive central store (sqlite:///FILE) that exists but is not SQLite is
+    refused in one line here (the sync engine met it as an internal error)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):
+        return  # the engine words a bad URL itself
+    if parsed.get_backend_name() != "sqlite" or not parsed.database:
+        return
+    from db.encryption import has_sqlite_header
+
+    where = Path(parsed.database)
+    try:
+        plain = not where.is_file() or where.stat().st_size == 0 or has_sqlite_header(where)
+    except OSError:
+        return
+    if not plain:
+        raise CliError(f"{where} is not a Boardpack central store (not an SQLite file)")
 
 
 def _remove_database(path: Path) -> None:

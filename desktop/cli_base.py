@@ -152,6 +152,54 @@ def unlock_key(args: argparse.Namespace, db_path: Path) -> tuple[bytes | None, s
     return signed.data_key, person.person_id
 
 
+def new_passphrase(args: argparse.Namespace, who: str) -> str:
+    """A new passphrase for `who`: `--db-passphrase-file`, $BOARDPACK_PASSPHRASE, or
+    asked twice on a terminal; checked against the rules (`db.auth.passphrase`)."""
+    import getpass
+    import os
+    import sys
+
+    from db.auth.passphrase import check_rules
+
+    if (
+        getattr(args, "db_passphrase_file", None) is None
+        and not os.environ.get(PASSPHRASE_ENV)
+        and sys.stdin.isatty()
+    ):
+        first = getpass.getpass(f"New passphrase for {who}: ")
+        check_rules(first)
+        if getpass.getpass(f"The same passphrase again for {who}: ") != first:
+            raise CliError(f"the two passphrases for {who} differ; nothing was made")
+        return first
+    passphrase = _signin_passphrase(args, who)
+    check_rules(passphrase)
+    return passphrase
+
+
+def enrol_new_file(database: Any, db_path: Path, email: str, passphrase: str, key: bytes) -> None:
+    """Enrol the person with `email` in the new encrypted file's keyring with its data
+    key, and mark the keyring encrypted.
+
+    Raises:
+        CliError: nobody on the board has that email.
+    """
+    from sqlalchemy import func, select
+
+    from db.auth import Keyring
+    from db.models import Person
+
+    with database.session() as session:
+        person = session.scalars(
+            select(Person).where(func.lower(Person.email) == email.strip().lower())
+        ).first()
+        if person is None:
+            raise CliError(f"nobody on the board has the email {email}; nothing was kept")
+        person_id, name = person.id, person.name
+    keyring = Keyring.load(db_path, create=True)
+    keyring.enrol(person_id, name, passphrase, data_key=key)
+    keyring.encrypted = True
+
+
 def open_cli_database(
     args: argparse.Namespace, path: Path | None = None, **open_kwargs: Any
 ) -> Any:

@@ -120,7 +120,8 @@ def _cmd_renumber(args: argparse.Namespace, _paths: AppPaths) -> int:
         with database.session() as session:
             rows = find_decisions(session, args.ref)
             board_id = rows[0].board_id
-            actor = _chair(session, board_id)
+            # Signed in (an encrypted file): they renumber, as themselves; else the chair.
+            actor = getattr(args, "signed_in_person", None) or _chair(session, board_id)
             if len(rows) == 1:
                 old = [(rows[0].number, rows[0].id)]
             else:

@@ -138,7 +138,8 @@ def _cmd_import(args: argparse.Namespace, _paths: AppPaths) -> int:
     try:
         with database.session() as probe:
             board_id, plan_id = _board_and_plan(probe, args.board)
-            actor = _secretariat(probe, board_id)
+            # Signed in (an encrypted file): they import, as themselves; else the clerk.
+            actor = getattr(args, "signed_in_person", None) or _secretariat(probe, board_id)
         with database.begin(actor) as session:
             report = import_table(
                 session, actor, plan_id, table, mapping, today=dt.date.today(), dry_run=args.dry_run

@@ -7,13 +7,19 @@ The screen offers four ways in and the recent-files list:
 
 - **Open the demo board** — the illustrative council board (made on first use);
 - **Create a new board…** — council, board, short code, chair, the clerk's own
-  name and where the file goes (`NewBoardDialog`); the file is created with an
+  name, where the file goes and (ticked by default) "Encrypt this board's file"
+  with the clerk's passphrase twice (`NewBoardDialog`, `EncryptionFields`); the
+  file is created (encrypted from its first page, the clerk enrolled in its
+  keyring with the data key, so the window opens signed in as them) with an
   empty plan (`db.services.boards.create_board`) and the next step offers
   "Import your plan from a spreadsheet…" (helper F's `ImportDialog`);
 - **Open a file…** — a Boardpack file anywhere (`QFileDialog`);
 - **Connect to the central store…** — the council's server or shared-drive
   file and this person's sign-in, then a first sync into a new local file on a
-  worker thread with progress and Cancel (`ConnectDialog`, `db.sync.engine.sync`).
+  worker thread with progress and Cancel (`ConnectDialog`, `db.sync.engine.sync`);
+  the new file is encrypted by default too (their email and passphrase).
+
+The demo board stays unencrypted: it holds made-up people only.
 
 Every dialog here returns a `StartChoice` (or None) and leaves no database open:
 the app proper (`desktop.app.run_gui`) opens the chosen file, signs the person
@@ -341,7 +347,7 @@ class WelcomeDialog(QDialog):
     def choose_connect(self) -> None:
         dialog = ConnectDialog(self.paths, self)
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.created_path is not None:
-            self._finish(StartChoice(dialog.created_path))
+            self._finish(StartChoice(dialog.created_path, signed_in=dialog.signed_in))
 
     def _about(self) -> None:
         from desktop.about import AboutDialog
@@ -397,9 +403,9 @@ class EncryptionFields(QWidget):
         make_muted(self.note)
         form = QFormLayout()
         form.setContentsMargins(0, 0, 0, 0)
-        pass_label = QLabel("&Passphrase:")
+        pass_label = QLabel("Pass&phrase:")
         pass_label.setBuddy(self.passphrase_edit)
-        again_label = QLabel("&Again:")
+        again_label = QLabel("A&gain:")
         again_label.setBuddy(self.repeat_edit)
         form.addRow(pass_label, self.passphrase_edit)
         form.addRow(again_label, self.repeat_edit)
@@ -752,6 +758,7 @@ class ConnectDialog(QDialog):
 
         self.paths = paths
         self.created_path: Path | None = None
+        self.signed_in: Entry | None = None  # when the new file is encrypted
         self.summary = ""
         self._op: Op[Any] | None = None
         self._worker = _worker(self)
@@ -789,6 +796,12 @@ class ConnectDialog(QDialog):
         form.addRow("&Sign-in name:", self.user_edit)
         form.addRow("&Password:", self.password_edit)
         form.addRow("&File on this laptop:", self.file_edit)
+        self.email_edit = QLineEdit()
+        self.email_edit.setAccessibleName("Your email, as the board has it")
+        self.email_edit.setPlaceholderText("you sign in on this laptop as this person")
+        form.addRow("Your &email:", self.email_edit)
+        self.encryption = EncryptionFields("Your")
+        self.encryption.checkbox.toggled.connect(self.email_edit.setEnabled)
         self.progress = QProgressBar()
         self.progress.setAccessibleName("First sync progress")
         self.progress.setRange(0, 0)
@@ -806,12 +819,13 @@ class ConnectDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)
+        layout.addWidget(self.encryption)
         layout.addWidget(self.progress)
         layout.addWidget(self.progress_label)
         layout.addWidget(self.error_label)
         layout.addStretch(1)
         layout.addWidget(self.buttons)
-        self.resize(660, 320)
+        self.resize(660, 440)
 
     def _choose_central_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
@@ -852,11 +866,24 @@ class ConnectDialog(QDialog):
         if not self.file_edit.text().strip() or path.exists():
             _show_error(self.error_label, f"{path} already exists: choose another file name")
             return
+        try:
+            passphrase = self.encryption.passphrase()
+        except ValueError as error:
+            _show_error(self.error_label, str(error))
+            return
+        email = self.email_edit.text().strip()
+        if passphrase is not None and "@" not in email:
+            _show_error(self.error_label, "enter your email as the board has it")
+            self.email_edit.setFocus()
+            return
         self.connect_button.setEnabled(False)
         self.progress.setVisible(True)
         self.progress_label.setText("Connecting…")
         self._op = (
-            Op(self._worker, lambda report: _first_sync(path, url, report))
+            Op(
+                self._worker,
+                lambda report: _first_sync(path, url, report, passphrase=passphrase, email=email),
+            )
             .progress(self.progress_label.setText)
             .success(self._synced)
             .failure(self._failed)
@@ -874,8 +901,8 @@ class ConnectDialog(QDialog):
         self._worker.shutdown()  # the worker's thread ends with the dialog
         super().done(result)
 
-    def _synced(self, result: tuple[Path, str]) -> None:
-        self.created_path, self.summary = result
+    def _synced(self, result: tuple[Path, str, Entry | None]) -> None:
+        self.created_path, self.summary, self.signed_in = result
         self.progress.setVisible(False)
         self.accept()
 
@@ -892,23 +919,69 @@ class ConnectDialog(QDialog):
         _show_error(self.error_label, one_line(error))
 
 
-def _first_sync(path: Path, url: str, report: Callable[[str], None]) -> tuple[Path, str]:
-    """Sync the central store's board into a new file at `path` (removed on any failure)."""
+def _first_sync(
+    path: Path,
+    url: str,
+    report: Callable[[str], None],
+    *,
+    passphrase: str | None = None,
+    email: str = "",
+) -> tuple[Path, str, Entry | None]:
+    """Sync the central store's board into a new file at `path` (removed on any failure).
+
+    With `passphrase` the new file is encrypted from its first page (a new random data
+    key) and the person with `email` on the board is enrolled with that key: the third
+    value is their sign-in. Without, a plaintext file and None.
+    """
     from db.store import open_database
     from db.sync.engine import sync
     from desktop.sync_control import progress_text
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    database = open_database(path, create=True)
+    key = None
+    if passphrase is not None:
+        from db.crypto import new_data_key
+        from db.encryption import create_encrypted
+
+        key = new_data_key()
+        database = create_encrypted(path, key)
+    else:
+        database = open_database(path, create=True)
+    entry = None
     try:
         result = sync(
             database,
             url,
             progress=lambda stage, done, total: report(progress_text(stage, done, total)),
         )
+        if passphrase is not None:
+            person_id, name = _person_by_email(database, email)
+            entry = _enrol(path, person_id, name, passphrase, key)
     except BaseException:
         database.close()
         _remove_database_files(path)
         raise
     database.close()
-    return path, result.summary()
+    return path, result.summary(), entry
+
+
+def _person_by_email(database: Database, email: str) -> tuple[str, str]:
+    """(id, name) of the person on the board with `email` (any case).
+
+    Raises:
+        ValidationError: nobody has that email.
+    """
+    from sqlalchemy import func, select
+
+    from db.errors import ValidationError
+    from db.models import Person
+
+    with database.session() as session:
+        person = session.scalars(
+            select(Person).where(func.lower(Person.email) == email.strip().lower())
+        ).first()
+        if person is None:
+            raise ValidationError(
+                f"nobody on the board has the email {email}: check it with the secretariat"
+            )
+        return person.id, person.name

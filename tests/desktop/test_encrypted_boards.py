@@ -295,3 +295,113 @@ def test_opting_out_makes_a_plaintext_board(qtbot: object, tmp_path: Path) -> No
     assert has_sqlite_header(path)
     name = sqlite3.connect(path).execute("SELECT name FROM boards").fetchone()
     assert name == ("Ofsted Priority Action Board",)
+
+
+def test_first_sync_from_the_central_store_makes_an_encrypted_file(
+    qtbot: object, tmp_path: Path, board_database: object
+) -> None:
+    from PySide6.QtCore import Qt
+    from sqlalchemy import select
+
+    from db.models import Person
+    from db.sync.central import init_central
+    from db.sync.engine import sync
+    from desktop.paths import app_paths
+    from desktop.welcome import ConnectDialog
+
+    with board_database.begin() as s:  # type: ignore[attr-defined]
+        person = s.scalars(select(Person).order_by(Person.name)).first()
+        assert person is not None
+        person.email = "member@example.gov.uk"
+        pid, name = person.id, person.name
+    url = f"sqlite:///{tmp_path / 'central.db'}"
+    init_central(url)
+    sync(board_database, url)  # type: ignore[arg-type]
+    paths = app_paths(tmp_path / "data")
+    paths.data_dir.mkdir(parents=True)
+    path = paths.data_dir / "board.db"
+    dialog = ConnectDialog(paths)
+    qtbot.addWidget(dialog)  # type: ignore[attr-defined]
+    dialog.show()
+    assert dialog.encryption.checkbox.isChecked()
+    dialog.address_edit.setText(url)
+    dialog.encryption.passphrase_edit.setText(PASSPHRASE)
+    dialog.encryption.repeat_edit.setText(PASSPHRASE)
+    click = qtbot.mouseClick  # type: ignore[attr-defined]
+    click(dialog.connect_button, Qt.MouseButton.LeftButton)
+    assert "email" in dialog.error_label.text() and not path.exists()
+    dialog.email_edit.setText("nobody@example.gov.uk")
+    click(dialog.connect_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.error_label.isVisible(), timeout=60_000)  # type: ignore[attr-defined]
+    assert "Nobody on the board" in dialog.error_label.text()
+    assert not path.exists() and not Keyring.exists(path)  # nothing left behind
+    dialog.email_edit.setText("Member@example.gov.uk")
+    with qtbot.waitSignal(dialog.accepted, timeout=60_000):  # type: ignore[attr-defined]
+        click(dialog.connect_button, Qt.MouseButton.LeftButton)
+    entry = dialog.signed_in
+    assert entry is not None and entry.person_id == pid and entry.data_key is not None
+    assert not has_sqlite_header(path)
+    keyring = Keyring.load(path)
+    assert keyring.encrypted and [p.name for p in keyring.people()] == [name]
+    db = open_database(path, key=entry.data_key)
+    with db.session() as s:
+        assert s.get(Person, pid) is not None
+    db.close()
+
+
+def test_cli_sync_encrypt_joins_a_new_laptop_with_an_encrypted_file(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from db.models import Person
+    from db.sync.engine import sync
+
+    url = f"sqlite:///{tmp_path / 'central.db'}"
+    assert main(["central", "init", url]) == 0
+    clerk = open_database(tmp_path / "clerk.db", create=True)
+    ids = seed_board(clerk)
+    with clerk.begin() as s:
+        s.get_one(Person, ids["chair"]).email = "alex.marsh@example.gov.uk"
+    sync(clerk, url)
+    clerk.close()
+    capsys.readouterr()
+    secret = tmp_path / "pass.txt"
+    secret.write_text(PASSPHRASE + "\n", encoding="utf-8")
+    path = tmp_path / "laptop.db"
+    join = ("sync", "--db", str(path), "--remote", url, "--encrypt")
+    code, out, err = call(capsys, *join, "--db-passphrase-file", str(secret))
+    assert code != 0 and err.count("\n") == 1 and "--as EMAIL" in err and not path.exists()
+    code, out, err = call(
+        capsys, *join, "--as", "Alex.Marsh@example.gov.uk", "--db-passphrase-file", str(secret)
+    )
+    assert (code, err) == (0, ""), err
+    assert "first sync" in out and "encrypted" in out
+    assert not has_sqlite_header(path) and b"Ofsted Priority" not in path.read_bytes()
+    assert Keyring.load(path).encrypted
+    code, out, err = call(
+        capsys,
+        "dump",
+        "--db",
+        str(path),
+        "--person",
+        "Alex Marsh",
+        "--db-passphrase-file",
+        str(secret),
+    )
+    assert (code, err) == (0, "") and "Ofsted Priority Action Board" in out
+    # Only a new file: an existing one is encrypted with `boardpack encrypt`.
+    code, out, err = call(
+        capsys, *join, "--as", "alex.marsh@example.gov.uk", "--db-passphrase-file", str(secret)
+    )
+    assert code != 0 and err.count("\n") == 1 and "boardpack encrypt" in err
+
+
+def test_sync_with_a_central_file_that_is_not_sqlite_is_one_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Found by the CLI fuzzer once `sync` took the sign-in options (it was exit 70)."""
+    central = tmp_path / "notadb.db"
+    central.write_text("this is not a database\n", encoding="utf-8")
+    path = tmp_path / "laptop.db"
+    code, out, err = call(capsys, "sync", "--db", str(path), "--remote", f"sqlite:///{central}")
+    assert code == 1 and out == "" and err.count("\n") == 1
+    assert "not a Boardpack central store" in err and not path.exists()

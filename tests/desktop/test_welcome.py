@@ -250,6 +250,7 @@ def test_connect_to_central_store_copies_the_board(qtbot, paths, tmp_path, board
     dialog = ConnectDialog(paths)
     qtbot.addWidget(dialog)
     dialog.show()
+    dialog.encryption.checkbox.setChecked(False)  # plaintext (encrypted: test_encrypted_boards)
     dialog.address_edit.setText(str(tmp_path / "missing.db"))
     qtbot.mouseClick(dialog.connect_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.error_label.isVisible(), timeout=20_000)
