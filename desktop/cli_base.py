@@ -54,8 +54,12 @@ def add_db(parser: argparse.ArgumentParser, *, required: bool, unlock: bool = Tr
     parser.add_argument(
         "--db", type=Path, required=required, metavar="PATH", help="the Boardpack database file"
     )
-    if not unlock:
-        return
+    if unlock:
+        add_unlock(parser)
+
+
+def add_unlock(parser: argparse.ArgumentParser) -> None:
+    """`--person` and `--db-passphrase-file`: the sign-in that opens an encrypted file."""
     parser.add_argument(
         "--person",
         dest="signin_person",

@@ -29,7 +29,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from desktop.cli_base import Parser
+from desktop.cli_base import Parser, add_unlock
 from desktop.paths import AppPaths
 
 DEFAULT_TIMEOUT_S = 5.0
@@ -46,6 +46,7 @@ def register(sub: argparse._SubParsersAction[Parser]) -> None:
     doctor.add_argument(
         "--db", type=Path, metavar="PATH", help="the database to check (default: the last opened)"
     )
+    add_unlock(doctor)  # an encrypted file is checked inside after the sign-in
     doctor.add_argument(
         "--remote", metavar="URL", help="the central store (default: the database's own)"
     )
@@ -174,8 +175,11 @@ def _ago(when: dt.datetime, now: dt.datetime) -> str:
     return f"{seconds // 86400} days ago"
 
 
-def check_database(report: Report, path: Path, paths: AppPaths) -> str | None:
-    """The database's health lines; returns its stored central store URL, if any."""
+def check_database(
+    report: Report, path: Path, paths: AppPaths, key: bytes | None = None
+) -> str | None:
+    """The database's health lines; returns its stored central store URL, if any.
+    `key`: an encrypted file's data key (after `--person` signed in)."""
     from db.backup import list_backups, quick_check
     from db.encryption import has_sqlite_header
     from db.store import head_revision, known_revisions
@@ -186,18 +190,28 @@ def check_database(report: Report, path: Path, paths: AppPaths) -> str | None:
         return None
     size = _size(path)
     report.fact("size", f"{size / 1_000_000:.1f} MB")
-    if not has_sqlite_header(path):
-        report.note("encryption", "encrypted or not an SQLite file: checked at sign-in")
+    if key is not None:
+        report.ok("encryption", "encrypted (SQLCipher); opened with the signed-in key")
+    elif not has_sqlite_header(path):
+        report.note(
+            "encryption",
+            "encrypted or not an SQLite file: checked at sign-in (or with --person NAME)",
+        )
         return None
     try:
-        problem = quick_check(path)
+        problem = quick_check(path, key)
     except UnicodeDecodeError:  # SQLite quoted damaged bytes in its answer
         problem = "the check's answer quoted unreadable bytes"
     if problem is not None:
         report.fail("integrity", f"quick_check: {problem}; restore it from a backup")
         return None
     report.ok("integrity", "quick_check ok")
-    conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+    if key is None:
+        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+    else:
+        from db.encryption import connect
+
+        conn = connect(path, key, read_only=True)
     try:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if "alembic_version" not in tables:
@@ -303,7 +317,11 @@ def check_central(report: Report, url: str, timeout: float) -> None:
 
 
 def run_doctor(
-    paths: AppPaths, db: Path | None, remote: str | None, timeout: float = DEFAULT_TIMEOUT_S
+    paths: AppPaths,
+    db: Path | None,
+    remote: str | None,
+    timeout: float = DEFAULT_TIMEOUT_S,
+    key: bytes | None = None,
 ) -> Report:
     """Every check, in the order printed."""
     report = Report()
@@ -317,7 +335,7 @@ def run_doctor(
         report.heading("Database")
         report.note("database", "none given and none opened yet (use --db PATH)")
     else:
-        stored = check_database(report, Path(target), paths)
+        stored = check_database(report, Path(target), paths, key)
     url = remote or stored
     if url:
         check_central(report, url, timeout)
@@ -332,7 +350,12 @@ def _cmd_doctor(args: argparse.Namespace, paths: AppPaths) -> int:
 
     if not (MIN_TIMEOUT_S <= args.timeout <= MAX_TIMEOUT_S):  # also refuses nan
         raise CliError(f"--timeout must be {MIN_TIMEOUT_S:g} to {MAX_TIMEOUT_S:g} seconds")
-    report = run_doctor(paths, args.db, args.remote, args.timeout)
+    key = None
+    if args.db is not None and getattr(args, "signin_person", None):
+        from desktop.cli_base import unlock_key
+
+        key, _person = unlock_key(args, Path(args.db))
+    report = run_doctor(paths, args.db, args.remote, args.timeout, key)
     print("\n".join(report.lines))
     if report.failures:
         count = len(report.failures)

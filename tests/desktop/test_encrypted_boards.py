@@ -405,3 +405,23 @@ def test_sync_with_a_central_file_that_is_not_sqlite_is_one_line(
     code, out, err = call(capsys, "sync", "--db", str(path), "--remote", f"sqlite:///{central}")
     assert code == 1 and out == "" and err.count("\n") == 1
     assert "not a Boardpack central store" in err and not path.exists()
+
+
+def test_doctor_checks_inside_an_encrypted_board_after_the_sign_in(
+    capsys: pytest.CaptureFixture[str], encrypted: tuple[Path, bytes, Path]
+) -> None:
+    path, _key, secret = encrypted
+    _code, out, _err = call(capsys, "doctor", "--db", str(path))
+    assert "checked at sign-in" in out and "quick_check ok" not in out
+    _code, out, _err = call(
+        capsys,
+        "doctor",
+        "--db",
+        str(path),
+        "--person",
+        "Alex Marsh",
+        "--db-passphrase-file",
+        str(secret),
+    )
+    assert "encrypted (SQLCipher)" in out and "quick_check ok" in out, out
+    assert "schema" in out and "not a Boardpack database" not in out
