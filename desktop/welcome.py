@@ -611,9 +611,15 @@ class NewBoardDialog(QDialog):
     def _created(self, result: tuple[Database, NewBoard, Entry | None]) -> None:
         self.database, self.new_board, self.signed_in = result
         self.created_path = self.database.path
+        locked = (
+            "The file is encrypted: on this laptop it opens with your passphrase.\n\n"
+            if self.signed_in is not None
+            else "The file is not encrypted.\n\n"
+        )
         self.done_label.setText(
             f"{self.board_edit.text().strip()} is ready, in {self.created_path}.\n\n"
-            "Its plan is empty. Most councils keep the plan in a spreadsheet: import it "
+            + locked
+            + "Its plan is empty. Most councils keep the plan in a spreadsheet: import it "
             "now, or add actions in the app later."
         )
         self.pages.setCurrentIndex(1)

@@ -249,6 +249,7 @@ def test_new_board_from_the_welcome_screen_is_encrypted_and_opens_signed_in(
     dialog.encryption.repeat_edit.setText(PASSPHRASE)
     click(dialog.create_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.pages.currentIndex() == 1, timeout=30_000)  # type: ignore[attr-defined]
+    assert "The file is encrypted" in dialog.done_label.text()
     click(dialog.open_board_button, Qt.MouseButton.LeftButton)
     entry = dialog.signed_in
     made = dialog.new_board
@@ -290,6 +291,7 @@ def test_opting_out_makes_a_plaintext_board(qtbot: object, tmp_path: Path) -> No
     assert not dialog.encryption.passphrase_edit.isEnabled()
     qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
     qtbot.waitUntil(lambda: dialog.pages.currentIndex() == 1, timeout=30_000)  # type: ignore[attr-defined]
+    assert "not encrypted" in dialog.done_label.text()
     dialog.accept()
     assert dialog.signed_in is None and not Keyring.exists(path)
     assert has_sqlite_header(path)
