@@ -283,6 +283,7 @@ def _cmd_sync(args: argparse.Namespace, _paths: AppPaths) -> int:
 
     if args.batch is not None and args.batch < 1:
         raise CliError("--batch must be at least 1")
+    args.handler_syncs = True  # past the hard offline limit, syncing is the way back
     if not args.remote.isprintable():  # bytes that are not UTF-8, control characters
         raise CliError(f"not a database URL: {args.remote!r}")
     _check_central_file(args.remote)

@@ -147,7 +147,10 @@ def unlock_key(args: argparse.Namespace, db_path: Path) -> tuple[bytes | None, s
         raise CliError(f"{len(match)} people are called {wanted}: give the person id instead")
     person = match[0]
     signed = keyring.sign_in(
-        person.person_id, _signin_passphrase(args, person.name), now=dt.datetime.now(dt.UTC)
+        person.person_id,
+        _signin_passphrase(args, person.name),
+        now=dt.datetime.now(dt.UTC),
+        to_sync=getattr(args, "handler_syncs", False),
     )
     for notice in signed.notices:
         print(f"{PROG}: {notice}", file=sys.stderr)

@@ -351,8 +351,13 @@ class Keyring:
                 "open with their passphrase; ask the secretariat to set their passphrase again"
             ) from None
 
-    def sign_in(self, person_id: str, passphrase: str, *, now: dt.datetime) -> SignedIn:
+    def sign_in(
+        self, person_id: str, passphrase: str, *, now: dt.datetime, to_sync: bool = False
+    ) -> SignedIn:
         """Check `person_id`'s passphrase; on success clear the failures and unwrap the key.
+
+        `to_sync`: the sign-in only syncs with the central store, which is the way back
+        from the hard offline limit, so that limit lets it through with a notice.
 
         On success the hash is remade if the hasher's parameters changed, and the
         data key re-wrapped if the key-derivation parameters changed.
@@ -408,6 +413,9 @@ class Keyring:
         policy = self.offline_policy
         days = policy.days_offline(self.last_central_contact, self.created_at, now)
         if policy.beyond_limit(days):
+            if to_sync:
+                text = f"{policy.limit_text(days)}; signed in to sync only"
+                return SignedIn(person_id, data_key, (text,))
             raise OfflineTooLongError(policy.limit_text(days), days, policy.limit_days or 0)
         notice = policy.notice(days, self.last_central_contact, now)
         return SignedIn(person_id, data_key, (notice,) if notice else ())

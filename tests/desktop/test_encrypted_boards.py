@@ -427,3 +427,29 @@ def test_doctor_checks_inside_an_encrypted_board_after_the_sign_in(
     )
     assert "encrypted (SQLCipher)" in out and "quick_check ok" in out, out
     assert "schema" in out and "not a Boardpack database" not in out
+
+
+def test_past_the_hard_offline_limit_only_sync_signs_in_and_it_is_the_way_back(
+    capsys: pytest.CaptureFixture[str], encrypted: tuple[Path, bytes, Path], tmp_path: Path
+) -> None:
+    from db.auth.offline import OfflinePolicy
+
+    path, _key, secret = encrypted
+    keyring = Keyring.load(path)
+    keyring.set_offline_policy(OfflinePolicy(warn_days=7, limit_days=30))
+    keyring.record_central_contact(dt.datetime.now(dt.UTC) - dt.timedelta(days=45))
+    signin = ["--db", str(path), "--person", "Alex Marsh", "--db-passphrase-file", str(secret)]
+
+    code, out, err = call(capsys, "dump", *signin)
+    assert code != 0 and out == ""
+    assert "has not reached the central store" in err and len(err.strip().splitlines()) == 1
+
+    central = f"sqlite:///{tmp_path / 'central.db'}"
+    assert call(capsys, "central", "init", central)[0] == 0
+    code, _out, err = call(capsys, "sync", *signin, "--remote", central)
+    assert code == 0, err
+    assert "signed in to sync only" in err
+
+    code, out, err = call(capsys, "dump", *signin)  # the sync reset the offline clock
+    assert code == 0, err
+    assert "Ofsted Priority Action Board" in out
