@@ -64,6 +64,7 @@ from widgets.style import make_muted
 if TYPE_CHECKING:
     from db.services.boards import NewBoard
     from db.store import Database
+    from db.sync.central import CentralStore
     from desktop.background import Op
     from desktop.signin import Entry
 
@@ -804,10 +805,11 @@ class ConnectDialog(QDialog):
         form.addRow("&File on this laptop:", self.file_edit)
         self.email_edit = QLineEdit()
         self.email_edit.setAccessibleName("Your email, as the board has it")
-        self.email_edit.setPlaceholderText("you sign in on this laptop as this person")
+        # Always asked: the central store sends a laptop only what its person may read
+        # (an observer's laptop never receives exempt papers), from the first snapshot on.
+        self.email_edit.setPlaceholderText("this laptop syncs for, and signs in as, this person")
         form.addRow("Your &email:", self.email_edit)
         self.encryption = EncryptionFields("Your")
-        self.encryption.checkbox.toggled.connect(self.email_edit.setEnabled)
         self.progress = QProgressBar()
         self.progress.setAccessibleName("First sync progress")
         self.progress.setRange(0, 0)
@@ -878,7 +880,7 @@ class ConnectDialog(QDialog):
             _show_error(self.error_label, str(error))
             return
         email = self.email_edit.text().strip()
-        if passphrase is not None and "@" not in email:
+        if "@" not in email:
             _show_error(self.error_label, "enter your email as the board has it")
             self.email_edit.setFocus()
             return
@@ -954,10 +956,16 @@ def _first_sync(
     else:
         database = open_database(path, create=True)
     entry = None
+    central = None
     try:
+        # Named before the first snapshot, so the central store filters it for this
+        # person's role (db.sync.scope) and their laptop is registered as theirs.
+        remote: CentralStore | str = url
+        if email:
+            remote = central = _central_for(url, email)
         result = sync(
             database,
-            url,
+            remote,
             progress=lambda stage, done, total: report(progress_text(stage, done, total)),
         )
         if passphrase is not None:
@@ -967,8 +975,43 @@ def _first_sync(
         database.close()
         _remove_database_files(path)
         raise
+    finally:
+        if central is not None:
+            central.close()
     database.close()
     return path, result.summary(), entry
+
+
+def _central_for(url: str, email: str) -> CentralStore:
+    """The central store at `url`, syncing for the person with `email` there.
+
+    Raises:
+        ValidationError: nobody on the central store has that email.
+        CentralError: the store cannot be read.
+    """
+    from sqlalchemy import func, select
+
+    from db.errors import ValidationError
+    from db.models import Person
+    from db.sync.central import CentralError, CentralStore
+
+    probe = CentralStore(url)
+    try:
+        with probe.engine.connect() as conn:
+            person = conn.execute(
+                select(Person.__table__.c.id).where(
+                    func.lower(Person.__table__.c.email) == email.strip().lower()
+                )
+            ).scalar()
+    except Exception as exc:
+        raise CentralError(f"cannot read the central store at {url}: {exc}") from exc
+    finally:
+        probe.close()
+    if person is None:
+        raise ValidationError(
+            f"Nobody on the board has the email {email}: check it with the secretariat"
+        )
+    return CentralStore(url, user_id=str(person))
 
 
 def _person_by_email(database: Database, email: str) -> tuple[str, str]:

@@ -16,7 +16,7 @@ import pytest
 from PySide6.QtCore import QSettings, Qt, QThread
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog
 
-from db.models import Action, Board, Membership, Role
+from db.models import Action, Board, Membership, Person, Role
 from db.store import open_database
 from desktop import welcome
 from desktop.app import build_main_window
@@ -246,12 +246,19 @@ def test_connect_to_central_store_copies_the_board(qtbot, paths, tmp_path, board
     central = tmp_path / "central.db"
     url = f"sqlite:///{central}"
     init_central(url)
+    with board_database.begin() as s:
+        sam = s.query(Person).filter_by(name="Sam Patel").one()
+        sam.email = "sam.patel@surrey.police.uk"
+        sam_id = sam.id
     sync(board_database, url)  # the secretariat's laptop put the board there
     dialog = ConnectDialog(paths)
     qtbot.addWidget(dialog)
     dialog.show()
     dialog.encryption.checkbox.setChecked(False)  # plaintext (encrypted: test_encrypted_boards)
     dialog.address_edit.setText(str(tmp_path / "missing.db"))
+    qtbot.mouseClick(dialog.connect_button, Qt.MouseButton.LeftButton)
+    assert "email" in dialog.error_label.text()  # whom the laptop syncs for is asked first
+    dialog.email_edit.setText("Sam.Patel@surrey.police.uk")
     qtbot.mouseClick(dialog.connect_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.error_label.isVisible(), timeout=20_000)
     assert "central store" in dialog.error_label.text()
@@ -268,6 +275,16 @@ def test_connect_to_central_store_copies_the_board(qtbot, paths, tmp_path, board
             assert s.query(Action).count() == theirs.query(Action).count() > 0
     finally:
         copied.close()
+    # the central store knows the new laptop as Sam's, so it sends only what Sam may read
+    from sqlalchemy import create_engine, select
+
+    from db.sync.tables import sync_sites
+
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        users = set(conn.execute(select(sync_sites.c.user_id)).scalars())
+    engine.dispose()
+    assert sam_id in users
 
 
 def test_postgres_sign_in_goes_into_the_address(qtbot, paths):
