@@ -106,8 +106,14 @@ def quick_check(path: Path, key: bytes | None = None) -> str | None:
         if has_sqlite_header(path) != (key is None):
             return "not an SQLite file" if key is None else "not encrypted with this key"
         conn = connect(path, key, read_only=True)
+        # SQLite's answer on a damaged file can quote its unreadable bytes: read them as
+        # bytes and show what decodes, so the check reports the damage instead of failing.
+        conn.text_factory = bytes
         try:
-            rows = conn.execute("PRAGMA quick_check").fetchall()
+            rows = [
+                tuple(v.decode("utf-8", "replace") if isinstance(v, bytes) else v for v in row)
+                for row in conn.execute("PRAGMA quick_check").fetchall()
+            ]
         finally:
             conn.close()
     except (OSError, DatabaseFileError) as exc:

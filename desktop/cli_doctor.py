@@ -207,7 +207,7 @@ def check_database(
         return None
     report.ok("integrity", "quick_check ok")
     if key is None:
-        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     else:
         from db.encryption import connect
 

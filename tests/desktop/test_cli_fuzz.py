@@ -59,17 +59,7 @@ EXCLUDED: dict[tuple[str, ...], str] = {
 #: Bugs found in modules other helpers own, not fixed yet: the fuzzer steers clear of the
 #: arguments that show them (so the rest of the command is still fuzzed), and a strict
 #: xfail regression test below keeps each in view until it is fixed.
-KNOWN: dict[tuple[str, ...], tuple[str, Callable[[list[str]], bool]]] = {
-    ("doctor",): (
-        "desktop/cli_doctor.py check_database calls Path.as_uri() on a relative --db path "
-        "(or a default database under a relative --data-dir): ValueError, an internal error "
-        "(exit 70), for the commonest way to name a file",
-        lambda argv: any(
-            word in ("--db", "--data-dir") or word.startswith(("--db=", "--data-dir="))
-            for word in argv
-        ),
-    ),
-}
+KNOWN: dict[tuple[str, ...], tuple[str, Callable[[list[str]], bool]]] = {}
 SLOW: dict[tuple[str, ...], int] = {("demo", "create"): 3}
 EXAMPLES = int(os.environ.get("BOARDPACK_FUZZ_EXAMPLES", "6"))
 #: The most a failure may say on stderr (not counting the words typed that it echoes).
@@ -497,8 +487,8 @@ def test_a_refused_grant_leaves_no_file(demo: tuple[Path, bytes]) -> None:
     check_run(["central", "grant", "--person", "a@example.org", "sqlite:///central.db"], demo)
 
 
-@pytest.mark.xfail(reason=KNOWN[("doctor",)][0], strict=True)
 def test_doctor_with_a_relative_path(demo: tuple[Path, bytes]) -> None:
+    # Path.as_uri() on a relative --db was an internal error (exit 70).
     check_run(["doctor", "--db", "demo.db"], demo)
 
 
