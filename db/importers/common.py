@@ -21,7 +21,7 @@ the email instead).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -219,6 +219,27 @@ def mapping_issues(table: Table, mapping: Mapping) -> list[RowIssue]:
         )
         for spec in mapping.missing_required()
     ]
+
+
+def issues_for(table: Table, mapping: Mapping) -> Issues:
+    """A new import's issues, starting with the mapping's own (`mapping_issues`)."""
+    issues = Issues()
+    for issue in mapping_issues(table, mapping):
+        issues.add(issue.row, issue.column, issue.reason)
+    return issues
+
+
+def report_for(
+    table: Table,
+    mapping: Mapping,
+    issues: Iterable[RowIssue],
+    records: Iterable[Record] = (),
+    **outcome: Any,
+) -> ImportReport:
+    """The report of importing `table` with `mapping` (`outcome`: written, people_created…)."""
+    return ImportReport(
+        mapping.kind, table.source, mapping, tuple(issues), tuple(records), **outcome
+    )
 
 
 def plan_board(session: Session, plan_id: str) -> str:

@@ -31,7 +31,8 @@ from db.importers.common import (
     Record,
     RowReader,
     all_or_nothing,
-    mapping_issues,
+    issues_for,
+    report_for,
 )
 from db.importers.mapping import MONTH_VALUE, Mapping, heading_month
 from db.importers.sources import Table
@@ -213,11 +214,9 @@ def import_kpis(
 ) -> ImportReport:
     """Check (and, when `write` and every row is valid, import) indicators and values."""
     del today  # values are dated by their period
-    issues = Issues()
-    for issue in mapping_issues(table, mapping):
-        issues.add(issue.row, issue.column, issue.reason)
+    issues = issues_for(table, mapping)
     if issues.fatal:
-        return ImportReport(mapping.kind, table.source, mapping, issues.done())
+        return report_for(table, mapping, issues.done())
     indicators, values = _read(table, mapping, issues)
     held = {
         k.reference.casefold(): k
@@ -261,7 +260,7 @@ def import_kpis(
         records.append(Record(indicator.first_row, indicator.reference, action, shown))
     if not indicators and not issues.fatal:
         issues.add(table.header_row, None, "the file has no indicators below its header")
-    report = ImportReport(mapping.kind, table.source, mapping, issues.done(), tuple(records))
+    report = report_for(table, mapping, issues.done(), records)
     if not write or issues.fatal or not indicators:
         return report
     with all_or_nothing(session):
@@ -292,9 +291,7 @@ def import_kpis(
                 continue
             for attr, new in _value_changes(existing, value).items():
                 setattr(existing, attr, new)
-    return ImportReport(
-        mapping.kind, table.source, mapping, issues.done(), tuple(records), written=True
-    )
+    return report_for(table, mapping, issues.done(), records, written=True)
 
 
 def _value_changes(held: KpiValue, row: _Value) -> dict[str, object]:

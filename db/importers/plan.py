@@ -47,7 +47,8 @@ from db.importers.common import (
     RowFailure,
     RowReader,
     all_or_nothing,
-    mapping_issues,
+    issues_for,
+    report_for,
     shown_date,
 )
 from db.importers.mapping import Mapping
@@ -322,11 +323,9 @@ def import_plan(
     write: bool,
 ) -> ImportReport:
     """Check (and, when `write` and every row is valid, import) a plan tracker."""
-    issues = Issues()
-    for issue in mapping_issues(table, mapping):
-        issues.add(issue.row, issue.column, issue.reason)
+    issues = issues_for(table, mapping)
     if issues.fatal:
-        return ImportReport(mapping.kind, table.source, mapping, issues.done())
+        return report_for(table, mapping, issues.done())
     people = People(session)
     rows = _read_rows(table, mapping, issues, people)
     held = _held(session, plan_id)
@@ -409,12 +408,11 @@ def import_plan(
             f"{_rec_source(ref).label} recommendation (wording to enter)",
             fatal=False,
         )
-    report = ImportReport(
-        mapping.kind,
-        table.source,
+    report = report_for(
+        table,
         mapping,
         issues.done(),
-        tuple(records),
+        records,
         people_created=tuple(people.to_create.values()),
     )
     if not write or issues.fatal or not rows:
@@ -446,15 +444,12 @@ def import_plan(
                     table.source,
                 )
     if failures:
-        return ImportReport(
-            mapping.kind, table.source, mapping, (*issues.done(), *failures), tuple(records)
-        )
-    return ImportReport(
-        mapping.kind,
-        table.source,
+        return report_for(table, mapping, (*issues.done(), *failures), records)
+    return report_for(
+        table,
         mapping,
         issues.done(),
-        tuple(records),
+        records,
         written=True,
         people_created=tuple(people.to_create.values()),
         themes_created=themes_made,

@@ -32,7 +32,8 @@ from db.importers.common import (
     RowFailure,
     RowReader,
     all_or_nothing,
-    mapping_issues,
+    issues_for,
+    report_for,
 )
 from db.importers.mapping import Mapping
 from db.importers.sources import Table
@@ -161,11 +162,9 @@ def import_risks(
     write: bool,
 ) -> ImportReport:
     """Check (and, when `write` and every row is valid, import) a risk register."""
-    issues = Issues()
-    for issue in mapping_issues(table, mapping):
-        issues.add(issue.row, issue.column, issue.reason)
+    issues = issues_for(table, mapping)
     if issues.fatal:
-        return ImportReport(mapping.kind, table.source, mapping, issues.done())
+        return report_for(table, mapping, issues.done())
     people = People(session)
     rows = _read(table, mapping, issues, people)
     risks = list(session.scalars(select(Risk).where(Risk.plan_id == plan_id)))
@@ -220,12 +219,11 @@ def import_risks(
         )
     if not rows and not issues.fatal:
         issues.add(table.header_row, None, "the file has no risks below its header")
-    report = ImportReport(
-        mapping.kind,
-        table.source,
+    report = report_for(
+        table,
         mapping,
         issues.done(),
-        tuple(records),
+        records,
         people_created=tuple(people.to_create.values()),
     )
     if not write or issues.fatal or not rows:
@@ -240,15 +238,12 @@ def import_risks(
             else:
                 _update(session, actor_id, row, risk, owner_id, today)
     if failures:
-        return ImportReport(
-            mapping.kind, table.source, mapping, (*issues.done(), *failures), tuple(records)
-        )
-    return ImportReport(
-        mapping.kind,
-        table.source,
+        return report_for(table, mapping, (*issues.done(), *failures), records)
+    return report_for(
+        table,
         mapping,
         issues.done(),
-        tuple(records),
+        records,
         written=True,
         people_created=tuple(people.to_create.values()),
     )
