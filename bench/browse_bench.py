@@ -245,6 +245,28 @@ def browse_rows(data: dict[str, Any], scale_note: str) -> Iterator[Row]:
     )
 
 
+def browse_child_argv(
+    ctx: Context, result: Path, board: Path, key: bytes | None = None
+) -> list[str]:
+    """The command line of `bench.browse_child` on `board` (SQLCipher with `key`),
+    writing its samples to `result`."""
+    argv = [
+        sys.executable,
+        "-m",
+        "bench.browse_child",
+        str(result),
+        str(board),
+        BOARD_TODAY.isoformat(),
+        "--repeats",
+        str(ctx.repeats(7, 1)),
+    ]
+    if ctx.quick:
+        argv.append("--quick")
+    if key is not None:
+        argv += ["--key", key.hex()]
+    return argv
+
+
 def bench_browse_pages(ctx: Context) -> Iterator[Row]:
     """The Plan page, its filters and search keystrokes in a child process, and its peak RSS."""
     b = _bench()
@@ -254,19 +276,7 @@ def bench_browse_pages(ctx: Context) -> Iterator[Row]:
     bare = b.run_process([sys.executable, "-m", "bench.bare_window"], env, b.SUBPROCESS_TIMEOUT)
     with tempfile.TemporaryDirectory(prefix="boardpack-browse-") as tmp:
         result = Path(tmp) / "browse.json"
-        argv = [
-            sys.executable,
-            "-m",
-            "bench.browse_child",
-            str(result),
-            str(board),
-            BOARD_TODAY.isoformat(),
-            "--repeats",
-            str(ctx.repeats(7, 1)),
-        ]
-        if ctx.quick:
-            argv.append("--quick")
-        run = b.run_process(argv, env, TIMEOUT)
+        run = b.run_process(browse_child_argv(ctx, result, board), env, TIMEOUT)
         data = json.loads(result.read_text(encoding="utf-8")) if result.exists() else None
     if run.returncode != 0 or data is None:
         error = f"exit code {run.returncode}: {b._last_line(run.stderr)}"

@@ -31,7 +31,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from bench.browse_bench import BOARD_TODAY, TIMEOUT, browse_rows, compile_sources
+from bench.browse_bench import (
+    BOARD_TODAY,
+    TIMEOUT,
+    browse_child_argv,
+    browse_rows,
+    compile_sources,
+)
 from bench.context import Context
 from bench.generate import cache_key
 from bench.runner import Goal, Row, median
@@ -175,21 +181,7 @@ def _pages(ctx: Context, board: Path, key: bytes | None) -> tuple[dict[str, Any]
     env = b.child_env(ctx)
     with tempfile.TemporaryDirectory(prefix="boardpack-browse-enc-") as tmp:
         result = Path(tmp) / "browse.json"
-        argv = [
-            sys.executable,
-            "-m",
-            "bench.browse_child",
-            str(result),
-            str(board),
-            BOARD_TODAY.isoformat(),
-            "--repeats",
-            str(ctx.repeats(7, 1)),
-        ]
-        if ctx.quick:
-            argv.append("--quick")
-        if key is not None:
-            argv += ["--key", key.hex()]
-        run = b.run_process(argv, env, TIMEOUT)
+        run = b.run_process(browse_child_argv(ctx, result, board, key), env, TIMEOUT)
         data = json.loads(result.read_text(encoding="utf-8")) if result.exists() else None
     return (data if run.returncode == 0 else None), run
 
