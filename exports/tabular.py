@@ -34,14 +34,11 @@ from db.models import (
     Kpi,
     KpiValue,
     Person,
-    ProgressUpdate,
-    Recommendation,
     Risk,
     RiskStatus,
     Theme,
-    action_recommendations,
 )
-from db.services.plan import reference_key
+from db.services.plan import latest_commentaries, recommendation_refs, reference_key
 from db.views import rag_key
 
 #: Characters that make a spreadsheet read a text cell as a formula.
@@ -78,23 +75,11 @@ def plan_sheet(session: Session, plan_id: str) -> Sheet:
     """The plan's actions in theme and reference order, in the importer's columns."""
     owners = _owner_names(session)
     themes = {t.id: t for t in session.scalars(select(Theme).where(Theme.plan_id == plan_id))}
-    latest: dict[str, str | None] = {}
-    for action_id, commentary in session.execute(
-        select(ProgressUpdate.action_id, ProgressUpdate.commentary)
-        .join(Action, Action.id == ProgressUpdate.action_id)
-        .where(Action.plan_id == plan_id)
-        .order_by(ProgressUpdate.recorded_at, ProgressUpdate.id)
-    ):
-        latest[action_id] = commentary
-    recs: dict[str, list[str]] = {}
-    for action_id, ref in session.execute(
-        select(action_recommendations.c.action_id, Recommendation.reference)
-        .join(Recommendation, Recommendation.id == action_recommendations.c.recommendation_id)
-        .where(Recommendation.plan_id == plan_id)
-    ):
-        recs.setdefault(action_id, []).append(ref)
-    colours = {entry.rag: entry.colour for entry in rag_key(session, plan_id)}
-    labels = {entry.rag: entry.rag.capitalize() for entry in rag_key(session, plan_id)}
+    latest = latest_commentaries(session, plan_id)
+    recs = recommendation_refs(session, plan_id)
+    key = rag_key(session, plan_id)
+    colours = {entry.rag: entry.colour for entry in key}
+    labels = {entry.rag: entry.rag.capitalize() for entry in key}
     actions = sorted(
         session.scalars(select(Action).where(Action.plan_id == plan_id)),
         key=lambda a: (themes[a.theme_id].number, reference_key(a.reference)),

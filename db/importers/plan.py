@@ -65,7 +65,7 @@ from db.models import (
     action_recommendations,
 )
 from db.rules import can_go_blue
-from db.services.plan import accepted_evidence_count
+from db.services.plan import accepted_evidence_count, latest_commentaries, recommendation_refs
 
 _THEME = re.compile(
     r"(?:theme|priority|workstream|section)?\s*(\d{1,3})\s*(?:[:.)\-–—]\s*|\s+)(.*)", re.I | re.S
@@ -248,21 +248,11 @@ def _held(session: Session, plan_id: str) -> _Held:
         r.reference.casefold(): r
         for r in session.scalars(select(Recommendation).where(Recommendation.plan_id == plan_id))
     }
-    latest: dict[str, str | None] = {}
-    for action_id, commentary in session.execute(
-        select(ProgressUpdate.action_id, ProgressUpdate.commentary)
-        .join(Action, Action.id == ProgressUpdate.action_id)
-        .where(Action.plan_id == plan_id)
-        .order_by(ProgressUpdate.recorded_at, ProgressUpdate.id)
-    ):
-        latest[action_id] = commentary
-    rec_refs: dict[str, set[str]] = {}
-    for action_id, ref in session.execute(
-        select(action_recommendations.c.action_id, Recommendation.reference)
-        .join(Recommendation, Recommendation.id == action_recommendations.c.recommendation_id)
-        .where(Recommendation.plan_id == plan_id)
-    ):
-        rec_refs.setdefault(action_id, set()).add(ref.casefold())
+    latest = latest_commentaries(session, plan_id)
+    rec_refs = {
+        action_id: {ref.casefold() for ref in refs}
+        for action_id, refs in recommendation_refs(session, plan_id).items()
+    }
     return _Held(actions, themes, recs, latest, rec_refs)
 
 

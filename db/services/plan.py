@@ -685,6 +685,31 @@ def rag_definitions(session: Session, plan_id: str | None) -> tuple[RagKeyEntry,
     return rag_key(session, plan_id)
 
 
+def latest_commentaries(session: Session, plan_id: str) -> dict[str, str | None]:
+    """Each of the plan's actions' latest progress commentary (by recorded time, then id)."""
+    latest: dict[str, str | None] = {}
+    for action_id, commentary in session.execute(
+        select(ProgressUpdate.action_id, ProgressUpdate.commentary)
+        .join(Action, Action.id == ProgressUpdate.action_id)
+        .where(Action.plan_id == plan_id)
+        .order_by(ProgressUpdate.recorded_at, ProgressUpdate.id)
+    ):
+        latest[action_id] = commentary
+    return latest
+
+
+def recommendation_refs(session: Session, plan_id: str) -> dict[str, list[str]]:
+    """The references of the recommendations each of the plan's actions answers."""
+    refs: dict[str, list[str]] = defaultdict(list)
+    for action_id, ref in session.execute(
+        select(action_recommendations.c.action_id, Recommendation.reference)
+        .join(Recommendation, Recommendation.id == action_recommendations.c.recommendation_id)
+        .where(Recommendation.plan_id == plan_id)
+    ):
+        refs[action_id].append(ref)
+    return dict(refs)
+
+
 def _latest_outcomes(session: Session, evidence_ids: Iterable[str]) -> dict[str, str]:
     latest: dict[str, str] = {}
     ids = list(evidence_ids)
