@@ -283,7 +283,6 @@ def _cmd_sync(args: argparse.Namespace, _paths: AppPaths) -> int:
 
     if args.batch is not None and args.batch < 1:
         raise CliError("--batch must be at least 1")
-    args.handler_syncs = True  # past the hard offline limit, syncing is the way back
     if not args.remote.isprintable():  # bytes that are not UTF-8, control characters
         raise CliError(f"not a database URL: {args.remote!r}")
     _check_central_file(args.remote)
@@ -311,7 +310,8 @@ def _cmd_sync(args: argparse.Namespace, _paths: AppPaths) -> int:
             key = new_data_key()
             database = create_encrypted(Path(args.db), key)
         else:
-            database = open_cli_database(args, create=joining)
+            # past the hard offline limit a sign-in to sync is let through: it is the way back
+            database = open_cli_database(args, create=joining, to_sync=True)
     except BaseException:
         if joining:
             _remove_database(Path(args.db))

@@ -104,7 +104,9 @@ def _signin_passphrase(args: argparse.Namespace, name: str) -> str:
     return getpass.getpass(f"Passphrase of {name}: ")
 
 
-def unlock_key(args: argparse.Namespace, db_path: Path) -> tuple[bytes | None, str | None]:
+def unlock_key(
+    args: argparse.Namespace, db_path: Path, *, to_sync: bool = False
+) -> tuple[bytes | None, str | None]:
     """The data key of an encrypted `db_path` and who signed in for it; (None, None) when
     the file is not encrypted. The sign-in goes through the keyring (lockout applies).
 
@@ -150,7 +152,7 @@ def unlock_key(args: argparse.Namespace, db_path: Path) -> tuple[bytes | None, s
         person.person_id,
         _signin_passphrase(args, person.name),
         now=dt.datetime.now(dt.UTC),
-        to_sync=getattr(args, "handler_syncs", False),
+        to_sync=to_sync,
     )
     for notice in signed.notices:
         print(f"{PROG}: {notice}", file=sys.stderr)
@@ -208,7 +210,11 @@ def enrol_new_file(database: Any, db_path: Path, email: str, passphrase: str, ke
 
 
 def open_cli_database(
-    args: argparse.Namespace, path: Path | None = None, **open_kwargs: Any
+    args: argparse.Namespace,
+    path: Path | None = None,
+    *,
+    to_sync: bool = False,
+    **open_kwargs: Any,
 ) -> Any:
     """`db.store.open_database` on `--db` (or `path`), signed in first when it is encrypted.
 
@@ -218,7 +224,7 @@ def open_cli_database(
     from db.store import open_database
 
     db_path = Path(path if path is not None else args.db)
-    key, person_id = unlock_key(args, db_path)
+    key, person_id = unlock_key(args, db_path, to_sync=to_sync)
     args.signed_in_person = person_id
     if key is not None:
         open_kwargs["key"] = key
