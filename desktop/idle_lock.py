@@ -13,14 +13,25 @@ input; after `idle_minutes()` (QSettings `security/idle_lock_minutes`, default
    read the file, until the passphrase unwraps the key again.
 Signing in again (same person) puts everything back where it was; someone else
 closes the window and opens Boardpack afresh.
+
+During a live meeting the chair may not touch the laptop for twenty minutes
+while the board discusses an item, so the lock is held: when the countdown
+ends while meeting mode is open on a meeting in progress (`meeting_in_progress`),
+the status bar says "Idle lock held during the meeting" and the countdown goes
+on up to `meeting_idle_minutes()` (QSettings
+`security/meeting_idle_lock_minutes`, default 60) — a laptop left behind in
+the meeting room still locks. Any input ends the hold; once the meeting is
+closed (or meeting mode left) the next countdown locks as usual. Changed
+settings reach a running lock through `IdleLock.set_minutes`.
 """
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QDialog, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QWidget
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -34,6 +45,8 @@ SETTING = "security/idle_lock_minutes"
 DEFAULT_MINUTES = 10
 #: The longest idle time the setting may ask for (a board left open all afternoon is not idle).
 MAX_MINUTES = 240
+MEETING_SETTING = "security/meeting_idle_lock_minutes"
+DEFAULT_MEETING_MINUTES = 60
 
 _INPUT = frozenset(
     {
@@ -48,17 +61,51 @@ _INPUT = frozenset(
 )
 
 
-def idle_minutes() -> int:
-    """The configured idle time (QSettings `security/idle_lock_minutes`), 1 to 240 minutes."""
+def _minutes_setting(key: str, default: int) -> int:
     from desktop.paths import app_paths
     from desktop.recent_files import app_settings
 
-    value = app_settings(app_paths()).value(SETTING, DEFAULT_MINUTES)
+    value = app_settings(app_paths()).value(key, default)
     try:
         minutes = int(str(value))
     except ValueError:
-        return DEFAULT_MINUTES
-    return minutes if 1 <= minutes <= MAX_MINUTES else DEFAULT_MINUTES
+        return default
+    return minutes if 1 <= minutes <= MAX_MINUTES else default
+
+
+def idle_minutes() -> int:
+    """The configured idle time (QSettings `security/idle_lock_minutes`), 1 to 240 minutes."""
+    return _minutes_setting(SETTING, DEFAULT_MINUTES)
+
+
+def meeting_idle_minutes() -> int:
+    """The idle time during a live meeting (QSettings `security/meeting_idle_lock_minutes`),
+    1 to 240 minutes."""
+    return _minutes_setting(MEETING_SETTING, DEFAULT_MEETING_MINUTES)
+
+
+def held_text(meeting_minutes: int) -> str:
+    """The status bar's line while the lock is held for a meeting."""
+    return (
+        f"Idle lock held during the meeting: it locks after {meeting_minutes} minutes without input"
+    )
+
+
+def meeting_in_progress(window: QWidget) -> bool:
+    """Whether meeting mode in `window` is open on a meeting now in progress.
+
+    The meetings page has the meeting open (its cockpit has a controller) and
+    the meeting's status is in progress — whichever page is on screen, since
+    the chair may show the risk register mid-meeting. Meeting mode's module is
+    not imported here: if nothing imported it, no meeting is open.
+    """
+    cockpit = sys.modules.get("desktop.meeting_mode.cockpit")
+    if cockpit is None:
+        return False
+    return any(
+        mode.controller is not None and mode.is_open
+        for mode in window.findChildren(cockpit.MeetingMode)
+    )
 
 
 def drop_key(database: Database) -> None:
@@ -95,10 +142,13 @@ def _rebind(database: Database, engine: Engine) -> None:
 
 
 class IdleLock(QObject):
-    """Locks `window` after `minutes` of no input; the same person signs in to unlock."""
+    """Locks `window` after `minutes` of no input (`meeting_minutes` while a meeting is in
+    progress); the same person signs in to unlock."""
 
     locked = Signal()
     unlocked = Signal()
+    #: The countdown ended during a live meeting: the lock waits (the status bar says so).
+    held = Signal()
 
     def __init__(
         self,
@@ -109,13 +159,27 @@ class IdleLock(QObject):
         *,
         minutes: int = DEFAULT_MINUTES,
         timeout_ms: int | None = None,
+        meeting_minutes: int | None = None,
+        meeting_timeout_ms: int | None = None,
     ) -> None:
+        """`timeout_ms` and `meeting_timeout_ms` (tests) replace the minutes as the countdowns;
+        `meeting_minutes` defaults to the setting (`meeting_idle_minutes`)."""
         super().__init__(window)
         self.window = window
         self.database = database
         self.keyring = keyring
         self.person_id = person_id
         self.minutes = minutes
+        self.meeting_minutes = (
+            meeting_minutes if meeting_minutes is not None else meeting_idle_minutes()
+        )
+        self.timeout_ms = timeout_ms if timeout_ms is not None else minutes * 60_000
+        self.meeting_timeout_ms = (
+            meeting_timeout_ms if meeting_timeout_ms is not None else self.meeting_minutes * 60_000
+        )
+        #: Milliseconds without input counted so far by held countdowns (0: not held).
+        self.idle_ms = 0
+        self._held_message = ""
         self.controller: SyncController | None = None
         self.screen: SignInScreen | None = None
         self._hidden: list[QWidget] = []
@@ -124,8 +188,8 @@ class IdleLock(QObject):
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setTimerType(Qt.TimerType.PreciseTimer)  # restarted often: keep it exact
-        self.timer.setInterval(timeout_ms if timeout_ms is not None else minutes * 60_000)
-        self.timer.timeout.connect(self.lock)
+        self.timer.setInterval(self.timeout_ms)
+        self.timer.timeout.connect(self._countdown_ended)
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self)
@@ -135,9 +199,24 @@ class IdleLock(QObject):
     def is_locked(self) -> bool:
         return self.screen is not None
 
+    @property
+    def is_held(self) -> bool:
+        """The normal countdown ended during a meeting and the lock is waiting."""
+        return self.idle_ms > 0 and self.screen is None
+
+    def set_minutes(self, minutes: int, meeting_minutes: int) -> None:
+        """New idle times (the Settings dialog); the countdown starts again with them."""
+        self.minutes, self.meeting_minutes = minutes, meeting_minutes
+        self.timeout_ms, self.meeting_timeout_ms = minutes * 60_000, meeting_minutes * 60_000
+        if self.screen is None and self.timer.isActive():
+            self._end_hold()
+            self.timer.start()
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
         if self.screen is None and kind in _INPUT:
+            if self.idle_ms:
+                self._end_hold()
             self.timer.start()  # restart the countdown
         elif kind == QEvent.Type.Close and watched is self.window:
             self.stop()  # a closed window is not locked later
@@ -150,6 +229,32 @@ class IdleLock(QObject):
         if app is not None:
             app.removeEventFilter(self)
 
+    def _countdown_ended(self) -> None:
+        """Lock — unless a meeting is in progress and its longer limit is not reached yet."""
+        self.idle_ms += self.timer.interval()
+        left = self.meeting_timeout_ms - self.idle_ms
+        if left > 0 and meeting_in_progress(self.window):
+            # Look again after at most a normal countdown: a meeting closed meanwhile
+            # locks then, not at the meeting limit.
+            self.timer.setInterval(min(self.timeout_ms, left))
+            self.timer.start()
+            if isinstance(self.window, QMainWindow):
+                self._held_message = held_text(self.meeting_minutes)
+                self.window.statusBar().showMessage(self._held_message)
+            self.held.emit()
+            return
+        self.lock()
+
+    def _end_hold(self) -> None:
+        """Back to the normal countdown (input, a lock, new settings)."""
+        was_held = self.idle_ms > 0
+        self.idle_ms = 0
+        self.timer.setInterval(self.timeout_ms)
+        if was_held and isinstance(self.window, QMainWindow):
+            bar = self.window.statusBar()
+            if bar.currentMessage() == self._held_message:
+                bar.clearMessage()
+
     def lock(self) -> None:
         """Save pending notes, stop reading the file, cover the window, drop the key."""
         from desktop.meeting_mode.autosave import NotesAutosave
@@ -158,6 +263,9 @@ class IdleLock(QObject):
         if self.screen is not None:
             return
         self.timer.stop()
+        # Held for a meeting, then locked: say how long it really was idle.
+        idle = max(self.minutes, round(self.idle_ms / 60_000))
+        self._end_hold()
         app = QApplication.instance()
         if isinstance(app, QApplication):
             for top in app.topLevelWidgets():
@@ -176,7 +284,7 @@ class IdleLock(QObject):
             self.keyring,
             db_name=self.database.path.name,
             person_id=self.person_id,
-            idle_minutes=self.minutes,
+            idle_minutes=idle,
         )
         self.screen.signed_in.connect(self._unlock)
         self.screen.close_requested.connect(self.window.close)
