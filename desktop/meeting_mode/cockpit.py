@@ -295,7 +295,7 @@ class MeetingMode(QWidget):
         controller = self.controller
         if controller is None:
             return
-        from db.services.meetings import meeting_view
+        from db.services.meeting_view import meeting_view
 
         try:
             with controller.database.session() as s:

@@ -88,7 +88,7 @@ class MeetingController:
         self, item_id: str, *, discussion: str | None = None, chair_notes: str | None = None
     ) -> str | None:
         """Write an item's notes; announces nothing (the cockpit already shows them)."""
-        from db.services.meetings import save_notes
+        from db.services.meeting_notes import save_notes
 
         self._run(
             lambda s: save_notes(
@@ -211,7 +211,7 @@ class MeetingController:
     # Attendance and declarations ----------------------------------------------------
 
     def set_attendance(self, person_id: str, status: Any, mode: Any, capacity: Any) -> str | None:
-        from db.services.meetings import set_attendance
+        from db.services.attendance import set_attendance
 
         self._run(
             lambda s: set_attendance(
@@ -221,13 +221,13 @@ class MeetingController:
         return self.last_error
 
     def record_arrival(self, person_id: str, item_id: str) -> str | None:
-        from db.services.meetings import record_arrival
+        from db.services.attendance import record_arrival
 
         self._run(lambda s: record_arrival(s, self.actor_id, self.meeting_id, person_id, item_id))
         return self.last_error
 
     def record_departure(self, person_id: str, after_item_id: str) -> str | None:
-        from db.services.meetings import record_departure
+        from db.services.attendance import record_departure
 
         self._run(
             lambda s: record_departure(s, self.actor_id, self.meeting_id, person_id, after_item_id)
@@ -237,7 +237,7 @@ class MeetingController:
     def add_declaration(
         self, person_id: str, interest: str, item_id: str | None, action_taken: str | None
     ) -> str | None:
-        from db.services.meetings import add_declaration
+        from db.services.declarations import add_declaration
 
         self._run(
             lambda s: add_declaration(

@@ -55,15 +55,11 @@ def rehearse(path: Path, *, today: dt.date | None = None, key: bytes | None = No
         The meeting's id, or None when the board has no meeting to rehearse.
     """
     from db.models import AttendanceMode, AttendanceStatus, Capacity, DecisionKind, ItemKind, Rag
+    from db.services.attendance import set_attendance
     from db.services.decisions import add_action_arising, agree_rag_change, record_decision
-    from db.services.meetings import (
-        meeting_view,
-        meetings_of,
-        open_meeting,
-        save_notes,
-        set_attendance,
-        start_item,
-    )
+    from db.services.meeting_notes import save_notes
+    from db.services.meeting_view import meeting_view
+    from db.services.meetings import meetings_of, open_meeting, start_item
     from db.store import open_database
     from db.views import default_board_context
 
