@@ -32,8 +32,8 @@ from sqlalchemy.orm import Session
 
 from db.errors import NotFoundError, ValidationError
 from db.models import Board
+from db.services.arising import ArisingView
 from db.services.decisions import action_log
-from db.services.meetings import ArisingView
 from exports.papers import FONT, FONT_BOLD, _register_fonts
 
 FORMATS = ("pdf", "xlsx", "csv")
