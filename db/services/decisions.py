@@ -79,9 +79,8 @@ from db.rules import (
     decision_number,
     takes_number_first,
 )
-from db.services.meetings import (
-    ArisingView,
-    arising_views,
+from db.services.arising import ArisingView, arising_views
+from db.services.meeting_common import (
     exempt_reader,
     get_item,
     get_meeting,
