@@ -59,7 +59,7 @@ def _chair(session: Session, board_id: str) -> str | None:
 
 
 def _line(d: SharedNumber) -> str:
-    from db.services.meetings import long_date
+    from db.services.meeting_common import long_date
 
     role = "keeps it" if d.keeps_number else "renumber"
     item = f', item "{d.item_title}"' if d.item_title else ""

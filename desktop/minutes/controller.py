@@ -222,7 +222,7 @@ class MinutesController:
 
     def approving_decisions(self, meeting: MeetingRow) -> tuple[ApprovingDecision, ...]:
         """Agreed or approved decisions of the board's later meetings; those about minutes first."""
-        from db.services.meetings import meeting_view
+        from db.services.meeting_view import meeting_view
 
         later = [
             r

@@ -337,7 +337,7 @@ class PapersPage(QWidget):
             self._show_notes((), ())
             return
         from db.services.annotations import my_annotations, shared_annotations
-        from db.services.meetings import meeting_view
+        from db.services.meeting_view import meeting_view
         from db.services.papers import follow_reissues, meeting_papers
 
         try:

@@ -141,7 +141,7 @@ class QuestionsPanel(QWidget):
     def reload(self) -> None:
         if self._database is None or self._meeting_id is None:
             return
-        from db.services.meetings import meeting_view
+        from db.services.meeting_view import meeting_view
         from db.services.questions import questions_by_item
 
         with self._database.session() as s:
