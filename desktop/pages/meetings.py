@@ -327,7 +327,7 @@ class MeetingsPage(QWidget):
         env, controller = self.env, self.controller
         if env is None or controller is None:
             return
-        from db.services.meetings import meeting_view
+        from db.services.meeting_view import meeting_view
 
         try:
             with env.database.session() as s:
@@ -385,7 +385,7 @@ class MeetingsPage(QWidget):
         env = self.env
         if env is None:
             return ()
-        from db.services.meetings import board_people
+        from db.services.meeting_choices import board_people
 
         with env.database.session() as s:
             return board_people(s, env.context.board_id, on=env.today)
@@ -459,7 +459,7 @@ class MeetingsPage(QWidget):
         env = self.env
         if env is None:
             return [], [], []
-        from db.services.meetings import link_choices
+        from db.services.meeting_choices import link_choices
 
         with env.database.session() as s:
             links = link_choices(s, env.context.board_id)
