@@ -14,7 +14,8 @@ from sqlalchemy import func, select
 
 from db.demo import DEMO_AS_OF, create_demo
 from db.models import Board, Meeting, MeetingStatus, Membership, Role
-from db.services import meetings
+from db.services import attendance, meetings
+from db.services.meeting_view import meeting_view
 from db.store import Database, open_database
 
 T = TypeVar("T")
@@ -97,14 +98,14 @@ def run(db: Database, actor: str | None, fn: Callable[..., T], *args: Any, **kwa
 
 def item_ids(db: Database, meeting_id: str) -> list[str]:
     with db.session() as s:
-        view = meetings.meeting_view(s, None, meeting_id)
+        view = meeting_view(s, None, meeting_id)
     return [i.item_id for i in view.items]
 
 
 def open_with_everyone(db: Database, cast: Cast) -> list[str]:
     """Open the next OPAB meeting with every voting member present; returns its item ids."""
     for person in cast.voting:
-        run(db, cast.clerk, meetings.set_attendance, cast.next_meeting, person, "present")
+        run(db, cast.clerk, attendance.set_attendance, cast.next_meeting, person, "present")
     run(db, cast.clerk, meetings.open_meeting, cast.next_meeting)
     return item_ids(db, cast.next_meeting)
 

@@ -36,8 +36,9 @@ from db.models import (
     Paper,
     Role,
 )
-from db.services import agenda, decisions, meetings, papers, plan, questions
+from db.services import agenda, decisions, papers, plan, questions
 from db.services import annotations as notes
+from db.services.meeting_view import meeting_view
 from db.session import Viewer, viewer_session
 from db.store import Database, open_database
 from tests.db.meeting_fixtures import Cast, cast, open_with_everyone
@@ -149,7 +150,7 @@ def run_action(db: Database, cast: Cast, action: str, person: str, own: bool) ->
     if action == "read public":
         item, paper = board.item_with_paper(exempt=False, presenter=None)
         with as_person(db, person) as s:
-            seen = meetings.meeting_view(s, person, cast.next_meeting).item(item)
+            seen = meeting_view(s, person, cast.next_meeting).item(item)
             stored = s.get(AgendaItem, item)
             return bool(
                 not seen.withheld
@@ -162,7 +163,7 @@ def run_action(db: Database, cast: Cast, action: str, person: str, own: bool) ->
         item, paper = board.item_with_paper(exempt=True, presenter=owner)
         with as_person(db, person) as s:
             if action == "read exempt item":
-                seen = meetings.meeting_view(s, person, cast.next_meeting).item(item)
+                seen = meeting_view(s, person, cast.next_meeting).item(item)
                 by_service = not seen.withheld and seen.purpose == "Case of child J"
                 stored = s.get_one(AgendaItem, item)  # the title is public; the text is not
                 by_session = stored.purpose == "Case of child J"

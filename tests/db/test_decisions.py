@@ -45,6 +45,7 @@ from db.services.decisions import (
     record_decision,
     review_risk,
 )
+from db.services.meeting_view import meeting_view
 from db.store import Database
 from tests.db.meeting_fixtures import (  # noqa: F401  (fixtures)
     DEMO_AS_OF,
@@ -111,7 +112,7 @@ def test_named_votes_fill_the_counts_and_disagreeing_counts_are_refused(
     ]
     ref = run(db, cast.clerk, record_decision, items[4], "agreed", "Agreed.", named_votes=named)
     with db.session() as s:
-        view = meetings.meeting_view(s, cast.chair, cast.next_meeting)
+        view = meeting_view(s, cast.chair, cast.next_meeting)
     d = next(d for d in view.decisions if d.decision_id == ref.decision_id)
     assert (d.votes_for, d.votes_against, d.votes_abstain) == (2, 1, 0)
     assert [v.vote for v in d.named_votes] == ["for", "for", "against"]
@@ -205,7 +206,7 @@ def test_a_decision_is_amended_while_open_as_a_new_version_with_the_same_number(
         assert old is not None and new is not None
         assert old.wording == "Agreed the report."  # the first version is kept as written
         assert new.supersedes_id == old.id and new.votes_for == 6 and new.seq == old.seq
-        view = meetings.meeting_view(s, cast.chair, cast.next_meeting)
+        view = meeting_view(s, cast.chair, cast.next_meeting)
     assert [(d.number, d.version) for d in view.decisions] == [(first.number, 2)]
     with pytest.raises(ValidationError, match="amended since"):
         run(db, cast.clerk, amend_decision, first.decision_id, wording="Again")
@@ -235,7 +236,7 @@ def test_after_close_decisions_are_frozen_and_a_correction_cites_the_old(
         assert correction is not None and correction.corrects_id == ref.decision_id
         original = s.get(Decision, ref.decision_id)
         assert original is not None and original.wording == "Agreed the plan to 2021."
-        view = meetings.meeting_view(s, cast.chair, cast.next_meeting)
+        view = meeting_view(s, cast.chair, cast.next_meeting)
     by_number = {d.number: d for d in view.decisions}
     assert by_number["OPAB 20/01"].corrected_by_number == "OPAB 20/02"
     assert by_number["OPAB 20/02"].corrects_number == "OPAB 20/01"
@@ -483,8 +484,8 @@ def test_a_correction_agreed_at_a_later_meeting_is_numbered_there_and_cites_the_
     )
     assert fixed.number == "OPAB 20/01"
     with db.session() as s:
-        there = meetings.meeting_view(s, cast.chair, later)
-        original = meetings.meeting_view(s, cast.chair, cast.last_meeting)
+        there = meeting_view(s, cast.chair, later)
+        original = meeting_view(s, cast.chair, cast.last_meeting)
     assert [(d.number, d.corrects_number, d.item_id) for d in there.decisions] == [
         ("OPAB 20/01", old_number, minutes_item)
     ]

@@ -1,6 +1,7 @@
-"""Meetings (db.services.meetings, db.services.agenda) on the demo board: the list, the
-standing items, the agenda editor's writes, exempt items, attendance and quorum by item,
-the live meeting's current item and timings, notes, closing."""
+"""Meetings (db.services.meetings, .meeting_view, .quorum, .attendance, .declarations,
+.meeting_notes, .meeting_choices, .agenda) on the demo board: the list, the standing items,
+the agenda editor's writes, exempt items, attendance and quorum by item, the live meeting's
+current item and timings, notes, closing."""
 
 # ruff: noqa: F811  (the fixtures `db` and `cast` are imported from meeting_fixtures)
 
@@ -22,8 +23,10 @@ from db.models import (
     agenda_item_actions,
 )
 from db.rules import exclusion_resolution, quorum_required
-from db.services import agenda, meetings
+from db.services import agenda, attendance, declarations, meeting_choices, meeting_notes, meetings
 from db.services.decisions import record_decision
+from db.services.meeting_view import meeting_view
+from db.services.quorum import quorum
 from db.store import Database
 from tests.db.meeting_fixtures import (  # noqa: F401  (fixtures)
     DEMO_AS_OF,
@@ -87,7 +90,7 @@ def test_meeting_view_numbers_items_by_position_and_states_the_quorum_rule(
     db: Database, cast: Cast
 ) -> None:
     with db.session() as s:
-        view = meetings.meeting_view(s, cast.chair, cast.last_meeting)
+        view = meeting_view(s, cast.chair, cast.last_meeting)
     assert [i.number for i in view.items] == [str(n) for n in range(1, len(view.items) + 1)]
     assert view.items[0].kind == "apologies" and view.items[-1].kind == "next_meeting"
     assert view.quorum_rule == (
@@ -103,7 +106,7 @@ def test_create_meeting_lays_out_the_standing_items_in_order(db: Database, cast:
         db, cast.clerk, meetings.create_meeting, cast.board_id, day, start_time=dt.time(10)
     )
     with db.session() as s:
-        view = meetings.meeting_view(s, cast.clerk, meeting_id)
+        view = meeting_view(s, cast.clerk, meeting_id)
     assert [i.kind for i in view.items] == [
         "apologies",
         "declarations",
@@ -150,7 +153,7 @@ def test_agenda_items_are_added_before_aob_moved_and_removed_with_positions_kept
     assert positions == list(range(1, len(after) + 1))
     run(db, cast.clerk, agenda.update_item, new, title="Agency staffing", time_box_minutes=20)
     with db.session() as s:
-        item = meetings.meeting_view(s, cast.clerk, meeting_id).item(new)
+        item = meeting_view(s, cast.clerk, meeting_id).item(new)
     assert (item.title, item.time_box_minutes, item.presenter_id) == (
         "Agency staffing",
         20,
@@ -185,11 +188,11 @@ def test_links_replace_the_given_sets_and_refuse_another_boards_records(
     assert len(linked) == 3
     run(db, cast.clerk, agenda.link_item, items[4], action_ids=linked[:2])
     with db.session() as s:
-        view = meetings.meeting_view(s, cast.chair, cast.next_meeting)
+        view = meeting_view(s, cast.chair, cast.next_meeting)
     assert {a.id for a in view.item(items[4]).actions} == set(linked[:2])
     run(db, cast.clerk, agenda.link_item, items[4], action_ids=[linked[2]])
     with db.session() as s:
-        view = meetings.meeting_view(s, cast.chair, cast.next_meeting)
+        view = meeting_view(s, cast.chair, cast.next_meeting)
     assert [a.id for a in view.item(items[4]).actions] == [linked[2]]
     assert view.item(items[4]).actions[0].label.split(" ")[0].count(".") == 1  # "2.3 Title"
     with pytest.raises(NotFoundError):
@@ -205,8 +208,8 @@ def test_exempt_items_show_title_and_paragraph_only_to_viewers_without_read_exem
     run(db, cast.clerk, agenda.set_exempt, target, 1)
     run(db, cast.clerk, agenda.update_item, target, purpose="Case of child J")
     with db.session() as s:
-        member = meetings.meeting_view(s, cast.people[Role.MEMBER], cast.next_meeting)
-        observer = meetings.meeting_view(s, cast.people[Role.OBSERVER], cast.next_meeting)
+        member = meeting_view(s, cast.people[Role.MEMBER], cast.next_meeting)
+        observer = meeting_view(s, cast.people[Role.OBSERVER], cast.next_meeting)
     full = member.item(target)
     assert full.purpose == "Case of child J" and not full.withheld
     assert full.exclusion_resolution == exclusion_resolution(1)
@@ -218,7 +221,7 @@ def test_exempt_items_show_title_and_paragraph_only_to_viewers_without_read_exem
         run(db, cast.clerk, agenda.set_exempt, target, 9)
     run(db, cast.clerk, agenda.set_exempt, target, None)
     with db.session() as s:
-        again = meetings.meeting_view(s, cast.people[Role.OBSERVER], cast.next_meeting)
+        again = meeting_view(s, cast.people[Role.OBSERVER], cast.next_meeting)
     assert not again.item(target).withheld and again.item(target).purpose == "Case of child J"
 
 
@@ -230,8 +233,8 @@ def test_decisions_on_an_exempt_item_are_withheld_from_an_observer(
     run(db, cast.clerk, meetings.start_item, items[6])
     run(db, cast.clerk, record_decision, items[6], "agreed", "The contract was varied.")
     with db.session() as s:
-        chair = meetings.meeting_view(s, cast.chair, cast.next_meeting)
-        observer = meetings.meeting_view(s, cast.people[Role.OBSERVER], cast.next_meeting)
+        chair = meeting_view(s, cast.chair, cast.next_meeting)
+        observer = meeting_view(s, cast.people[Role.OBSERVER], cast.next_meeting)
     assert [d.wording for d in chair.decisions] == ["The contract was varied."]
     assert observer.decisions == ()
     assert chair.item(items[6]).chair_notes is None  # nothing written yet
@@ -247,69 +250,67 @@ def test_quorum_counts_voting_members_present_at_the_item_with_the_chair_rule(
     items = item_ids(db, cast.next_meeting)
     members = [p for p in cast.voting if p not in (cast.chair, cast.people[Role.VICE_CHAIR])]
     for person in members[:3]:
-        run(db, cast.clerk, meetings.set_attendance, cast.next_meeting, person, "present")
+        run(db, cast.clerk, attendance.set_attendance, cast.next_meeting, person, "present")
     with db.session() as s:
-        state = meetings.quorum(s, cast.next_meeting)
+        state = quorum(s, cast.next_meeting)
     assert (state.present_voting, state.required, state.quorate) == (3, 3, False)
     assert state.reason == "Inquorate: neither the chair nor a vice-chair is present"
     # The chair arrives at item 3: inquorate for items 1-2, quorate from 3.
-    run(db, cast.clerk, meetings.record_arrival, cast.next_meeting, cast.chair, items[2])
+    run(db, cast.clerk, attendance.record_arrival, cast.next_meeting, cast.chair, items[2])
     with db.session() as s:
-        at2 = meetings.quorum(s, cast.next_meeting, items[1])
-        at3 = meetings.quorum(s, cast.next_meeting, items[2])
+        at2 = quorum(s, cast.next_meeting, items[1])
+        at3 = quorum(s, cast.next_meeting, items[2])
     assert not at2.quorate and at3.quorate and at3.present_voting == 4
     assert at3.reason == "Quorate: 4 of 9 voting members present (3 needed)"
     # Two members leave after item 5: from item 6, two voting members remain with the chair.
     for person in members[:2]:
-        run(db, cast.clerk, meetings.record_departure, cast.next_meeting, person, items[4])
+        run(db, cast.clerk, attendance.record_departure, cast.next_meeting, person, items[4])
     with db.session() as s:
-        at5 = meetings.quorum(s, cast.next_meeting, items[4])
-        at6 = meetings.quorum(s, cast.next_meeting, items[5])
+        at5 = quorum(s, cast.next_meeting, items[4])
+        at6 = quorum(s, cast.next_meeting, items[5])
     assert at5.quorate and not at6.quorate
     assert at6.reason == "Inquorate: 2 voting members present, 3 needed"
     # An officer in attendance does not count.
     run(
         db,
         cast.clerk,
-        meetings.set_attendance,
+        attendance.set_attendance,
         cast.next_meeting,
         cast.people[Role.OFFICER],
         "present",
         capacity="in_attendance",
     )
     with db.session() as s:
-        assert meetings.quorum(s, cast.next_meeting, items[5]).present_voting == 2
+        assert quorum(s, cast.next_meeting, items[5]).present_voting == 2
     with pytest.raises(ValidationError, match="before the item at which they arrived"):
-        run(db, cast.clerk, meetings.record_departure, cast.next_meeting, cast.chair, items[0])
+        run(db, cast.clerk, attendance.record_departure, cast.next_meeting, cast.chair, items[0])
 
 
 def test_an_item_started_while_inquorate_is_flagged_in_the_record(db: Database, cast: Cast) -> None:
     items = item_ids(db, cast.next_meeting)
-    run(db, cast.clerk, meetings.set_attendance, cast.next_meeting, cast.chair, "present")
+    run(db, cast.clerk, attendance.set_attendance, cast.next_meeting, cast.chair, "present")
     run(db, cast.clerk, meetings.open_meeting, cast.next_meeting)
     assert not run(db, cast.clerk, meetings.start_item, items[0]).quorate
     assert not run(db, cast.clerk, meetings.start_item, items[1]).quorate
     # The clerk takes the roll during item 2: its flag is read again, item 1's stays.
     for person in cast.voting[:4]:
-        run(db, cast.clerk, meetings.set_attendance, cast.next_meeting, person, "present")
+        run(db, cast.clerk, attendance.set_attendance, cast.next_meeting, person, "present")
     assert run(db, cast.clerk, meetings.start_item, items[2]).quorate
     with db.session() as s:
-        view = meetings.meeting_view(s, cast.chair, cast.next_meeting)
+        view = meeting_view(s, cast.chair, cast.next_meeting)
     assert [view.item(i).taken_inquorate for i in items[:3]] == [True, False, False]
     assert view.quorum.quorate
     # Going back to item 1 while quorate does not clear what happened when it was taken.
     run(db, cast.clerk, meetings.start_item, items[0])
     with db.session() as s:
-        assert (
-            meetings.meeting_view(s, cast.chair, cast.next_meeting).item(items[0]).taken_inquorate
-        )
+        assert meeting_view(s, cast.chair, cast.next_meeting).item(items[0]).taken_inquorate
     # Quorum lost during an item (a departure recorded after an earlier item) flags it.
     run(db, cast.clerk, meetings.start_item, items[3])
     for person in cast.voting[:4]:
         if person != cast.chair:
-            run(db, cast.clerk, meetings.record_departure, cast.next_meeting, person, items[2])
+            run(db, cast.clerk, attendance.record_departure, cast.next_meeting, person, items[2])
     with db.session() as s:
-        view = meetings.meeting_view(s, cast.chair, cast.next_meeting)
+        view = meeting_view(s, cast.chair, cast.next_meeting)
     assert view.item(items[3]).taken_inquorate and not view.quorum.quorate
 
 
@@ -328,7 +329,7 @@ def test_items_are_timed_across_visits_and_the_current_item_survives_a_restart(
         with db.begin(cast.clerk, **at(minute)) as s:  # type: ignore[arg-type]
             meetings.start_item(s, cast.clerk, item)
     with db.session() as s:
-        view = meetings.meeting_view(s, cast.chair, cast.next_meeting)
+        view = meeting_view(s, cast.chair, cast.next_meeting)
     first, second = view.item(items[0]), view.item(items[1])
     assert first.started_at == T0 and first.elapsed_seconds == (4 + 2) * 60
     assert second.elapsed_seconds == 6 * 60 and second.ended_at == T0 + dt.timedelta(minutes=10)
@@ -337,7 +338,7 @@ def test_items_are_timed_across_visits_and_the_current_item_survives_a_restart(
     with db.begin(cast.clerk, clock=lambda: T0 + dt.timedelta(minutes=20)) as s:
         meetings.close_meeting(s, cast.clerk, cast.next_meeting)
     with db.session() as s:
-        closed = meetings.meeting_view(s, cast.chair, cast.next_meeting)
+        closed = meeting_view(s, cast.chair, cast.next_meeting)
     assert closed.status == "closed" and closed.current_item_id is None
     assert closed.item(items[2]).elapsed_seconds == 8 * 60
     assert closed.closed_at == T0 + dt.timedelta(minutes=20)
@@ -358,15 +359,15 @@ def test_nothing_runs_before_the_meeting_is_opened_or_after_it_is_closed(
     assert status(db, cast.next_meeting) is MeetingStatus.CLOSED
     for call in (
         lambda: run(db, cast.clerk, meetings.close_meeting, cast.next_meeting),
-        lambda: run(db, cast.clerk, meetings.save_notes, items[0], discussion="late"),
+        lambda: run(db, cast.clerk, meeting_notes.save_notes, items[0], discussion="late"),
         lambda: run(
-            db, cast.clerk, meetings.set_attendance, cast.next_meeting, cast.chair, "absent"
+            db, cast.clerk, attendance.set_attendance, cast.next_meeting, cast.chair, "absent"
         ),
         lambda: run(db, cast.clerk, agenda.add_item, cast.next_meeting, "Late item"),
         lambda: run(
             db,
             cast.clerk,
-            meetings.add_declaration,
+            declarations.add_declaration,
             cast.next_meeting,
             cast.chair,
             "Governor of a school",
@@ -380,17 +381,17 @@ def test_notes_are_saved_only_when_changed_and_the_chairs_notes_stay_private(
     db: Database, cast: Cast
 ) -> None:
     items = open_with_everyone(db, cast)
-    assert run(db, cast.clerk, meetings.save_notes, items[4], discussion="Members asked …")
-    assert not run(db, cast.clerk, meetings.save_notes, items[4], discussion="Members asked …")
-    assert run(db, cast.chair, meetings.save_notes, items[4], chair_notes="Press on 3.9")
+    assert run(db, cast.clerk, meeting_notes.save_notes, items[4], discussion="Members asked …")
+    assert not run(db, cast.clerk, meeting_notes.save_notes, items[4], discussion="Members asked …")
+    assert run(db, cast.chair, meeting_notes.save_notes, items[4], chair_notes="Press on 3.9")
     with db.session() as s:
-        chair = meetings.meeting_view(s, cast.chair, cast.next_meeting).item(items[4])
-        member = meetings.meeting_view(s, cast.people[Role.MEMBER], cast.next_meeting)
+        chair = meeting_view(s, cast.chair, cast.next_meeting).item(items[4])
+        member = meeting_view(s, cast.people[Role.MEMBER], cast.next_meeting)
     assert (chair.discussion, chair.chair_notes) == ("Members asked …", "Press on 3.9")
     assert member.item(items[4]).discussion == "Members asked …"
     assert member.item(items[4]).chair_notes is None
     with pytest.raises(PermissionDeniedError):
-        run(db, cast.people[Role.MEMBER], meetings.save_notes, items[4], discussion="x")
+        run(db, cast.people[Role.MEMBER], meeting_notes.save_notes, items[4], discussion="x")
 
 
 def test_declarations_are_recorded_by_item_and_listed_with_it(db: Database, cast: Cast) -> None:
@@ -399,7 +400,7 @@ def test_declarations_are_recorded_by_item_and_listed_with_it(db: Database, cast
     run(
         db,
         cast.clerk,
-        meetings.add_declaration,
+        declarations.add_declaration,
         cast.next_meeting,
         member,
         "Trustee of a fostering charity",
@@ -409,23 +410,23 @@ def test_declarations_are_recorded_by_item_and_listed_with_it(db: Database, cast
     run(
         db,
         cast.clerk,
-        meetings.add_declaration,
+        declarations.add_declaration,
         cast.next_meeting,
         cast.chair,
         "Spouse works for the council",
     )
     with db.session() as s:
-        view = meetings.meeting_view(s, cast.chair, cast.next_meeting)
+        view = meeting_view(s, cast.chair, cast.next_meeting)
     assert len(view.declarations) == 2
     on_item = view.item(items[7]).declarations
     assert [(d.person_id, d.action_taken) for d in on_item] == [(member, "Left the room")]
     with pytest.raises(ValidationError, match="needs the interest"):
-        run(db, cast.clerk, meetings.add_declaration, cast.next_meeting, member, "  ")
+        run(db, cast.clerk, declarations.add_declaration, cast.next_meeting, member, "  ")
     with pytest.raises(ValidationError, match="not on this meeting's agenda"):
         run(
             db,
             cast.clerk,
-            meetings.add_declaration,
+            declarations.add_declaration,
             cast.next_meeting,
             member,
             "x",
@@ -436,7 +437,7 @@ def test_declarations_are_recorded_by_item_and_listed_with_it(db: Database, cast
 def test_unknown_ids_are_refused_with_a_sentence(db: Database, cast: Cast) -> None:
     with db.session() as s:
         with pytest.raises(NotFoundError, match="no meeting with id nope"):
-            meetings.meeting_view(s, cast.chair, "nope")
+            meeting_view(s, cast.chair, "nope")
         with pytest.raises(NotFoundError, match="no agenda item"):
             meetings.start_item(s, cast.chair, "nope")
         assert s.scalar(select(Meeting.id).where(Meeting.id == "nope")) is None
@@ -447,7 +448,7 @@ def test_board_people_lists_everyone_senior_role_first_for_the_pickers(
     db: Database, cast: Cast
 ) -> None:
     with db.session() as s:
-        people = meetings.board_people(s, cast.board_id)
+        people = meeting_choices.board_people(s, cast.board_id)
     assert people[0].person_id == cast.chair and people[0].roles[0] == "Chair"
     assert people[1].person_id == cast.people[Role.VICE_CHAIR]
     assert {p.person_id for p in people if p.voting} == set(cast.voting)
@@ -464,10 +465,10 @@ def test_link_choices_offer_the_boards_actions_risks_and_kpis_in_reference_order
     db: Database, cast: Cast
 ) -> None:
     with db.session() as s:
-        choices = meetings.link_choices(s, cast.board_id)
+        choices = meeting_choices.link_choices(s, cast.board_id)
         cpb = s.scalar(select(Board.id).where(Board.code == "CPB"))
         assert cpb is not None
-        none = meetings.link_choices(s, cpb)
+        none = meeting_choices.link_choices(s, cpb)
     refs = [a.label.split(" ")[0] for a in choices.actions]
     assert refs == sorted(refs, key=lambda r: [int(p) for p in r.split(".")])
     assert len(refs) > 30
@@ -487,7 +488,7 @@ def test_an_officer_reads_the_exempt_items_they_present_and_no_others(
     for item in items[6:8]:
         run(db, cast.clerk, agenda.set_exempt, item, 2)
     with db.session() as s:
-        view = meetings.meeting_view(s, officer, cast.next_meeting)
+        view = meeting_view(s, officer, cast.next_meeting)
     assert view.item(items[6]).purpose == "Own" and not view.item(items[6]).withheld
     assert view.item(items[7]).withheld and view.item(items[7]).purpose is None
 
@@ -503,7 +504,7 @@ def test_every_meeting_mode_write_leaves_change_records_for_sync(db: Database, c
     with db.session() as s:
         start = s.execute(text("SELECT max(site_seq) FROM change_log")).scalar_one()
     run(db, cast.clerk, meetings.start_item, items[0])
-    run(db, cast.clerk, meetings.save_notes, items[0], discussion="Apologies from …")
+    run(db, cast.clerk, meeting_notes.save_notes, items[0], discussion="Apologies from …")
     run(db, cast.clerk, meetings.start_item, items[1])
     ref = run(db, cast.clerk, record_decision, items[1], "noted", "No declarations.")
     with db.session() as s:
