@@ -194,6 +194,9 @@ class MainWindow(QMainWindow):
         self.dashboard.navigate_requested.connect(self.show_page)
         self.dashboard.filter_requested.connect(self.navigate)
         self.navigation.select_page(PAGE_KEYS[0])
+        from desktop.menus import install_menus  # File, View, Help (desktop.menus)
+
+        install_menus(self)
 
     # Pages --------------------------------------------------------------
 
