@@ -7,11 +7,23 @@ negative positions inside the transaction, so the unique index never sees two
 items in one place). An exempt item cites its paragraph of Schedule 12A; the
 exclusion resolution is drafted from it (`db.rules.exclusion_resolution`) and
 shown by `db.services.meetings.meeting_view`.
+
+A paper is taken off an item with `remove_paper` (same right, same closed-meeting
+guard: once the meeting is closed its papers are part of the record the minutes
+rest on). No member's annotation is ever lost with it: a paper nobody has
+annotated (any version, any author — counted without the reader's filter, the
+notes themselves are never read) is deleted with its earlier versions; a paper
+with annotations leaves the item but is kept, with them, among the meeting's
+papers on no item (`db.services.papers.meeting_papers` lists those last), so its
+readers still find their notes. `paper_annotation_count` tells the screen which
+it will be before it asks. Papers keep the order they were issued in: the
+schema has no column to order an item's papers by.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select
@@ -22,6 +34,7 @@ from db.models import (
     Action,
     ActionArising,
     AgendaItem,
+    Annotation,
     Attendance,
     Decision,
     Declaration,
@@ -39,7 +52,8 @@ from db.models import (
 )
 from db.permissions import Capability, require
 from db.rules import SCHEDULE_12A_PARAGRAPHS
-from db.services.meeting_common import get_item, get_meeting, require_not_closed
+from db.services.meetings import get_item, get_meeting, require_not_closed
+from db.session import UNSCOPED
 
 #: Kinds that close the agenda: a new business item goes before them.
 _CLOSING_KINDS = (ItemKind.AOB, ItemKind.NEXT_MEETING)
@@ -330,11 +344,108 @@ def link_item(
     session.flush()
 
 
+# -- Papers on an item -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PaperRemoved:
+    """What `remove_paper` did with a paper."""
+
+    paper_id: str
+    title: str
+    item_number: str  # the item it was taken off
+    annotations: int  # members' annotations on it (every version, every author)
+    kept: bool  # True: kept off the agenda with its annotations; False: deleted
+
+
+def _versions(session: Session, paper: Paper) -> list[Paper]:
+    """Every version of the paper, newest first."""
+    newest = paper
+    for _ in range(10_000):  # a handful of re-issues; never loop for ever
+        newer = session.scalar(select(Paper).where(Paper.supersedes_id == newest.id))
+        if newer is None:
+            break
+        newest = newer
+    chain = [newest]
+    while chain[-1].supersedes_id is not None and len(chain) < 10_000:
+        older = session.get(Paper, chain[-1].supersedes_id)
+        if older is None:
+            break
+        chain.append(older)
+    return chain
+
+
+def _paper_on_item(session: Session, actor_id: str | None, paper_id: str) -> tuple[Paper, Meeting]:
+    paper = session.get(Paper, paper_id)
+    if paper is None:
+        raise NotFoundError(f"there is no paper with id {paper_id}")
+    meeting = get_meeting(session, paper.meeting_id)
+    require(session, actor_id, meeting.board_id, Capability.EDIT_BUSINESS)
+    return paper, meeting
+
+
+def _annotations_on(session: Session, ids: list[str]) -> int:
+    # Every member's, private ones included: counted, never read (see UNSCOPED).
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(Annotation)
+            .where(Annotation.paper_id.in_(ids))
+            .execution_options(**{UNSCOPED: True})
+        )
+        or 0
+    )
+
+
+def paper_annotation_count(session: Session, actor_id: str | None, paper_id: str) -> int:
+    """How many annotations members have made on the paper (all its versions).
+
+    Raises:
+        NotFoundError: no such paper.
+        PermissionDeniedError: the actor does not edit agendas and papers.
+    """
+    paper, _meeting = _paper_on_item(session, actor_id, paper_id)
+    return _annotations_on(session, [p.id for p in _versions(session, paper)])
+
+
+def remove_paper(session: Session, actor_id: str | None, paper_id: str) -> PaperRemoved:
+    """Take a paper (every version of it) off its agenda item.
+
+    Deleted when no one has annotated it; otherwise kept, with the annotations,
+    among the meeting's papers on no item.
+
+    Raises:
+        NotFoundError: no such paper.
+        PermissionDeniedError: the actor does not edit agendas and papers.
+        ValidationError: a closed meeting; a paper on no item.
+    """
+    paper, meeting = _paper_on_item(session, actor_id, paper_id)
+    require_not_closed(meeting, "its papers")
+    chain = _versions(session, paper)
+    newest = chain[0]
+    item = session.get(AgendaItem, newest.agenda_item_id) if newest.agenda_item_id else None
+    if item is None:
+        raise ValidationError(f"the paper '{newest.title}' is not on an agenda item")
+    annotations = _annotations_on(session, [p.id for p in chain])
+    if annotations:
+        for version in chain:
+            version.agenda_item_id = None
+        session.flush()
+    else:
+        for version in chain:  # newest first: each cites the one before it
+            session.delete(version)
+            session.flush()
+    return PaperRemoved(newest.id, newest.title, str(item.position), annotations, annotations > 0)
+
+
 __all__ = [
+    "PaperRemoved",
     "add_item",
     "link_item",
     "move_item",
+    "paper_annotation_count",
     "remove_item",
+    "remove_paper",
     "set_exempt",
     "update_item",
 ]

@@ -2,17 +2,19 @@
 
 Two faces in a stack. The list shows the board's upcoming and past meetings
 (or every board's), Enter opens one, Ctrl+N creates a meeting whose agenda
-starts as the board's standing items. A meeting opens on three tabs: the
+starts as the board's standing items. A meeting opens on four tabs: the
 agenda editor (`meetings_agenda`, the secretariat's), attendance with quorum
-and declarations (`meetings_attendance`), and meeting mode
-(`desktop.meeting_mode.cockpit`, the chair's). Every change is written and
+and declarations (`meetings_attendance`), meeting mode
+(`desktop.meeting_mode.cockpit`, the chair's), and the meeting's decisions,
+where a closed meeting's decision is corrected by a new one citing it
+(`decision_correction`). Every change is written and
 committed as it is made through `MeetingController` and the agenda services;
 after a write the page reads the meeting once (`meeting_view`) and shows it
 on all three tabs, then tells the other pages ("meetings", "plan", "risks")
 on the next turn of the event loop so the form closes first.
 
 `apply_filter` takes {"meeting_id": id} to open a meeting and {"view":
-"list" | "agenda" | "attendance" | "meeting-mode"} to choose the face; a view
+"list" | "agenda" | "attendance" | "meeting-mode" | "decisions"} to choose the face; a view
 without a meeting id opens the board's next upcoming meeting.
 """
 
@@ -42,12 +44,13 @@ from desktop.meeting_mode.cockpit import MeetingMode
 from desktop.meeting_mode.controller import MeetingController
 from desktop.meeting_mode.dialogs import Choice, MeetingForm, open_keeping_focus
 from desktop.pages.base import Filter, PageEnv
+from desktop.pages.decision_correction import DecisionsPanel
 from desktop.pages.meetings_agenda import AgendaEditor
 from desktop.pages.meetings_attendance import AttendancePanel, ItemChoiceDialog, ItemChosen
 from desktop.pages.meetings_models import MeetingListModel, long_date, short_time
 from widgets.page_parts import Notice, fixed_columns, heading, muted, read_only_table
 
-TABS = ("agenda", "attendance", "meeting-mode")
+TABS = ("agenda", "attendance", "meeting-mode", "decisions")
 TOPICS = frozenset({"meetings"})
 
 
@@ -143,6 +146,7 @@ class MeetingsPage(QWidget):
         self.agenda.on_move = self.move_item
         self.agenda.on_remove = self.remove_item
         self.agenda.on_add_paper = self.open_add_paper
+        self.agenda.on_remove_paper = self.remove_paper
         self.attendance = AttendancePanel()
         self.attendance.on_set = self.set_attendance
         self.attendance.on_arrival = lambda person: self.open_movement(person, arrival=True)
@@ -150,11 +154,14 @@ class MeetingsPage(QWidget):
         self.attendance.on_declare = self.open_declaration
         self.cockpit = MeetingMode()
         self.cockpit.reloader = self.reload_meeting
+        self.decisions = DecisionsPanel()
+        self.decisions.on_correct = self.open_correction
         self.tabs = QTabWidget()
         self.tabs.setObjectName("meetingTabs")
         self.tabs.addTab(self.agenda, "A&genda")
         self.tabs.addTab(self.attendance, "A&ttendance and declarations")
         self.tabs.addTab(self.cockpit, "&Meeting mode")
+        self.tabs.addTab(self.decisions, "&Decisions")
         self.tabs.currentChanged.connect(self._tab_changed)
         meeting_face = QWidget()
         meeting_layout = QVBoxLayout(meeting_face)
@@ -327,7 +334,7 @@ class MeetingsPage(QWidget):
         env, controller = self.env, self.controller
         if env is None or controller is None:
             return
-        from db.services.meeting_view import meeting_view
+        from db.services.meetings import meeting_view
 
         try:
             with env.database.session() as s:
@@ -351,6 +358,7 @@ class MeetingsPage(QWidget):
             view, self.roster, editable=view.can_run and view.status != "closed"
         )
         self.cockpit.show_view(view)
+        self.decisions.show_view(view)
 
     def _tab_changed(self, _index: int) -> None:
         self.cockpit.autosave.flush()
@@ -364,6 +372,8 @@ class MeetingsPage(QWidget):
             self.attendance.table.setFocus()
         elif current is self.cockpit:
             self.cockpit.focus_start()
+        elif current is self.decisions:
+            self.decisions.table.setFocus()
 
     def _changed(self, topic: str) -> None:
         self._topics.add(topic)
@@ -385,7 +395,7 @@ class MeetingsPage(QWidget):
         env = self.env
         if env is None:
             return ()
-        from db.services.meeting_choices import board_people
+        from db.services.meetings import board_people
 
         with env.database.session() as s:
             return board_people(s, env.context.board_id, on=env.today)
@@ -459,7 +469,7 @@ class MeetingsPage(QWidget):
         env = self.env
         if env is None:
             return [], [], []
-        from db.services.meeting_choices import link_choices
+        from db.services.meetings import link_choices
 
         with env.database.session() as s:
             links = link_choices(s, env.context.board_id)
@@ -626,6 +636,130 @@ class MeetingsPage(QWidget):
 
         box.buttonClicked.connect(clicked)
         self.dialog = box
+        open_keeping_focus(box)
+        return box
+
+    def remove_paper(self, paper_id: str) -> QMessageBox | None:
+        """Take a paper off its item; ask first when members have annotated it."""
+        env, view = self.env, self.meeting
+        if env is None or view is None:
+            return None
+        item = next((i for i in view.items if any(p.id == paper_id for p in i.papers)), None)
+        if item is None:
+            return None
+        title = next(p.label for p in item.papers if p.id == paper_id)
+        from db.services import agenda
+
+        try:
+            with env.database.session() as s:
+                annotated = agenda.paper_annotation_count(s, env.actor_id, paper_id)
+        except BoardpackError as error:
+            self._after(str(error), "Paper not removed")
+            return None
+
+        def remove() -> None:
+            problem = self._write(
+                lambda s, actor: agenda.remove_paper(s, actor, paper_id), "papers"
+            )
+            self._after(problem, "Paper not removed")
+            self.agenda.select(item.item_id)
+            self.agenda.papers.setFocus()
+
+        if not annotated:
+            remove()
+            return None
+        notes = "1 annotation" if annotated == 1 else f"{annotated} annotations"
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Remove the paper",
+            f"Take “{title}” off item {item.number}?\n\n"
+            f"Members have made {notes} on this paper. They are kept with the paper: it "
+            "leaves the item but stays among the meeting's papers (listed after the "
+            "agenda's), so no one loses their notes.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            self,
+        )
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        box.setAccessibleName(f"Remove the paper {title}")
+
+        def clicked(button: Any) -> None:
+            if box.standardButton(button) == QMessageBox.StandardButton.Yes:
+                remove()
+
+        box.buttonClicked.connect(clicked)
+        self.dialog = box
+        open_keeping_focus(box)
+        return box
+
+    def open_correction(self, decision_id: str) -> MeetingForm[Any] | None:
+        """Correct a decision of the closed meeting: a new decision citing it."""
+        view = self.meeting
+        if view is None:
+            return None
+        decision = next((d for d in view.decisions if d.decision_id == decision_id), None)
+        if decision is None:
+            return None
+        from desktop.pages.decision_correction import (
+            CorrectionDialog,
+            CorrectionInput,
+            correction_wording,
+        )
+
+        recorded: list[Any] = []
+
+        def submit(value: CorrectionInput) -> str | None:
+            from db.services.decisions import correct_decision
+
+            wording = correction_wording(value.wording, decision.number, value.reason)
+            return self._write(
+                lambda s, actor: recorded.append(correct_decision(s, actor, decision_id, wording))
+            )
+
+        label = f"meeting of {long_date(view.meeting_date)}"
+        dialog = CorrectionDialog(decision, label, submit, self)
+
+        def done() -> None:
+            self.reload_meeting()
+            if recorded:
+                self.decisions.select(recorded[-1].decision_id)
+                self.dialog = self._correction_recorded(decision.number, recorded[-1].number)
+
+        dialog.accepted.connect(done)
+        self.dialog = dialog
+        open_keeping_focus(dialog)
+        return dialog
+
+    def _correction_recorded(self, old: str, new: str) -> QMessageBox:
+        """Say what was recorded, and where the minutes stand with it."""
+        env, view = self.env, self.meeting
+        minutes = None
+        if env is not None and view is not None:
+            from db.minutes.lifecycle import latest_version
+
+            with env.database.session() as s:
+                minutes = latest_version(s, view.meeting_id)
+        if minutes is None:
+            after = "The minutes of the meeting, when drafted, will state both decisions."
+        elif minutes.status == "signed":
+            after = (
+                f"The signed minutes (version {minutes.version}) are not changed: a correction "
+                "of the minutes is a new version, started on the Minutes page."
+            )
+        else:
+            after = (
+                f"Version {minutes.version} of the minutes ({minutes.status}) was drafted "
+                "before it and does not state it; the minutes cannot go further until they "
+                "state the meeting's decisions as recorded."
+            )
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            "Correction recorded",
+            f"Decision {new} was recorded, correcting {old}. {old} stays on record as it "
+            f"was taken, marked “Corrected by {new}”.\n\n{after}",
+            QMessageBox.StandardButton.Ok,
+            self,
+        )
+        box.setAccessibleName(f"Correction recorded: {new} corrects {old}")
         open_keeping_focus(box)
         return box
 

@@ -6,11 +6,14 @@ Alt+Up / Alt+Down, added with Insert (or the button), edited with Enter or
 F2, given a PDF paper with Ctrl+P and removed with Delete — each change
 written and committed at once through `db.services.agenda` (and
 `db.services.papers`) by the page's callbacks. Below the table the
-chosen item is shown in full: purpose, presenter, time box, papers, the plan
+chosen item is shown in full: purpose, presenter, time box, the plan
 actions, risks and KPIs it concerns, and for an exempt item the Schedule 12A
-paragraph with the exclusion resolution drafted for it. Those who may not
-edit the agenda (everyone but the secretariat) see the same, read-only, and
-are told why.
+paragraph with the exclusion resolution drafted for it; beside it the item's
+papers in the order they were issued (Alt+P goes there), where Delete takes
+the chosen paper off the item (`db.services.agenda.remove_paper`; the page
+asks first when members have annotated it). Papers cannot be reordered: the
+schema has no column to keep an order in. Those who may not edit the agenda
+(everyone but the secretariat) see the same, read-only, and are told why.
 """
 
 from __future__ import annotations
@@ -24,6 +27,9 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
     QPushButton,
     QSplitter,
     QTextBrowser,
@@ -49,6 +55,7 @@ class AgendaEditor(QWidget):
         self.on_move: Callable[[str, int], object] = lambda _id, _pos: None
         self.on_remove: Callable[[str], object] = lambda _id: None
         self.on_add_paper: Callable[[str], object] = lambda _id: None
+        self.on_remove_paper: Callable[[str], object] = lambda _id: None
 
         self.model = AgendaModel(self)
         self.model.move_requested.connect(lambda item_id, pos: self.on_move(item_id, pos))
@@ -82,7 +89,7 @@ class AgendaEditor(QWidget):
         self.paper_button = QPushButton("Add paper… (Ctrl+P)")
         self.paper_button.setAccessibleName("Add a PDF paper to the chosen item")
         self.paper_button.clicked.connect(self.add_paper_to_chosen)
-        self.remove_button = QPushButton("Remove (Delete)")
+        self.remove_button = QPushButton("Remove item (Delete)")
         self.remove_button.setAccessibleName("Remove the chosen item")
         self.remove_button.clicked.connect(self.remove_chosen)
         self.rights = muted("", wrap=True)
@@ -104,10 +111,41 @@ class AgendaEditor(QWidget):
         self.detail.setAccessibleName("The chosen item in full")
         self.detail.setOpenLinks(False)
 
+        # The chosen item's papers, in the order they were issued.
+        self.papers = QListWidget()
+        self.papers.setObjectName("agendaPapers")
+        self.papers.setAccessibleName("Papers of the chosen item")
+        self.papers.setAccessibleDescription(
+            "Delete takes the chosen paper off the item; Ctrl+P adds one; Escape goes back "
+            "to the agenda."
+        )
+        self.papers_label = QLabel("&Papers of the chosen item (Alt+P)")
+        self.papers_label.setBuddy(self.papers)
+        self.remove_paper_button = QPushButton("Remove paper (Delete)")
+        self.remove_paper_button.setAccessibleName("Take the chosen paper off the item")
+        self.remove_paper_button.clicked.connect(self.remove_chosen_paper)
+        self.papers_hint = muted("Papers are listed in the order they were issued.", wrap=True)
+        papers_box = QWidget()
+        papers_layout = QVBoxLayout(papers_box)
+        papers_layout.setContentsMargins(0, 0, 0, 0)
+        papers_layout.addWidget(self.papers_label)
+        papers_layout.addWidget(self.papers, 1)
+        papers_buttons = QHBoxLayout()
+        papers_buttons.addWidget(self.remove_paper_button)
+        papers_buttons.addStretch(1)
+        papers_layout.addLayout(papers_buttons)
+        papers_layout.addWidget(self.papers_hint)
+        lower = QSplitter(Qt.Orientation.Horizontal)
+        lower.setChildrenCollapsible(False)
+        lower.addWidget(self.detail)
+        lower.addWidget(papers_box)
+        lower.setStretchFactor(0, 3)
+        lower.setStretchFactor(1, 2)
+
         split = QSplitter(Qt.Orientation.Vertical)
         split.setChildrenCollapsible(False)
         split.addWidget(self.table)
-        split.addWidget(self.detail)
+        split.addWidget(lower)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
 
@@ -128,6 +166,14 @@ class AgendaEditor(QWidget):
             ("Ctrl+P", self.add_paper_to_chosen),
         ):
             shortcut = QShortcut(QKeySequence(keys), self.table)
+            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+            shortcut.activated.connect(slot)
+        for keys, slot in (
+            ("Delete", self.remove_chosen_paper),
+            ("Ctrl+P", self.add_paper_to_chosen),
+            ("Escape", self.table.setFocus),
+        ):
+            shortcut = QShortcut(QKeySequence(keys), self.papers)
             shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
             shortcut.activated.connect(slot)
         self.show_view(None)
@@ -173,10 +219,32 @@ class AgendaEditor(QWidget):
 
     def _show_chosen(self) -> None:
         item = self.chosen()
+        keep = self.chosen_paper()
+        self.papers.clear()
         if item is None:
             self.detail.setHtml("<i>No item chosen.</i>")
-            return
-        self.detail.setHtml(item_html(item))
+            self.papers_label.setText("&Papers (Alt+P)")
+        else:
+            self.detail.setHtml(item_html(item))
+            self.papers_label.setText(f"&Papers of item {item.number} (Alt+P)")
+            for n, link in enumerate(() if item.withheld else item.papers, start=1):
+                entry = QListWidgetItem(f"{n}. {link.label}")
+                entry.setData(Qt.ItemDataRole.UserRole, link.id)
+                self.papers.addItem(entry)
+                if link.id == keep:
+                    self.papers.setCurrentItem(entry)
+            if self.papers.count() and self.papers.currentRow() < 0:
+                self.papers.setCurrentRow(0)
+        if not self.papers.count():
+            self.papers.addItem(QListWidgetItem("No papers: Ctrl+P adds one."))
+            self.papers.item(0).setFlags(Qt.ItemFlag.NoItemFlags)
+        self.remove_paper_button.setEnabled(self.editable and self.chosen_paper() is not None)
+
+    def chosen_paper(self) -> str | None:
+        """The id of the paper chosen in the papers list, if any."""
+        entry = self.papers.currentItem()
+        value = entry.data(Qt.ItemDataRole.UserRole) if entry is not None else None
+        return value if isinstance(value, str) else None
 
     # Acting ------------------------------------------------------------------------------
 
@@ -202,6 +270,11 @@ class AgendaEditor(QWidget):
         item = self.chosen()
         if item is not None and self.editable:
             self.on_remove(item.item_id)
+
+    def remove_chosen_paper(self) -> None:
+        paper_id = self.chosen_paper()
+        if paper_id is not None and self.editable:
+            self.on_remove_paper(paper_id)
 
 
 def item_html(item: Any) -> str:
@@ -240,7 +313,6 @@ def item_html(item: Any) -> str:
     def listing(links: Any, empty: str) -> str:
         return "<br>".join(html.escape(link.label) for link in links) or f"<i>{empty}</i>"
 
-    parts.append(section("Papers", listing(item.papers, "None.")))
     parts.append(section("Plan actions", listing(item.actions, "None linked.")))
     parts.append(section("Risks", listing(item.risks, "None linked.")))
     parts.append(section("Indicators", listing(item.kpis, "None linked.")))

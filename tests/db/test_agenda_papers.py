@@ -1,0 +1,200 @@
+"""Taking a paper off an agenda item (db.services.agenda.remove_paper) on the demo board.
+
+The demo is built once with its real PDFs (`exports.papers.render_paper_pdf`)
+and copied for each test. On the next OPAB meeting (14 January 2020, planned)
+item 5's progress report carries two members' annotations and item 8's
+recovery plan none. Checked: an unannotated paper is deleted (audited, captured
+for sync); an annotated one leaves the item but is kept with its annotations
+among the meeting's papers; a re-issued paper goes with its earlier version;
+the chair, an observer and a closed meeting are refused and nothing changes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
+
+from db.demo import create_demo
+from db.errors import PermissionDeniedError, ValidationError
+from db.models import (
+    AgendaItem,
+    Annotation,
+    AuditEvent,
+    Board,
+    Meeting,
+    Membership,
+    Paper,
+    Role,
+)
+from db.services import agenda
+from db.services import papers as svc
+from db.store import Database, open_database
+from exports.papers import render_paper_pdf
+
+NEXT, CLOSED = dt.date(2020, 1, 14), dt.date(2019, 11, 5)
+
+
+@pytest.fixture(scope="module")
+def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("agenda-papers") / "demo.db"
+    create_demo(path, render_paper=render_paper_pdf).close()
+    return path
+
+
+@pytest.fixture
+def db(demo_file: Path, tmp_path: Path) -> Iterator[Database]:
+    path = tmp_path / "demo.db"
+    shutil.copy(demo_file, path)
+    database = open_database(path)
+    yield database
+    database.close()
+
+
+def person(s: Session, role: Role) -> str:
+    found = s.scalar(
+        select(Membership.person_id)
+        .join(Board, Board.id == Membership.board_id)
+        .where(Board.code == "OPAB", Membership.role == role)
+        .order_by(Membership.person_id)
+    )
+    assert found is not None
+    return found
+
+
+def paper_on(s: Session, day: dt.date, position: int) -> Paper:
+    found = s.scalar(
+        select(Paper)
+        .join(AgendaItem, AgendaItem.id == Paper.agenda_item_id)
+        .join(Meeting, Meeting.id == AgendaItem.meeting_id)
+        .join(Board, Board.id == Meeting.board_id)
+        .where(Board.code == "OPAB", Meeting.meeting_date == day, AgendaItem.position == position)
+    )
+    assert found is not None
+    return found
+
+
+def annotations_on(s: Session, paper_id: str) -> list[str]:
+    return list(s.scalars(select(Annotation.id).where(Annotation.paper_id == paper_id)))
+
+
+def test_an_unannotated_paper_is_deleted_audited_and_captured(db: Database) -> None:
+    with db.session() as s:
+        clerk = person(s, Role.SECRETARIAT)
+        paper = paper_on(s, NEXT, 8)
+        paper_id, item_id = paper.id, paper.agenda_item_id
+        assert agenda.paper_annotation_count(s, clerk, paper_id) == 0
+        seq = s.execute(text("SELECT max(site_seq) FROM change_log")).scalar_one()
+    with db.begin(clerk) as s:
+        done = agenda.remove_paper(s, clerk, paper_id)
+    assert (done.kept, done.annotations, done.item_number) == (False, 0, "8")
+    assert done.title.startswith("Placements closer to home")
+    with db.session() as s:
+        assert s.get(Paper, paper_id) is None
+        count = select(func.count()).select_from(Paper).where(Paper.agenda_item_id == item_id)
+        assert s.scalar(count) == 0
+        audit = s.scalars(
+            select(AuditEvent).where(AuditEvent.row_id == paper_id, AuditEvent.op == "delete")
+        ).one()
+        assert audit.actor_id == clerk and audit.table_name == "papers"
+        assert audit.before is not None and audit.before["agenda_item_id"] == item_id
+        captured = (
+            s.execute(
+                text(
+                    "SELECT op FROM change_log WHERE site_seq > :n "
+                    "AND table_name = 'papers' AND row_id = :id"
+                ),
+                {"n": seq, "id": paper_id},
+            )
+            .scalars()
+            .all()
+        )
+    assert captured == ["D"]  # change_log's code for a delete
+    # The item has nothing recorded against it any more: it can now be taken off too.
+    with db.begin(clerk) as s:
+        assert item_id is not None
+        agenda.remove_item(s, clerk, item_id)
+
+
+def test_an_annotated_paper_leaves_the_item_and_keeps_its_annotations(db: Database) -> None:
+    with db.session() as s:
+        clerk, chair = person(s, Role.SECRETARIAT), person(s, Role.CHAIR)
+        paper = paper_on(s, NEXT, 5)
+        paper_id, meeting_id = paper.id, paper.meeting_id
+        notes = annotations_on(s, paper_id)
+        assert len(notes) == 2
+        # Counted for the clerk, whatever their authors' privacy: none of them is the clerk's.
+        assert agenda.paper_annotation_count(s, clerk, paper_id) == 2
+        seq = s.execute(text("SELECT max(site_seq) FROM change_log")).scalar_one()
+    with db.begin(clerk) as s:
+        done = agenda.remove_paper(s, clerk, paper_id)
+    assert (done.kept, done.annotations, done.item_number) == (True, 2, "5")
+    with db.session() as s:
+        kept = s.get(Paper, paper_id)
+        assert kept is not None and kept.agenda_item_id is None
+        assert sorted(annotations_on(s, paper_id)) == sorted(notes)
+        rows = svc.meeting_papers(s, chair, meeting_id)
+        fields = s.execute(
+            text(
+                "SELECT op, fields FROM change_log WHERE site_seq > :n "
+                "AND table_name = 'papers' AND row_id = :id"
+            ),
+            {"n": seq, "id": paper_id},
+        ).all()
+        audit = s.scalars(
+            select(AuditEvent).where(AuditEvent.row_id == paper_id, AuditEvent.op == "update")
+        ).one()
+    # Still a paper of the meeting, listed after the agenda's, on no item.
+    assert rows[-1].paper_id == paper_id and rows[-1].item_number is None
+    assert [r.item_number for r in rows[:-1]] == ["7", "8", "9"]
+    assert [op for op, _ in fields] == ["U"]  # change_log's code for an update
+    assert "agenda_item_id" in json.loads(fields[0][1])
+    assert audit.after == {"agenda_item_id": None} and audit.actor_id == clerk
+
+
+def test_a_reissued_paper_goes_with_its_earlier_version(db: Database) -> None:
+    with db.session() as s:
+        clerk = person(s, Role.SECRETARIAT)
+        item_id = paper_on(s, NEXT, 9).agenda_item_id
+        assert item_id is not None
+    pdf, _ = render_paper_pdf("Agency staffing update", "Agency staffing fell in December.")
+    again, _ = render_paper_pdf("Agency staffing update", "Agency staffing fell again.")
+    with db.begin(clerk) as s:
+        first = svc.add_paper(s, clerk, item_id, "Agency staffing update", pdf)
+        second = svc.reissue_paper(s, clerk, first.paper_id, again).paper
+    with db.begin(clerk) as s:
+        done = agenda.remove_paper(s, clerk, second.paper_id)
+    assert not done.kept and done.paper_id == second.paper_id
+    with db.session() as s:
+        assert s.get(Paper, first.paper_id) is None and s.get(Paper, second.paper_id) is None
+
+
+@pytest.mark.parametrize("role", [Role.CHAIR, Role.OBSERVER, Role.MEMBER])
+def test_only_the_secretariat_takes_papers_off(db: Database, role: Role) -> None:
+    with db.session() as s:
+        who = person(s, role)
+        paper_id = paper_on(s, NEXT, 8).id
+    with pytest.raises(PermissionDeniedError), db.begin(who) as s:
+        agenda.remove_paper(s, who, paper_id)
+    with pytest.raises(PermissionDeniedError), db.session() as s:
+        agenda.paper_annotation_count(s, who, paper_id)
+    with db.session() as s:
+        assert s.get(Paper, paper_id) is not None
+
+
+def test_a_closed_meetings_papers_stay(db: Database) -> None:
+    with db.session() as s:
+        clerk = person(s, Role.SECRETARIAT)
+        paper = paper_on(s, CLOSED, 5)
+        paper_id, item_id = paper.id, paper.agenda_item_id
+    with pytest.raises(ValidationError, match="closed"), db.begin(clerk) as s:
+        agenda.remove_paper(s, clerk, paper_id)
+    with db.session() as s:
+        kept = s.get(Paper, paper_id)
+        assert kept is not None and kept.agenda_item_id == item_id

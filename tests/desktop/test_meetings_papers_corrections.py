@@ -1,0 +1,277 @@
+"""The Meetings page on the demo board with its PDFs: papers taken off agenda items, and
+a closed meeting's decision corrected from the Decisions tab.
+
+The demo (built once with `exports.papers.render_paper_pdf`) is copied for each
+test. The window acts as the chair; `act_as` re-attaches the page as another
+role. Every write is read back from the database, not only from the screen.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QMessageBox
+from pytestqt.qtbot import QtBot
+from sqlalchemy import func, select
+
+from db.demo import DEMO_AS_OF, create_demo
+from db.models import Annotation, Decision, Membership, Paper, Role
+from db.store import Database, open_database
+from desktop.app import build_main_window
+from desktop.main_window import MainWindow
+from desktop.pages.decision_correction import NOT_RUNNING, CorrectionDialog
+from desktop.pages.meetings import MeetingsPage
+from exports.papers import render_paper_pdf
+
+Key = Qt.Key
+CTRL = Qt.KeyboardModifier.ControlModifier
+LAST = "OPAB:2019-11-05"  # closed; its minutes are circulated
+
+
+@pytest.fixture(scope="module")
+def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("demo-papers") / "demo.db"
+    create_demo(path, render_paper=render_paper_pdf).close()
+    return path
+
+
+@pytest.fixture
+def database(demo_file: Path, tmp_path: Path) -> Iterator[Database]:
+    path = tmp_path / "demo.db"
+    shutil.copy(demo_file, path)
+    db = open_database(path)
+    yield db
+    db.close()
+
+
+@pytest.fixture
+def window(qtbot: QtBot, database: Database) -> MainWindow:
+    window = build_main_window(database, today=DEMO_AS_OF, demo=True)
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+@pytest.fixture
+def page(window: MainWindow) -> MeetingsPage:
+    window.show_page("meetings")
+    page = window.page("meetings")
+    assert isinstance(page, MeetingsPage)
+    return page
+
+
+def act_as(page: MeetingsPage, database: Database, role: Role) -> str:
+    assert page.env is not None
+    with database.session() as s:
+        person = s.scalars(
+            select(Membership.person_id)
+            .where(Membership.board_id == page.env.context.board_id, Membership.role == role)
+            .order_by(Membership.person_id)
+        ).first()
+    assert person is not None
+    page.attach(dataclasses.replace(page.env, actor_id=person))
+    return person
+
+
+def meeting_id(page: MeetingsPage, ref: str) -> str:
+    return next(r.meeting_id for r in page.past_model.rows() if r.ref == ref)
+
+
+# -- Papers ------------------------------------------------------------------------------
+
+
+def test_secretariat_takes_papers_off_items_from_the_keyboard(
+    qtbot: QtBot, page: MeetingsPage, database: Database
+) -> None:
+    act_as(page, database, Role.SECRETARIAT)
+    page.apply_filter({"view": "agenda"})  # the next OPAB meeting
+    editor = page.agenda
+    assert editor.remove_paper_button.text() == "Remove paper (Delete)"
+    assert "(Alt+P)" in editor.papers_label.text()
+
+    # Item 8: nobody annotated its paper, so Delete takes it off at once.
+    item8 = page.meeting.items[7]
+    paper8 = item8.papers[0].id
+    editor.select(item8.item_id)
+    assert editor.papers_label.text() == "&Papers of item 8 (Alt+P)"
+    assert editor.chosen_paper() == paper8 and editor.remove_paper_button.isEnabled()
+    editor.papers.setFocus()
+    qtbot.keyClick(editor.papers, Key.Key_Delete)
+    assert page.dialog is None  # nothing to ask
+    with database.session() as s:
+        assert s.get(Paper, paper8) is None
+    assert page.meeting.items[7].papers == ()
+    assert editor.papers.item(0).text() == "No papers: Ctrl+P adds one."
+    assert editor.chosen_paper() is None and not editor.remove_paper_button.isEnabled()
+
+    # Item 5: two members' annotations; Delete asks, and says they are kept.
+    item5 = page.meeting.items[4]
+    paper5 = item5.papers[0].id
+    editor.select(item5.item_id)
+    editor.papers.setFocus()
+    qtbot.keyClick(editor.papers, Key.Key_Delete)
+    box = page.dialog
+    assert isinstance(box, QMessageBox)
+    assert "2 annotations" in box.text() and "kept with the paper" in box.text()
+    assert box.defaultButton() is box.button(QMessageBox.StandardButton.No)
+    box.button(QMessageBox.StandardButton.No).click()
+    assert [p.id for p in page.meeting.items[4].papers] == [paper5]
+    qtbot.keyClick(editor.papers, Key.Key_Delete)
+    box = page.dialog
+    assert isinstance(box, QMessageBox)
+    box.button(QMessageBox.StandardButton.Yes).click()
+    assert page.meeting.items[4].papers == ()
+    with database.session() as s:
+        kept = s.get(Paper, paper5)
+        assert kept is not None and kept.agenda_item_id is None
+        notes = select(func.count()).select_from(Annotation).where(Annotation.paper_id == paper5)
+        assert s.scalar(notes) == 2
+
+
+def test_the_chair_cannot_take_papers_off(qtbot: QtBot, page: MeetingsPage) -> None:
+    page.apply_filter({"view": "agenda"})
+    editor = page.agenda
+    editor.select(page.meeting.items[7].item_id)
+    assert editor.chosen_paper() is not None
+    assert not editor.remove_paper_button.isEnabled()
+    editor.papers.setFocus()
+    qtbot.keyClick(editor.papers, Key.Key_Delete)
+    assert page.dialog is None
+    assert len(page.meeting.items[7].papers) == 1
+
+
+# -- Correcting a decision ---------------------------------------------------------------
+
+
+def open_decisions(page: MeetingsPage, ref: str) -> None:
+    page.apply_filter({"meeting_id": meeting_id(page, ref), "view": "decisions"})
+    assert page.tabs.currentWidget() is page.decisions
+
+
+def test_secretariat_corrects_a_decision_of_a_closed_meeting(
+    qtbot: QtBot, page: MeetingsPage, database: Database
+) -> None:
+    clerk = act_as(page, database, Role.SECRETARIAT)
+    page.reload()
+    open_decisions(page, LAST)
+    panel = page.decisions
+    old = panel.chosen()
+    assert old is not None and panel.correct_button.isEnabled()
+    assert panel.correct_button.text() == "Correct decision… (Enter)"
+    panel.table.setFocus()
+    qtbot.keyClick(panel.table, Key.Key_Return)
+    dialog = page.dialog
+    assert isinstance(dialog, CorrectionDialog)
+    assert dialog.old.toPlainText() == old.wording and dialog.old.isReadOnly()
+
+    # Empty, then unchanged wording, then no reason: each refused in the form.
+    dialog.corrected.setPlainText("  ")
+    dialog.try_accept()
+    assert dialog.isVisible() and "cannot be empty" in dialog.error.text()
+    dialog.corrected.setPlainText(old.wording + "  ")
+    dialog.try_accept()
+    assert dialog.isVisible() and "same as the wording recorded" in dialog.error.text()
+    dialog.corrected.setPlainText("The board agreed the placement sufficiency strategy.")
+    dialog.try_accept()
+    assert dialog.isVisible() and "reason" in dialog.error.text()
+    dialog.reason.setPlainText("the strategy was agreed, not noted.")
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    qtbot.keyClick(dialog.reason, Key.Key_Return, CTRL)
+    assert not dialog.isVisible()
+
+    with database.session() as s:
+        new = s.scalars(select(Decision).where(Decision.corrects_id == old.decision_id)).one()
+        assert new.recorded_by_id == clerk and new.meeting_id == page.meeting.meeting_id
+        assert new.wording == (
+            "The board agreed the placement sufficiency strategy. "
+            f"(Correction of {old.number}: the strategy was agreed, not noted.)"
+        )
+        original = s.get(Decision, old.decision_id)
+        assert original is not None and original.wording == old.wording
+    # The result is shown, and the list says what corrects what.
+    result = page.dialog
+    assert isinstance(result, QMessageBox)
+    assert f"Decision {new.number} was recorded, correcting {old.number}" in result.text()
+    assert "Version 1 of the minutes (circulated)" in result.text()
+    result.accept()
+    rows = {r.number: r for r in panel.model.rows()}
+    assert rows[old.number].corrected_by_number == new.number
+    assert rows[new.number].corrects_number == old.number
+    assert panel.chosen().decision_id == new.id
+    # The corrected one cannot be corrected twice.
+    panel.select(old.decision_id)
+    assert not panel.correct_button.isEnabled()
+    assert f"corrected by {new.number}" in panel.correct_button.toolTip()
+
+
+def test_an_observer_sees_the_decisions_but_cannot_correct(
+    qtbot: QtBot, page: MeetingsPage, database: Database
+) -> None:
+    act_as(page, database, Role.OBSERVER)
+    page.reload()
+    open_decisions(page, LAST)
+    panel = page.decisions
+    assert panel.model.rowCount() > 0
+    assert not panel.correct_button.isEnabled()
+    assert panel.correct_button.toolTip() == NOT_RUNNING
+    panel.table.setFocus()
+    qtbot.keyClick(panel.table, Key.Key_Return)
+    assert page.dialog is None
+
+
+def test_the_drafted_minutes_state_the_correction(
+    qtbot: QtBot, page: MeetingsPage, database: Database
+) -> None:
+    """A meeting closed with no minutes yet: the draft made after the correction states
+    the decision as taken and the correction citing it (db.minutes' rules, unchanged)."""
+    from db.minutes.lifecycle import create_draft, version_doc
+    from db.services import meetings
+    from db.services.decisions import record_decision
+
+    clerk = act_as(page, database, Role.SECRETARIAT)
+    page.reload()
+    next_id = page.upcoming_model.row(0).meeting_id
+    with database.begin(clerk) as s:
+        meetings.open_meeting(s, clerk, next_id)
+    page.apply_filter({"meeting_id": next_id, "view": "agenda"})
+    item = page.meeting.items[4]
+    with database.begin(clerk) as s:
+        meetings.start_item(s, clerk, item.item_id)
+        ref = record_decision(s, clerk, item.item_id, "noted", "The board noted the report.")
+        meetings.close_meeting(s, clerk, next_id)
+    page.apply_filter({"meeting_id": next_id, "view": "decisions"})
+    panel = page.decisions
+    panel.select(ref.decision_id)
+    panel.correct_chosen()
+    dialog = page.dialog
+    assert isinstance(dialog, CorrectionDialog)
+    dialog.corrected.setPlainText("The board agreed the report's recommendations.")
+    dialog.reason.setPlainText("the recommendations were agreed")
+    dialog.try_accept()
+    assert not dialog.isVisible(), dialog.error.text()
+    result = page.dialog
+    assert isinstance(result, QMessageBox)
+    assert "when drafted, will state both decisions" in result.text()
+    result.accept()
+
+    with database.begin(clerk) as s:
+        draft = create_draft(s, clerk, next_id)
+    with database.session() as s:
+        doc = version_doc(s, clerk, draft.version_id, public=False)
+        correction = s.scalars(
+            select(Decision).where(Decision.corrects_id == ref.decision_id)
+        ).one()
+    stated = [(d.number, d.wording) for i in doc.items for d in i.decisions]
+    assert (ref.number, "The board noted the report.") in stated
+    assert (
+        correction.number,
+        "The board agreed the report's recommendations. "
+        f"(Correction of {ref.number}: the recommendations were agreed.)",
+    ) in stated
