@@ -3,16 +3,20 @@
 ; Packs the one-folder app PyInstaller built (dist\boardpack\) into one
 ; installer, BoardpackSetup-<version>.exe. The version comes from the build:
 ;   iscc /DAppVersion=0.1.0 installer\windows\boardpack.iss
-; (installer\README.md gives the whole sequence). Installs per user by default
-; (no administrator needed on a council laptop); an administrator may choose
-; "all users". Board files, backups and logs live in the user's own folders
+; (installer\README.md gives the whole sequence). The folder holds two
+; programs: boardpack-gui.exe (windowed: no console window) for the shortcuts
+; and the launch at the end, and boardpack.exe (console) for the command line
+; and the silent version check. Installs per user by default (no administrator
+; needed on a council laptop); an administrator may choose "all users". Board
+; files, backups and logs live in the user's own folders
 ; (%LOCALAPPDATA%\Boardpack) and are never removed by the uninstaller.
 
 #ifndef AppVersion
   #define AppVersion "0.0.0"
 #endif
 #define AppName "Boardpack"
-#define AppExe "boardpack.exe"
+#define AppExe "boardpack-gui.exe"
+#define CliExe "boardpack.exe"
 #define Root "..\.."
 
 [Setup]
@@ -54,7 +58,7 @@ Name: "{autodesktop}\{#AppName}"; Filename: "{app}\{#AppExe}"; Tasks: desktopico
 
 [Run]
 ; A smoke check the installer can run silently, then the app itself.
-Filename: "{app}\{#AppExe}"; Parameters: "--version"; Flags: runhidden waituntilterminated
+Filename: "{app}\{#CliExe}"; Parameters: "--version"; Flags: runhidden waituntilterminated
 Filename: "{app}\{#AppExe}"; Description: "{cm:LaunchProgram,{#AppName}}"; Flags: nowait postinstall skipifsilent
 
 [UninstallDelete]

@@ -6,7 +6,9 @@ after the last change to the sources. Then the smoke test runs the executable
 itself, in a clean environment (no PYTHONPATH, no venv), for what a first user
 does: `--version`, `demo create`, `doctor` (finds the shipped migrations),
 `screenshot dashboard` (Qt plugins, fonts), `minutes export` (reportlab with
-DejaVu Sans embedded), and a GUI start to the painted dashboard.
+DejaVu Sans embedded), and a GUI start to the painted dashboard. The windowed
+twin, `boardpack-gui` (the shortcuts' executable, same folder), prints its
+version, starts to the painted dashboard, and logs a board it cannot open.
 
 Without PyInstaller the tests skip on a laptop and fail in CI (CI=true): a
 skipped smoke test must never pass for a green build.
@@ -32,6 +34,7 @@ REPO = Path(__file__).resolve().parents[2]
 SPEC = REPO / "installer" / "boardpack.spec"
 SOURCES = ("desktop", "widgets", "db", "exports", "installer")
 EXE_NAME = "boardpack.exe" if sys.platform == "win32" else "boardpack"
+GUI_EXE_NAME = "boardpack-gui.exe" if sys.platform == "win32" else "boardpack-gui"
 #: Generous bounds for a loaded CI machine; the report gives the measured figures.
 BUILD_TIMEOUT_S = 900
 RUN_TIMEOUT_S = 180
@@ -53,9 +56,11 @@ def _newest_source() -> float:
 def _fresh_dist() -> Path | None:
     """`dist/boardpack` when `make dist` built it after the newest source change."""
     exe = REPO / "dist" / "boardpack" / EXE_NAME
-    if exe.is_file() and exe.stat().st_mtime > _newest_source():
-        return exe
-    return None
+    newest = _newest_source()
+    for built in (exe, exe.parent / GUI_EXE_NAME):
+        if not built.is_file() or built.stat().st_mtime <= newest:
+            return None
+    return exe
 
 
 @pytest.fixture(scope="session")
@@ -98,9 +103,8 @@ def frozen_app(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return exe
 
 
-@pytest.fixture
-def run(frozen_app: Path, tmp_path: Path) -> Iterator[object]:
-    """Run the frozen app with a clean environment and its own data folder."""
+def _runner(executable: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """Run `executable` with a clean environment and its own data folder."""
     env = {
         key: value
         for key, value in os.environ.items()
@@ -111,7 +115,7 @@ def run(frozen_app: Path, tmp_path: Path) -> Iterator[object]:
 
     def call(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [str(frozen_app), *args],
+            [str(executable), *args],
             cwd=tmp_path,  # not the repo: nothing may come from the source tree
             env=env,
             capture_output=True,
@@ -120,7 +124,21 @@ def run(frozen_app: Path, tmp_path: Path) -> Iterator[object]:
             check=False,
         )
 
-    yield call
+    return call
+
+
+@pytest.fixture
+def run(frozen_app: Path, tmp_path: Path) -> Iterator[object]:
+    """Run the console executable, `boardpack`."""
+    yield _runner(frozen_app, tmp_path)
+
+
+@pytest.fixture
+def run_gui(frozen_app: Path, tmp_path: Path) -> Iterator[object]:
+    """Run the windowed executable, `boardpack-gui`, from the same folder."""
+    gui = frozen_app.parent / GUI_EXE_NAME
+    assert gui.is_file(), f"no windowed executable beside {frozen_app.name}"
+    yield _runner(gui, tmp_path)
 
 
 def _png_size(path: Path) -> tuple[int, int]:
@@ -144,6 +162,9 @@ def test_bundle_holds_what_the_app_loads_from_files(frozen_app: Path) -> None:
     assert list(internal.rglob("*qoffscreen*")), "the offscreen Qt platform is missing"
     assert not list(internal.rglob("*tkinter*")) and not (internal / "tests").exists()
     assert not list(internal.rglob("*QtWebEngine*"))
+    # Two executables over one collected folder, not two copies of it.
+    assert (frozen_app.parent / GUI_EXE_NAME).is_file()
+    assert [p.name for p in frozen_app.parent.iterdir() if p.is_dir()] == ["_internal"]
 
 
 def test_smoke(run, tmp_path: Path) -> None:
@@ -208,3 +229,30 @@ def test_bad_input_is_one_line(run, tmp_path: Path) -> None:
     )
     assert got.returncode == 1
     assert got.stderr.strip().startswith("boardpack: ") and "Traceback" not in got.stderr
+
+
+def test_both_executables_print_the_version(run, run_gui) -> None:
+    for call in (run, run_gui):
+        got = call("--version")
+        assert got.returncode == 0, got.stderr
+        assert got.stdout.strip() == f"boardpack {version('boardpack')}"
+
+
+def test_windowed_executable_starts_to_the_dashboard(run, run_gui, tmp_path: Path) -> None:
+    demo = tmp_path / "demo.db"
+    assert run("demo", "create", str(demo)).returncode == 0
+    started = time.perf_counter()
+    got = run_gui("--db", str(demo), "--quit-when-loaded")
+    took = time.perf_counter() - started
+    assert got.returncode == 0, got.stderr
+    print(f"\nfrozen windowed app: start to painted dashboard {took:.2f} s")
+    assert "Traceback" not in got.stderr
+
+
+def test_windowed_executable_logs_a_board_it_cannot_open(run_gui, tmp_path: Path) -> None:
+    # Offscreen no dialog is shown (nobody could close it); the log always has the message.
+    missing = tmp_path / "missing.db"
+    got = run_gui("--db", str(missing), "--quit-when-loaded")
+    assert got.returncode == 1
+    log = (tmp_path / "data" / "logs" / "boardpack.log").read_text(encoding="utf-8")
+    assert "boardpack-gui ended with an error" in log and f"no database at {missing}" in log
