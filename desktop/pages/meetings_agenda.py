@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QTextBrowser,
     QVBoxLayout,
@@ -119,6 +120,9 @@ class AgendaEditor(QWidget):
             "Delete takes the chosen paper off the item; Ctrl+P adds one; Escape goes back "
             "to the agenda."
         )
+        # Its size hint must not push the agenda table up: the splitter's stretch decides.
+        self.papers.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
+        self.papers.setMinimumHeight(self.papers.fontMetrics().lineSpacing() * 2 + 8)
         self.papers_label = QLabel("&Papers of the chosen item (Alt+P)")
         self.papers_label.setBuddy(self.papers)
         self.remove_paper_button = QPushButton("Remove paper (Delete)")

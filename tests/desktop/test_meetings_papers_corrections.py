@@ -30,6 +30,7 @@ from exports.papers import render_paper_pdf
 
 Key = Qt.Key
 CTRL = Qt.KeyboardModifier.ControlModifier
+ALT = Qt.KeyboardModifier.AltModifier
 LAST = "OPAB:2019-11-05"  # closed; its minutes are circulated
 
 
@@ -102,6 +103,14 @@ def test_secretariat_takes_papers_off_items_from_the_keyboard(
     editor.select(item8.item_id)
     assert editor.papers_label.text() == "&Papers of item 8 (Alt+P)"
     assert editor.chosen_paper() == paper8 and editor.remove_paper_button.isEnabled()
+    # Alt+P goes from the agenda to the item's papers, Escape back.
+    page.window().activateWindow()
+    editor.table.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is editor.table)
+    qtbot.keyClick(editor.table, Key.Key_P, ALT)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is editor.papers)
+    qtbot.keyClick(editor.papers, Key.Key_Escape)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is editor.table)
     editor.papers.setFocus()
     qtbot.keyClick(editor.papers, Key.Key_Delete)
     assert page.dialog is None  # nothing to ask
