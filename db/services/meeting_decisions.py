@@ -1,8 +1,11 @@
 """A meeting's decisions as the meeting view shows them: the current version of each.
 
-Decisions are versioned (an amendment is a new version, `supersedes_id`); the
-view shows the versions nothing supersedes. A later correction of a decision (possibly recorded in
-another meeting) is shown against it (`corrected_by_number`).
+Decisions are versioned (an amendment is a new version, `supersedes_id`); which
+version is current is `db.services.decisions.current_versions`'s choice — the
+one nothing supersedes, and, when two laptops each added a version to the same
+one offline, the one recorded first — so the view and the minutes agree. A
+later correction of a decision (possibly recorded in another meeting) is shown
+against it (`corrected_by_number`).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Decision
+from db.services.decisions import current_versions
 from db.services.meeting_common import person_names
 
 
@@ -85,15 +89,13 @@ def decision_views(
 
 def meeting_decisions(session: Session, meeting_id: str) -> list[DecisionView]:
     """The meeting's decisions, the current version of each, by number."""
-    rows = list(
+    latest = current_versions(
         session.scalars(
             select(Decision)
             .where(Decision.meeting_id == meeting_id)
             .order_by(Decision.year, Decision.seq, Decision.version)
         )
     )
-    superseded = {d.supersedes_id for d in rows if d.supersedes_id}
-    latest = [d for d in rows if d.id not in superseded]
     cited = {d.corrects_id for d in latest if d.corrects_id}
     numbers = dict(
         session.execute(select(Decision.id, Decision.number).where(Decision.id.in_(cited))).all()
