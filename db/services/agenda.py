@@ -6,7 +6,7 @@ renumbers the agenda: positions stay 1…n and unique (moved rows pass through
 negative positions inside the transaction, so the unique index never sees two
 items in one place). An exempt item cites its paragraph of Schedule 12A; the
 exclusion resolution is drafted from it (`db.rules.exclusion_resolution`) and
-shown by `db.services.meetings.meeting_view`.
+shown by `db.services.meeting_view.meeting_view`.
 
 A paper is taken off an item with `remove_paper` (same right, same closed-meeting
 guard: once the meeting is closed its papers are part of the record the minutes
