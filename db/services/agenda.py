@@ -52,7 +52,7 @@ from db.models import (
 )
 from db.permissions import Capability, require
 from db.rules import SCHEDULE_12A_PARAGRAPHS
-from db.services.meetings import get_item, get_meeting, require_not_closed
+from db.services.meeting_common import get_item, get_meeting, require_not_closed
 from db.session import UNSCOPED
 
 #: Kinds that close the agenda: a new business item goes before them.

@@ -334,7 +334,7 @@ class MeetingsPage(QWidget):
         env, controller = self.env, self.controller
         if env is None or controller is None:
             return
-        from db.services.meetings import meeting_view
+        from db.services.meeting_view import meeting_view
 
         try:
             with env.database.session() as s:
@@ -395,7 +395,7 @@ class MeetingsPage(QWidget):
         env = self.env
         if env is None:
             return ()
-        from db.services.meetings import board_people
+        from db.services.meeting_choices import board_people
 
         with env.database.session() as s:
             return board_people(s, env.context.board_id, on=env.today)
@@ -469,7 +469,7 @@ class MeetingsPage(QWidget):
         env = self.env
         if env is None:
             return [], [], []
-        from db.services.meetings import link_choices
+        from db.services.meeting_choices import link_choices
 
         with env.database.session() as s:
             links = link_choices(s, env.context.board_id)
@@ -746,10 +746,10 @@ class MeetingsPage(QWidget):
                 "of the minutes is a new version, started on the Minutes page."
             )
         else:
+            held = "circulated or signed" if minutes.status == "draft" else "signed"
             after = (
-                f"Version {minutes.version} of the minutes ({minutes.status}) was drafted "
-                "before it and does not state it; the minutes cannot go further until they "
-                "state the meeting's decisions as recorded."
+                f"Version {minutes.version} of the minutes ({minutes.status}) was made before "
+                f"the correction and does not state it, so it cannot be {held} until it does."
             )
         box = QMessageBox(
             QMessageBox.Icon.Information,

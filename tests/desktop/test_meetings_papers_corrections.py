@@ -209,6 +209,7 @@ def test_secretariat_corrects_a_decision_of_a_closed_meeting(
     assert isinstance(result, QMessageBox)
     assert f"Decision {new.number} was recorded, correcting {old.number}" in result.text()
     assert "Version 1 of the minutes (circulated)" in result.text()
+    assert "cannot be signed until it does" in result.text()
     result.accept()
     rows = {r.number: r for r in panel.model.rows()}
     assert rows[old.number].corrected_by_number == new.number
