@@ -128,7 +128,10 @@ class AgendaEditor(QWidget):
         self.remove_paper_button = QPushButton("Remove paper (Delete)")
         self.remove_paper_button.setAccessibleName("Take the chosen paper off the item")
         self.remove_paper_button.clicked.connect(self.remove_chosen_paper)
-        self.papers_hint = muted("Papers are listed in the order they were issued.", wrap=True)
+        self.papers_hint = muted(
+            "In the order they were issued. Ctrl+P adds one; Esc goes back to the agenda.",
+            wrap=True,
+        )
         papers_box = QWidget()
         papers_layout = QVBoxLayout(papers_box)
         papers_layout.setContentsMargins(0, 0, 0, 0)

@@ -12,6 +12,7 @@ import dataclasses
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
@@ -222,13 +223,14 @@ def test_secretariat_corrects_a_decision_of_a_closed_meeting(
 
 
 def test_an_observer_sees_the_decisions_but_cannot_correct(
-    qtbot: QtBot, page: MeetingsPage, database: Database
+    qtbot: QtBot, qtmodeltester: Any, page: MeetingsPage, database: Database
 ) -> None:
     act_as(page, database, Role.OBSERVER)
     page.reload()
     open_decisions(page, LAST)
     panel = page.decisions
     assert panel.model.rowCount() > 0
+    qtmodeltester.check(panel.model)
     assert not panel.correct_button.isEnabled()
     assert panel.correct_button.toolTip() == NOT_RUNNING
     panel.table.setFocus()
