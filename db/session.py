@@ -22,6 +22,9 @@ holds on every path, not only where the GUI greys a button out:
   loads (its title and Schedule 12A paragraph are public) with its purpose,
   discussion and chair's notes blanked, and a stored minutes version loads in
   its public form. A column query of that withheld text leaves those rows out.
+  The criteria hold for every ORM shape of a query: the class, an `aliased(...)`
+  of it (selected, joined to, read through a subquery), `session.get`,
+  relationship loads, column-only selects (tests/db/test_session_filter_aliases.py).
 - writes: before each flush, every new, changed or deleted row must be of a
   table some role of the viewer may write (`permissions.may_write`) — the net
   under the services' own `require(...)`.
@@ -36,9 +39,10 @@ Without a bound viewer a session made with an `actor_id` reads as that person
 (its writes are left to the services' checks); one with neither is unrestricted
 (sync, the demo builder, migrations and many tests open such sessions), so the
 app and the CLI always bind a viewer.
-Raw SQL (`text(...)`, Core on a connection) is below this net: the search index
-takes the viewer's right as an argument, and exempt data never reaches a laptop
-whose user may not read it (`db.sync.scope`).
+Raw SQL (`text(...)`, `exec_driver_sql`, Core on a connection, and a Core select
+of a bare `Table` even through the session: none carries an ORM entity to filter)
+is below this net: the search index takes the viewer's right as an argument, and
+exempt data never reaches a laptop whose user may not read it (`db.sync.scope`).
 """
 
 from __future__ import annotations
@@ -59,6 +63,7 @@ from sqlalchemy.orm import (
     sessionmaker,
     with_loader_criteria,
 )
+from sqlalchemy.sql.expression import Case, ColumnClause, CompoundSelect, Select
 from sqlalchemy.sql.util import find_tables
 
 from db import permissions
@@ -209,48 +214,94 @@ _WITHHELD_ITEM_TEXT = ("purpose", "discussion", "chair_notes")
 def _read_criteria(who: permissions.Clearance) -> dict[str, Any]:
     hidden_items = permissions.hidden_items(who)
     hidden_papers = permissions.hidden_papers(who)
+    hidden_blobs = permissions.hidden_blobs(who)
     pid = who.person_id
-
-    def not_hidden(column: Any) -> Any:
-        return column.is_(None) | column.not_in(hidden_items)
 
     # by table, so a query gets only the criteria of the tables it reads (each one
     # costs a cache key on every execution)
     return {
-        "papers": with_loader_criteria(Paper, Paper.id.not_in(hidden_papers)),
-        "blobs": with_loader_criteria(Blob, Blob.sha256.not_in(permissions.hidden_blobs(who))),
-        "annotations": with_loader_criteria(
+        "papers": _hide(Paper, lambda e: e.id.not_in(hidden_papers)),
+        "blobs": _hide(Blob, lambda e: e.sha256.not_in(hidden_blobs)),
+        "annotations": _hide(
             Annotation,
-            (Annotation.shared.is_(True) | (Annotation.author_id == pid))
-            & Annotation.paper_id.not_in(hidden_papers),
+            lambda e: (
+                (e.shared.is_(True) | (e.author_id == pid)) & e.paper_id.not_in(hidden_papers)
+            ),
         ),
-        "questions": with_loader_criteria(
+        "questions": _hide(
             Question,
-            (Question.shared.is_(True) | (Question.author_id == pid))
-            & Question.agenda_item_id.not_in(hidden_items),
+            lambda e: (
+                (e.shared.is_(True) | (e.author_id == pid)) & e.agenda_item_id.not_in(hidden_items)
+            ),
         ),
-        "decisions": with_loader_criteria(Decision, not_hidden(Decision.agenda_item_id)),
-        "actions_arising": with_loader_criteria(
-            ActionArising, not_hidden(ActionArising.agenda_item_id)
+        "decisions": _hide(
+            Decision,
+            lambda e: e.agenda_item_id.is_(None) | e.agenda_item_id.not_in(hidden_items),
         ),
-        "declarations": with_loader_criteria(Declaration, not_hidden(Declaration.agenda_item_id)),
+        "actions_arising": _hide(
+            ActionArising,
+            lambda e: e.agenda_item_id.is_(None) | e.agenda_item_id.not_in(hidden_items),
+        ),
+        "declarations": _hide(
+            Declaration,
+            lambda e: e.agenda_item_id.is_(None) | e.agenda_item_id.not_in(hidden_items),
+        ),
     }
 
 
-def _selects_withheld_text(state: ORMExecuteState) -> tuple[bool, bool]:
-    """Whether the query reads an exempt item's text / stored minutes as columns (not
-    whole objects, which the load hook redacts)."""
-    items = minutes = False
-    for desc in getattr(state.statement, "column_descriptions", ()):
-        entity, expr = desc.get("entity"), desc.get("expr")
-        if expr is entity:
+def _hide(model: type[Any], criteria: Callable[[Any], Any]) -> Any:
+    """Loader criteria for `model` and every `aliased(model)`: a select of an alias,
+    a join to one, a subquery read through one. `criteria` is given the class or the
+    alias itself, so its columns are the alias's own — SQLAlchemy does not adapt
+    class-level criteria to an alias that is the target of an explicit join."""
+    return with_loader_criteria(model, criteria, include_aliases=True)
+
+
+_WITHHELD_COLUMNS = {("agenda_items", name): "items" for name in _WITHHELD_ITEM_TEXT} | {
+    ("minutes_versions", "content_json"): "minutes"
+}
+
+
+def _selects_withheld_text(state: ORMExecuteState, read: set[str]) -> tuple[bool, bool]:
+    """Whether the query returns an exempt item's text / stored minutes as columns
+    (not whole objects, which the load hooks redact): a column of the class or of an
+    alias, a subquery's column, a label or function of one, a scalar subquery, a
+    UNION's part. A CASE is not looked into: it is how a query redacts that text
+    itself (`db.minutes.build` reads `CASE WHEN exempt THEN NULL ELSE discussion`),
+    so the rows stay, and what its branches return is its author's to get right."""
+    if "agenda_items" not in read and "minutes_versions" not in read:
+        return False, False
+    found: set[str] = set()
+    stack = list(_returned_expressions(state.statement))
+    while stack:
+        element = stack.pop()
+        if isinstance(element, Case):
             continue
-        key = getattr(expr, "key", None)
-        if entity is AgendaItem and key in _WITHHELD_ITEM_TEXT:
-            items = True
-        elif entity is MinutesVersion and key == "content_json":
-            minutes = True
-    return items, minutes
+        if isinstance(element, ColumnClause):
+            for base in element.base_columns:
+                table = getattr(getattr(base, "table", None), "name", None)
+                kind = _WITHHELD_COLUMNS.get((str(table), base.name))
+                if kind is not None:
+                    found.add(kind)
+        if isinstance(element, Select):
+            stack.extend(_returned_expressions(element))
+        else:
+            stack.extend(element.get_children())
+    return "items" in found, "minutes" in found
+
+
+def _returned_expressions(statement: Any) -> list[Any]:
+    """The column expressions a statement returns, whole ORM entities left out."""
+    if isinstance(statement, CompoundSelect):
+        return [e for part in statement.selects for e in _returned_expressions(part)]
+    returned = []
+    for desc in getattr(statement, "column_descriptions", ()):
+        entity, expr = desc.get("entity"), desc.get("expr")
+        if expr is entity and entity is not None:
+            continue  # a whole object (or an alias of one)
+        element = getattr(expr, "__clause_element__", None)
+        returned.append(element() if element is not None else expr)
+    return [e for e in returned if isinstance(e, ClauseElement)]
 
 
 def _tables_read(state: ORMExecuteState) -> set[str]:
@@ -279,16 +330,13 @@ def _scope_reads(state: ORMExecuteState) -> None:
         state.session.info[_CRITERIA] = cached
     read = _tables_read(state)
     options = [option for name, option in cached[1].items() if name in read]
-    items, minutes = _selects_withheld_text(state)
+    items, minutes = _selects_withheld_text(state, read)
     if items:
-        options.append(with_loader_criteria(AgendaItem, permissions.item_readable(who)))
+        hidden_items = permissions.hidden_items(who)
+        options.append(_hide(AgendaItem, lambda e: e.id.not_in(hidden_items)))
     if minutes:
-        options.append(
-            with_loader_criteria(
-                MinutesVersion,
-                MinutesVersion.meeting_id.not_in(permissions.meetings_with_hidden_items(who)),
-            )
-        )
+        hidden_meetings = permissions.meetings_with_hidden_items(who)
+        options.append(_hide(MinutesVersion, lambda e: e.meeting_id.not_in(hidden_meetings)))
     if options:
         state.statement = state.statement.options(*options)
 
