@@ -209,7 +209,12 @@ def _cmd_screenshot(args: argparse.Namespace, paths: AppPaths) -> int:
         from db.demo import DEMO_AS_OF
 
         today = DEMO_AS_OF
-    take_screenshot(args.page, db_path, args.out, size=size, today=today)
+    from desktop.cli_base import unlock_key
+
+    key, person_id = unlock_key(args, db_path)  # an encrypted board: sign in as other commands
+    take_screenshot(
+        args.page, db_path, args.out, size=size, today=today, key=key, person_id=person_id
+    )
     print(f"{args.page} written to {args.out}")
     return 0
 

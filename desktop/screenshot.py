@@ -47,6 +47,8 @@ def take_screenshot(
     *,
     size: tuple[int, int] = (1366, 768),
     today: dt.date | None = None,
+    key: bytes | None = None,
+    person_id: str | None = None,
 ) -> None:
     """Render the main window on `page` over the database at `db_path` and save a PNG to `out`.
 
@@ -56,6 +58,8 @@ def take_screenshot(
         out: the PNG to write (its folder is created).
         size: the window's size in pixels (width, height).
         today: the date the figures are relative to (default: the real today).
+        key: an encrypted board's data key (the CLI signs in for it: `cli_base.unlock_key`).
+        person_id: who signed in: the window reads as them (`db.session.bind_viewer`).
 
     Raises:
         BoardpackError: unknown page, unreadable database, or the PNG could not be written.
@@ -83,10 +87,14 @@ def take_screenshot(
         from desktop.meeting_mode.rehearsal import rehearse, scratch_copy
 
         scratch = tempfile.TemporaryDirectory(prefix="boardpack-shot-")
-        db_path = scratch_copy(Path(db_path), Path(scratch.name) / Path(db_path).name)
+        db_path = scratch_copy(Path(db_path), Path(scratch.name) / Path(db_path).name, key)
         copy = db_path
-        meeting_id = rehearse(copy, today=today)
-    database = open_database(db_path)
+        meeting_id = rehearse(copy, today=today, key=key)
+    database = open_database(db_path, key=key)
+    if person_id is not None:
+        from db.session import Viewer, bind_viewer
+
+        bind_viewer(database, Viewer.person(person_id))
     try:
         window = build_main_window(database, today=today, demo=demo)
         try:
