@@ -7,14 +7,16 @@ first meets on 19 September 2018 beside the Corporate Parenting Board and the
 Improvement Plan Delivery Group, and the record runs to `DEMO_AS_OF`
 (10 January 2020): eight OPAB and four CPB meetings closed with decisions and
 signed minutes, RAG histories, risk reviews and monthly KPIs with benchmarks
-(all figures illustrative); the next meetings, OPAB on 14 January 2020 (pack
-issued and annotated) and CPB on 28 January 2020 (questions prepared), are
-planned, so the GUI's "next meeting" is OPAB 14 January 2020. The build is
-deterministic so demos, screenshots and dumps can be compared byte for byte:
-ids come from `seeded_ids(DEMO_SEED)`, the session clock ticks one second per
-flush from 2018-09-01 09:00 UTC, every meaningful timestamp is set from the
-story, and PDFs come from a caller-supplied `render_paper` (`db` never imports
-reportlab; without a renderer there are no papers, blobs or annotations).
+(all figures illustrative), and the board's responses to the children in care
+council's action cards (in the CPB minutes); the next meetings, OPAB on
+14 January 2020 (pack issued and annotated) and CPB on 28 January 2020
+(questions prepared), are planned, so the GUI's "next meeting" is OPAB
+14 January 2020. The build is deterministic so demos, screenshots and dumps can
+be compared byte for byte: ids come from `seeded_ids(DEMO_SEED)`, the session
+clock ticks one second per flush from 2018-09-01 09:00 UTC, every meaningful
+timestamp is set from the story, and PDFs come from a caller-supplied
+`render_paper` (`db` never imports reportlab; without a renderer there are no
+papers, blobs, annotations or card responses).
 """
 
 from __future__ import annotations
@@ -3373,6 +3375,68 @@ ANNOTATIONS: list[tuple[str, str, AnnotationKind, str | None, str, bool]] = [
     ),
 ]
 
+# The board's responses to children in care council action cards, recorded by the clerk in
+# meeting mode: (paper key, card, given by, status, response, meeting day, hour, minute).
+# The December cards were answered at the March meeting; the minutes of each meeting show
+# the responses recorded that day (db.minutes.build). The October cards are still to be
+# answered (the reader's Action cards tab and meeting mode record their responses).
+CARD_RESPONSES: list[tuple[str, int, str, str, str, dt.date, int, int]] = [
+    (
+        "cpb_action_cards_2018-12",
+        1,
+        "lucy",
+        "agreed",
+        "Every child in care will be given a card with their social worker's name, photograph "
+        "and work phone number when the new teams start in April.",
+        _d("2019-03-26"),
+        15,
+        10,
+    ),
+    (
+        "cpb_action_cards_2018-12",
+        2,
+        "joseph",
+        "done",
+        "Reviews are now held outside lessons unless the child chooses otherwise; independent "
+        "reviewing officers ask each child when and where they want to meet.",
+        _d("2019-03-26"),
+        15,
+        12,
+    ),
+    (
+        "cpb_action_cards_2018-12",
+        3,
+        "fiona",
+        "done",
+        "A single pocket money and savings policy for every foster home was agreed in February.",
+        _d("2019-03-26"),
+        15,
+        14,
+    ),
+    (
+        "cpb_action_cards_2019-03",
+        4,
+        "fiona",
+        "agreed",
+        "Agreed: no child will move with their things in bin bags. From May every child who "
+        "moves placement will be given a holdall of their own.",
+        _d("2019-03-26"),
+        15,
+        20,
+    ),
+    (
+        "cpb_action_cards_2019-03",
+        5,
+        "ruth",
+        "in progress",
+        "The Cabinet Member supports the card and will ask Cabinet in the autumn to exempt care "
+        "leavers under 25 from council tax. The answer will come back to the Board.",
+        _d("2019-03-26"),
+        15,
+        24,
+    ),
+]
+
 # =========================================================================== the engine
 
 _RAG_BY_LETTER = {"B": Rag.BLUE, "G": Rag.GREEN, "A": Rag.AMBER, "R": Rag.RED}
@@ -4545,6 +4609,52 @@ class _Builder:
                 )
             )
         self.s.flush()
+        self._card_responses(rendered, page_texts)
+
+    def _card_responses(
+        self, rendered: dict[str, bytes], page_texts: dict[tuple[str, int], PageText | None]
+    ) -> None:
+        """The board's responses to action cards, as `respond_to_card` stores them."""
+        from db.papers.pdftext import split_pages
+        from db.services.annotations import CARD_KEY
+        from db.services.questions import parse_cards
+
+        for key, number, by, status, response, day, hour, minute in CARD_RESPONSES:
+            paper = self.papers[key]
+            cards = parse_cards(split_pages(paper.text, paper.page_count))
+            _, text, addressed, _ = next(c for c in cards if c[0] == number)
+            found = _place_quote(rendered[key], paper.page_count, text, page_texts)
+            if found is None:
+                raise ValueError(f"action card {number} not found in paper {key!r}")
+            at = _at(day, hour, minute)
+            self.add(
+                Annotation(
+                    paper_id=paper.id,
+                    author_id=self.people["emma"],
+                    kind=AnnotationKind.NOTE,
+                    page=found.page or 0,
+                    x=found.rects[0][0],
+                    y=found.rects[0][1],
+                    rects=[list(r) for r in found.rects],
+                    quote=text,
+                    comment=response,
+                    shared=True,
+                    anchor=AnchorState.ANCHORED,
+                    extra={
+                        CARD_KEY: {
+                            "number": number,
+                            "addressed_to": addressed,
+                            "responded_by": _person_title(by),
+                            "responded_at": at.isoformat(),
+                            "status": status,
+                            "recorded_by": self.people["emma"],
+                        }
+                    },
+                    created_at=at,
+                    updated_at=at,
+                )
+            )
+        self.s.flush()
 
     def questions(self) -> None:
         n = 0
@@ -4624,9 +4734,9 @@ def build_demo(database: Database, *, render_paper: PaperRenderer | None = None)
         builder.decisions()
         builder.attendance_and_record()
         builder.progress_evidence_reviews()
-        builder.minutes()
         if render_paper is not None:
             builder.papers_and_annotations(render_paper)
+        builder.minutes()  # after the papers: the minutes list their action cards
         builder.questions()
 
 

@@ -3,7 +3,9 @@
 Published council documents must meet WCAG 2.2 AA, so the page is plain
 semantic HTML5 in `lang="en-GB"`: one `h1`, an `h2` per item (its number in the
 text), `h3` for "Resolved", "Noted" and "Actions arising"; attendance as a
-description list; tables with a caption and `th scope` header cells; each KPI
+description list; tables with a caption and `th scope` header cells (the
+children in care council's action cards an item considered are one: the card
+in the young people's words, the board's response, status, who gave it); each KPI
 chart an inline SVG with `role="img"`, its `<title>` and a visible caption
 saying what it shows; RAG always as its word (the colour is a chip behind the
 word, with a key); text colours of at least 7:1 and chip text chosen for at
@@ -18,7 +20,14 @@ import os
 from html import escape
 from pathlib import Path
 
-from db.minutes.doc import DecisionEntry, MinutesDoc, MinutesItem, clock_time, long_date
+from db.minutes.doc import (
+    CardEntry,
+    DecisionEntry,
+    MinutesDoc,
+    MinutesItem,
+    clock_time,
+    long_date,
+)
 from exports.charts import kpi_caption, kpi_svg, text_colour
 
 _CSS = """
@@ -198,6 +207,8 @@ def _item(doc: MinutesDoc, item: MinutesItem, figure: int) -> tuple[list[str], i
     if item.inquorate:
         out.append("<p><strong>The Board was not quorate when this item was taken.</strong></p>")
     out += _paragraphs(item.minutes)
+    if item.action_cards:
+        out += _cards(item, doc.public)
     if item.plan_actions:
         out += [
             "<table>",
@@ -248,6 +259,44 @@ def _item(doc: MinutesDoc, item: MinutesItem, figure: int) -> tuple[list[str], i
         out += ["</tbody>", "</table>"]
     out.append("</section>")
     return out, figure
+
+
+def _cards(item: MinutesItem, public: bool) -> list[str]:
+    out = [
+        '<table class="cards">',
+        f"<caption>Children in care council action cards considered under item {item.number}"
+        "</caption>",
+        '<thead><tr><th scope="col">Card</th><th scope="col">The children in care council '
+        'asked</th><th scope="col">The Board\'s response</th><th scope="col">Status</th>'
+        "</tr></thead>",
+        "<tbody>",
+    ]
+    for card in item.action_cards:
+        out.append(f"<tr>{_card_cells(card, public)}</tr>")
+    out += ["</tbody>", "</table>"]
+    return out
+
+
+def _card_cells(card: CardEntry, public: bool) -> str:
+    number = f"Card {card.number}"
+    if card.exempt and not public:
+        number += '<br><span class="note">Exempt</span>'
+    ask = f"\u201c{escape(card.text)}\u201d"
+    if card.addressed_to:
+        ask += f'<br><span class="note">For: {escape(card.addressed_to)}</span>'
+    if card.received is not None:
+        day = f"{card.received.day} {card.received:%B %Y}"
+        ask += f'<br><span class="note">Received at the meeting of {day}</span>'
+    if card.response:
+        answer = escape(card.response).replace("\n", "<br>")
+        if card.given_by:
+            answer += f'<br><span class="note">Given by: {escape(card.given_by)}</span>'
+    else:
+        answer = '<span class="note">No response was recorded at the meeting.</span>'
+    status = escape(card.status_label)
+    if card.status:
+        status = f"<strong>{status}</strong>"
+    return f'<th scope="row">{number}</th><td>{ask}</td><td>{answer}</td><td>{status}</td>'
 
 
 def _votes(d: DecisionEntry) -> str | None:

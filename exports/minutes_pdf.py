@@ -3,7 +3,9 @@
 `render_minutes_pdf` lays a `MinutesDoc` out the way a clerk's minutes look:
 the board, date, time and venue; who was present, in attendance and sent
 apologies; each item numbered with its title, "report of", the summary of
-discussion, the plan actions it concerned with their RAG (always as words, in a
+discussion, the children in care council's action cards it considered (the
+card in the young people's words, the board's response, its status and who gave
+it), the plan actions it concerned with their RAG (always as words, in a
 chip, with a key), its indicators as vector charts with captions, the RESOLVED
 decisions numbered per board and year (noted kept apart), votes, and actions
 arising; exempt items under the resolution excluding the press and public; the
@@ -22,6 +24,7 @@ nothing in this module can leak it. Rendering only: a later issue adds tagging.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 from pathlib import Path
@@ -29,6 +32,7 @@ from typing import IO, Any
 from xml.sax.saxutils import escape
 
 from db.minutes.doc import (
+    CardEntry,
     DecisionEntry,
     MinutesDoc,
     MinutesItem,
@@ -189,7 +193,17 @@ def _styles() -> dict[str, Any]:
         "label": ParagraphStyle(
             "Label", parent=base, fontName=FONT_BOLD, spaceAfter=0, keepWithNext=1
         ),
+        "listlabel": ParagraphStyle("ListLabel", parent=base, fontName=FONT_BOLD, spaceAfter=2),
         "cell": ParagraphStyle("Cell", parent=base, fontSize=9, leading=11.5, spaceAfter=0),
+        "cellnote": ParagraphStyle(
+            "CellNote",
+            parent=base,
+            fontSize=8,
+            leading=10.5,
+            spaceAfter=0,
+            spaceBefore=1.5,
+            textColor=HexColor(GREY),
+        ),
         "cellhead": ParagraphStyle(
             "CellHead", parent=base, fontName=FONT_BOLD, fontSize=9, leading=11.5, spaceAfter=0
         ),
@@ -503,6 +517,8 @@ def _item(
     if item.inquorate:
         flow.append(_para("<b>The Board was not quorate when this item was taken.</b>", s["body"]))
     flow += _paragraphs(item.minutes, s["body"])
+    if item.action_cards:
+        flow += _cards(item.action_cards, doc.public, s, width)
     if item.plan_actions:
         keyed = {k.rag: k for k in doc.rag_key}
         rows: list[list[Any]] = [
@@ -553,6 +569,54 @@ def _item(
         table = _table(rows, [width - 72 * mm, 46 * mm, 26 * mm])
         flow.append(KeepTogether([_para("Actions arising:", s["label"]), table]))
     return flow, figure
+
+
+def _cards(
+    cards: tuple[CardEntry, ...], public: bool, s: dict[str, Any], width: float
+) -> list[Any]:
+    """The cards as a table: card, the ask in the young people's words, response, status."""
+    from reportlab.lib.units import mm
+    from reportlab.platypus import CondPageBreak, Spacer
+
+    rows: list[list[Any]] = [
+        [
+            _para("Card", s["cellhead"]),
+            _para("The children in care council asked", s["cellhead"]),
+            _para("The Board's response", s["cellhead"]),
+            _para("Status", s["cellhead"]),
+        ]
+    ]
+    for card in cards:
+        number = [_para(str(card.number), s["cell"])]
+        if card.exempt and not public:
+            number.append(_para("Exempt", s["cellnote"]))
+        ask = [_para(escape(f"\u201c{card.text}\u201d"), s["cell"])]
+        if card.addressed_to:
+            ask.append(_para(f"For: {escape(card.addressed_to)}", s["cellnote"]))
+        if card.received is not None:
+            ask.append(_para(f"Received at the meeting of {_day(card.received)}", s["cellnote"]))
+        if card.response:
+            answer = [_para(escape(card.response).replace("\n", "<br/>"), s["cell"])]
+            if card.given_by:
+                answer.append(_para(f"Given by: {escape(card.given_by)}", s["cellnote"]))
+        else:
+            answer = [_para("No response was recorded at the meeting.", s["cellnote"])]
+        status = _para(escape(card.status_label), s["cellhead" if card.status else "cellnote"])
+        rows.append([number, ask, answer, status])
+    table = _table(rows, [15 * mm, width - 106 * mm, 66 * mm, 25 * mm])
+    # Room for the heading, the header row and a card, or a new page; the table then
+    # breaks between cards with its header row repeated (kept whole, a long list would
+    # leave most of a page blank).
+    return [
+        CondPageBreak(45 * mm),
+        _para("Children in care council action cards:", s["listlabel"]),
+        table,
+        Spacer(1, 2 * mm),
+    ]
+
+
+def _day(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"
 
 
 def _votes(d: DecisionEntry) -> str | None:

@@ -8,17 +8,28 @@ the one in force at the end of the meeting day (its progress history), and each
 indicator carries its monthly values up to the meeting, so the minutes say what
 the board saw then, not what the plan says today.
 
+Children in care council action cards are minuted under the agenda item that
+considered them, as every other record of an item is (an exempt item then
+withholds them with the rest of its minute). An item lists the cards on its
+action-cards papers, each with the board's response if one was recorded by
+the end of the meeting day; and answers to cards of earlier meetings recorded
+since the board last met go under the meeting's action-cards item, marked with
+the meeting that received the card. A response belongs to the first meeting
+whose day ends after it was recorded, so each answer is minuted once.
+
 The public version is built from filtered data, never by hiding text: with
 `public=True` the queries themselves leave out the discussion, decisions,
-actions, links and declarations of exempt items, so nothing exempt is ever
-read. Full minutes need the right to read exempt items; public minutes are a
-published document and need no right.
+actions, links, declarations and action-card papers of exempt items (and
+exempt papers), so nothing exempt is ever read. Full minutes need the right
+to read exempt items; public minutes are a published document and need no
+right.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import and_, case, null, select
@@ -30,6 +41,7 @@ from db.models import (
     Action,
     ActionArising,
     AgendaItem,
+    Annotation,
     Attendance,
     AttendanceMode,
     AttendanceStatus,
@@ -37,10 +49,13 @@ from db.models import (
     Capacity,
     Decision,
     Declaration,
+    ItemKind,
     Kpi,
     KpiValue,
     Meeting,
     Membership,
+    Paper,
+    PaperKind,
     Person,
     Plan,
     Polarity,
@@ -49,8 +64,11 @@ from db.models import (
     agenda_item_actions,
     agenda_item_kpis,
 )
+from db.papers.pdftext import split_pages
 from db.permissions import Capability, require
+from db.services.annotations import CARD_KEY, is_card
 from db.services.decisions import current_versions
+from db.services.questions import CARD_STATUSES, parse_cards
 from db.views import rag_key
 
 #: How many months of an indicator the minutes chart (the year to the meeting and one more).
@@ -134,6 +152,8 @@ def minutes_content(session: Session, meeting: Meeting, *, public: bool) -> dict
         _row(items, item_id)["plan_actions"].append(entry)
     for item_id, entry in _kpis(session, meeting, visible):
         _row(items, item_id)["kpis"].append(entry)
+    for item_id, cards in _action_cards(session, meeting, items, public):
+        _row(items, item_id)["action_cards"] = cards
 
     declarations = []
     for dec in session.scalars(
@@ -450,3 +470,162 @@ def _kpis(
     ]
     out.sort(key=lambda pair: (pair[0], _ref_key(pair[1]["reference"].lstrip("K"))))
     return out
+
+
+def _action_cards(
+    session: Session, meeting: Meeting, items: list[dict[str, Any]], public: bool
+) -> list[tuple[str, list[dict[str, Any]]]]:
+    """The action cards each item considered: its papers' cards, and answers to earlier ones.
+
+    Public: papers that are exempt, or on an exempt item, are left out by the query, so
+    neither their text nor the responses on them are read.
+    """
+    item_ids = {row["id"] for row in items}
+    exempt_items = {row["id"] for row in items if row["exempt"]}
+    kind = ItemKind.ACTION_CARDS.value
+    cards_item = next((row["id"] for row in items if row["kind"] == kind), None)
+    if cards_item is None and items:
+        cards_item = items[-1]["id"]
+    day_end = _day_end(meeting.meeting_date)
+    previous = session.scalar(
+        select(Meeting.meeting_date)
+        .where(Meeting.board_id == meeting.board_id, Meeting.meeting_date < meeting.meeting_date)
+        .order_by(Meeting.meeting_date.desc())
+        .limit(1)
+    )
+    since = _day_end(previous) if previous is not None else None
+
+    query = (
+        select(
+            Paper.id,
+            Paper.meeting_id,
+            Paper.agenda_item_id,
+            Paper.exempt,
+            AgendaItem.exempt,
+            Meeting.meeting_date,
+        )
+        .join(Meeting, Meeting.id == Paper.meeting_id)
+        .outerjoin(AgendaItem, AgendaItem.id == Paper.agenda_item_id)
+        .where(
+            Meeting.board_id == meeting.board_id,
+            Meeting.meeting_date <= meeting.meeting_date,
+            Paper.kind == PaperKind.ACTION_CARDS,
+        )
+    )
+    if public:
+        query = query.where(
+            Paper.exempt.is_(False), (AgendaItem.exempt.is_(None)) | AgendaItem.exempt.is_(False)
+        )
+    papers = session.execute(query.order_by(Paper.issued_at, Paper.id)).all()
+    superseded = set(
+        session.scalars(
+            select(Paper.supersedes_id).where(Paper.supersedes_id.in_([p[0] for p in papers]))
+        )
+    )
+    papers = [p for p in papers if p[0] not in superseded]
+    responses = _card_responses(session, [p[0] for p in papers])
+
+    out: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    ours = [p for p in papers if p[1] == meeting.id]
+    texts = {
+        paper_id: (text, pages)
+        for paper_id, text, pages in session.execute(
+            select(Paper.id, Paper.text, Paper.page_count).where(Paper.id.in_([p[0] for p in ours]))
+        )
+    }
+    for paper_id, _, item_id, paper_exempt, item_exempt, _ in ours:
+        target = item_id if item_id in item_ids else cards_item
+        if target is None:
+            continue
+        text, pages = texts[paper_id]
+        for number, ask, addressed, _ in parse_cards(split_pages(text, pages or 1)):
+            entry: dict[str, Any] = {
+                "number": number,
+                "text": ask,
+                "addressed_to": addressed,
+                "response": None,
+                "status": None,
+                "given_by": None,
+            }
+            found = responses.get((paper_id, number))
+            if found is not None and found.at <= day_end:
+                entry.update(found.fields)
+            if paper_exempt or item_exempt:
+                entry["exempt"] = True
+            out[target].append(entry)
+    # Answers to earlier meetings' cards, recorded since the board last met.
+    received_at = {p[0]: (p[5], bool(p[3] or p[4])) for p in papers if p[1] != meeting.id}
+    if cards_item is not None and since is not None:
+        for (paper_id, number), found in responses.items():
+            if paper_id not in received_at or not since < found.at <= day_end:
+                continue
+            received, paper_exempt = received_at[paper_id]
+            entry = {
+                "number": number,
+                "text": found.quote,
+                "addressed_to": found.addressed_to,
+                **found.fields,
+                "received": received.isoformat(),
+            }
+            if paper_exempt:
+                entry["exempt"] = True
+            out[cards_item].append(entry)
+    result = []
+    for item_id, cards in out.items():
+        if public and item_id in exempt_items:
+            continue
+        cards.sort(key=lambda c: ("received" not in c, c["number"]))
+        result.append((item_id, cards))
+    return result
+
+
+@dataclass(frozen=True)
+class _Response:
+    at: dt.datetime  # when it was recorded (UTC)
+    fields: dict[str, Any]  # response, status, given_by
+    quote: str  # the card's text, as the response quotes it
+    addressed_to: str | None
+
+
+def _card_responses(session: Session, paper_ids: list[str]) -> dict[tuple[str, int], _Response]:
+    """The board's latest response to each card, by (paper, card number)."""
+    if not paper_ids:
+        return {}
+    out: dict[tuple[str, int], _Response] = {}
+    for a in session.scalars(
+        select(Annotation)
+        .where(Annotation.paper_id.in_(paper_ids), Annotation.shared.is_(True))
+        .order_by(Annotation.updated_at, Annotation.id)
+    ):
+        if not is_card(a):
+            continue
+        card = (a.extra or {})[CARD_KEY]
+        number = card.get("number")
+        if not isinstance(number, int) or not a.comment:
+            continue
+        status = card.get("status")
+        out[(a.paper_id, number)] = _Response(
+            at=_recorded_at(card.get("responded_at"), a.updated_at),
+            fields={
+                "response": a.comment,
+                "status": status if status in CARD_STATUSES else "agreed",
+                "given_by": _opt_text(card.get("responded_by")),
+            },
+            quote=a.quote or "",
+            addressed_to=_opt_text(card.get("addressed_to")),
+        )
+    return out
+
+
+def _opt_text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def _recorded_at(value: Any, fallback: dt.datetime) -> dt.datetime:
+    at = fallback
+    if isinstance(value, str):
+        try:
+            at = dt.datetime.fromisoformat(value)
+        except ValueError:
+            at = fallback
+    return at if at.tzinfo is not None else at.replace(tzinfo=dt.UTC)

@@ -5,16 +5,22 @@ date, time and venue; present, in attendance, apologies; declarations; each
 item numbered with its title, "report of", the clerk's summary of discussion,
 its decisions (RESOLVED, numbered per board and year, noted kept apart from
 agreed), named votes, actions arising, the plan actions and indicators it
-concerned; exempt items with their Schedule 12A paragraph; the next meeting.
+concerned, the children in care council's action cards it considered with the
+board's responses; exempt items with their Schedule 12A paragraph; the next
+meeting.
 
 Its content is stored as canonical JSON in `MinutesVersion.content_json`
 (`to_content` / `from_content`, format `boardpack-minutes/1`, the shape the
 search index and `db.services.search.minutes_text` read: text values under
 `items[*].minutes`, decisions, actions arising; ids, dates and codes under
-keys the index skips). The public version is made while *reading*: with
-`public=True`, `from_content` drops every exempt item's text, decisions,
-actions and charts before any object holds them, so a renderer of a public
-document has no exempt text it could leak. What is not content — the RAG
+keys the index skips). An item's action cards sit under `items[*].action_cards`,
+a key written only when the item has cards, so minutes without cards — every
+version signed before cards were minuted — have the same canonical JSON, and
+the same hash, as they always had. The public version is made while *reading*:
+with `public=True`, `from_content` drops every exempt item's text, decisions,
+actions, cards and charts, and every card from an exempt paper, before any
+object holds them, so a renderer of a public document has no exempt text it
+could leak. What is not content — the RAG
 key, and the version's record (status, signer, hash) — rides beside it and is
 never hashed.
 """
@@ -119,6 +125,33 @@ class KpiChartEntry:
 
 
 @dataclass(frozen=True)
+class CardEntry:
+    """A children in care council action card considered under an item, and the response.
+
+    `text` is the card's ask in the young people's own words; `addressed_to`
+    the board member it names. `response`, `status` and `given_by` are the
+    board's response as recorded by the end of the meeting day (None: no
+    response then). `received` is the date of the earlier meeting whose
+    papers carried the card (None: it came to this meeting). `exempt`: the
+    card's paper is exempt, so the public version leaves the card out.
+    """
+
+    number: int
+    text: str
+    addressed_to: str | None = None
+    response: str | None = None
+    status: str | None = None  # db.services.questions.CARD_STATUSES value
+    given_by: str | None = None
+    received: dt.date | None = None
+    exempt: bool = False
+
+    @property
+    def status_label(self) -> str:
+        """ "In progress"; "Awaiting response" when the board gave none at the meeting."""
+        return self.status.capitalize() if self.status else "Awaiting response"
+
+
+@dataclass(frozen=True)
 class DeclarationEntry:
     name: str
     item_number: int | None  # None: an interest declared for the whole meeting
@@ -141,6 +174,7 @@ class MinutesItem:
     actions_arising: tuple[ArisingEntry, ...] = ()
     plan_actions: tuple[PlanActionEntry, ...] = ()
     kpis: tuple[KpiChartEntry, ...] = ()
+    action_cards: tuple[CardEntry, ...] = ()
     inquorate: bool = False
     withheld: bool = False  # a public document's exempt item: title and paragraph only
 
@@ -280,8 +314,24 @@ def _kpi_json(k: KpiChartEntry) -> dict[str, Any]:
     }
 
 
+def _card_json(c: CardEntry) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "number": c.number,
+        "text": c.text,
+        "addressed_to": c.addressed_to,
+        "response": c.response,
+        "status": c.status,
+        "given_by": c.given_by,
+    }
+    if c.received is not None:
+        out["received"] = c.received.isoformat()
+    if c.exempt:
+        out["exempt"] = True
+    return out
+
+
 def _item_json(item: MinutesItem) -> dict[str, Any]:
-    return {
+    out: dict[str, Any] = {
         "number": item.number,
         "kind": item.kind,
         "title": item.title,
@@ -299,6 +349,9 @@ def _item_json(item: MinutesItem) -> dict[str, Any]:
         "kpis": [_kpi_json(k) for k in item.kpis],
         "inquorate": item.inquorate,
     }
+    if item.action_cards:  # absent when none: content without cards keeps its old hash
+        out["action_cards"] = [_card_json(c) for c in item.action_cards]
+    return out
 
 
 def to_content(doc: MinutesDoc) -> dict[str, Any]:
@@ -417,6 +470,28 @@ def _kpi(raw: dict[str, Any]) -> KpiChartEntry:
     )
 
 
+def _card(raw: dict[str, Any], position: int) -> CardEntry:
+    return CardEntry(
+        number=_int(raw.get("number")) or position,
+        text=_text(raw.get("text")),
+        addressed_to=_opt(raw.get("addressed_to")),
+        response=_opt(raw.get("response")),
+        status=_opt(raw.get("status")),
+        given_by=_opt(raw.get("given_by")),
+        received=_date(raw.get("received")),
+        exempt=bool(raw.get("exempt")),
+    )
+
+
+def _cards(value: Any, public: bool) -> tuple[CardEntry, ...]:
+    raws = [_dict(c) for c in _list(value)]
+    return tuple(
+        _card(raw, n)
+        for n, raw in enumerate(raws, start=1)
+        if not (public and raw.get("exempt"))  # an exempt paper's card: not even read
+    )
+
+
 def _item(raw: dict[str, Any], position: int, public: bool) -> MinutesItem:
     exempt = bool(raw.get("exempt"))
     paragraph = _int(raw.get("exempt_paragraph"))
@@ -451,6 +526,7 @@ def _item(raw: dict[str, Any], position: int, public: bool) -> MinutesItem:
             for a in map(_dict, _list(raw.get("plan_actions")))
         ),
         kpis=tuple(_kpi(_dict(k)) for k in _list(raw.get("kpis"))),
+        action_cards=_cards(raw.get("action_cards"), public),
         inquorate=bool(raw.get("inquorate")),
     )
 
@@ -470,7 +546,8 @@ def from_content(
 
     Args:
         content: the parsed `content_json`.
-        public: drop every exempt item's text, decisions, actions and charts while reading.
+        public: drop every exempt item's text, decisions, actions, cards and charts, and
+            every card from an exempt paper, while reading.
         rag_key: the plan's RAG key, shown wherever a RAG is.
         record: the version's status, signer and hash.
 

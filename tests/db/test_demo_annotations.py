@@ -64,7 +64,10 @@ def _under(
 
     _register_fonts()
     x0, y0, x1, y1 = rect
-    picked = [line for line in lines if y0 * height <= line[2] <= y1 * height]
+    # A list bullet is drawn as its own string on the line (action cards are a list).
+    picked = [
+        line for line in lines if y0 * height <= line[2] <= y1 * height and line[0] != "\u2022"
+    ]
     assert len(picked) == 1, f"the rectangle {rect} should cover one line, covers {picked}"
     text, x, _, size, base = picked[0]
     font = FONT_BOLD if "Bold" in base else FONT
