@@ -65,6 +65,7 @@ class BoardStatusBar(QStatusBar):
         self.addPermanentWidget(self.viewer_label)
         self.addPermanentWidget(self.counts_label)
         self._sync_part: QWidget | None = None
+        self.messageChanged.connect(lambda _text: self._fit())
 
     def add_sync_part(self, part: QWidget) -> None:
         """The sync part, at the right-hand end where it is always visible."""
@@ -83,6 +84,7 @@ class BoardStatusBar(QStatusBar):
         if counts:
             room -= self.counts_label.sizeHint().width()
         database = room >= DATABASE_MIN_WIDTH  # a clipped "Datab" says nothing
+        database = database and not self.currentMessage()  # a message takes its place
         if self.database_label.isHidden() == database:
             self.database_label.setVisible(database)
 
