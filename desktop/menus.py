@@ -93,7 +93,9 @@ def shortcut_rows() -> list[tuple[str, str]]:
 
 
 def _native(keys: str | QKeySequence.StandardKey) -> str:
-    return QKeySequence(keys).toString(QKeySequence.SequenceFormat.NativeText)
+    """The keys as this platform writes them ("Alt+1…5", not a key sequence, as given)."""
+    native = QKeySequence(keys).toString(QKeySequence.SequenceFormat.NativeText)
+    return native or (keys if isinstance(keys, str) else "")
 
 
 def _explain(action: QAction, enabled: bool, why: str, tip: str = "") -> None:
@@ -198,6 +200,7 @@ class Menus(QObject):
 
     def _menu(self, menu: QMenu, name: str) -> QMenu:
         menu.setObjectName(name)
+        menu.setFont(self.window.font())  # a popup is a window: it takes no font from ours
         menu.setToolTipsVisible(True)  # a disabled item says why
         return menu
 

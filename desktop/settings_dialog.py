@@ -205,6 +205,12 @@ class SettingsDialog(QDialog):
         for field in (self.warn_days, self.limit_days):
             field.setReadOnly(not self.may_edit_board)
             field.setToolTip("" if self.may_edit_board else NOT_SECRETARIAT)
+        if not self.may_edit_board:  # read as a statement, not as a field to fill in
+            self.warn_days.setPlaceholderText("14 days (the default)")
+            self.limit_days.setPlaceholderText("no limit")
+            for field in (self.warn_days, self.limit_days):
+                field.setFrame(False)
+                field.setStyleSheet("background: transparent;")
         limit = self.policy.limit_days
         now = (
             f"Now: sign-in warns after {self.policy.effective_warn_days} days without the "
