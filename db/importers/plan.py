@@ -96,7 +96,7 @@ class _Row:
 def parse_theme(text: str) -> tuple[int | None, str | None]:
     """(number, title) of a theme cell or heading: "Theme 2: Quality…", "2. Quality…", "2"."""
     text = " ".join(text.split())
-    if text.isdigit():
+    if text.isdecimal():  # not isdigit(): "²" is a digit that int() refuses
         return int(text), None
     if m := _THEME_WORD.fullmatch(text):
         return int(m[1]), None
@@ -412,14 +412,13 @@ def import_plan(
         made = people.create()
         themes_made = _themes(session, plan_id, rows, held)
         rec_ids = _recommendations(session, plan_id, rows, held)
+        created: list[tuple[Action, _Row]] = []
         for row in rows:
             owner_id = people.id_for(row.owner, made) if row.owner else None
             action = held.actions.get(row.reference.casefold())
             theme = _theme_for(row, held)
             if action is None:
-                _create(
-                    session, actor_id, plan_id, row, theme, owner_id, rec_ids, held, table.source
-                )
+                created.append((_create(session, actor_id, plan_id, row, theme, owner_id), row))
             else:
                 _update(
                     session,
@@ -433,6 +432,7 @@ def import_plan(
                     today,
                     table.source,
                 )
+        _link_created(session, created, rec_ids)
     if failures:
         return report_for(table, mapping, (*issues.done(), *failures), records)
     return report_for(
@@ -522,10 +522,7 @@ def _create(
     row: _Row,
     theme: Theme,
     owner_id: str | None,
-    rec_ids: dict[str, str],
-    held: _Held,
-    source: str,
-) -> None:
+) -> Action:
     action = Action(
         plan_id=plan_id,
         theme=theme,
@@ -557,7 +554,30 @@ def _create(
                 commentary=row.commentary,
             )
         )
-    action.recommendations = [held.recommendations[ref.casefold()] for ref in row.recommendations]
+    return action
+
+
+def _link_created(
+    session: Session, created: list[tuple[Action, _Row]], rec_ids: dict[str, str]
+) -> None:
+    """The new actions' recommendation links, in one INSERT once the actions have ids.
+
+    Written as rows of the link table (as `_link` does for held actions), not by
+    assigning `Action.recommendations`: through the relationship each new action
+    was also appended to its recommendations' `actions` collections, and the
+    unit of work diffed every one of them at the flush — about a tenth of the
+    CPU time of importing 2,000 actions, for the same rows (no audit event is
+    written for link rows either way).
+    """
+    if not any(row.recommendations for _action, row in created):
+        return
+    session.flush()  # the new actions get their ids
+    links = [
+        {"action_id": action.id, "recommendation_id": rec_ids[ref.casefold()]}
+        for action, row in created
+        for ref in row.recommendations
+    ]
+    session.execute(action_recommendations.insert(), links)
 
 
 def _update(

@@ -811,3 +811,12 @@ def test_a_kpi_sheet_with_a_month_per_column(board: Board_, tmp_path: Path) -> N
     bad = board.run(path, Kind.KPIS)
     assert [(e.row, e.column) for e in bad.errors] == [(3, "May-19")]
     assert board.dump() == before
+
+
+def test_a_superscript_digit_is_no_theme_number() -> None:
+    # Found by the damaged-tracker test above: "²".isdigit() is True, but int("²") fails.
+    from db.importers.plan import parse_theme
+
+    assert parse_theme("²") == (None, "²")
+    assert parse_theme("Theme ³: Quality") == (None, "Theme ³: Quality")
+    assert parse_theme("3") == (3, None)
