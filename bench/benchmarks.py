@@ -37,6 +37,7 @@ from bench.context import (
 )
 from bench.encryption_bench import bench_encrypted_pages, bench_encrypted_start
 from bench.generate import generate
+from bench.import_bench import bench_import
 from bench.meeting_bench import bench_meeting
 from bench.minutes_bench import bench_minutes
 from bench.minutes_page_bench import bench_minutes_page
@@ -443,6 +444,7 @@ BENCHMARKS: dict[str, Benchmark] = {
     "meeting": bench_meeting,
     "signing": bench_signing,
     "minutes-page": bench_minutes_page,
+    "import": bench_import,
 }
 
 #: Names `--only` also takes, each standing for several benchmarks.
