@@ -7,7 +7,10 @@ the end of that month") and never stop an import; any error does, and then
 nothing at all is written. The write runs inside a savepoint of the
 caller's transaction: should a service refuse a row after all (a rule the
 check could not see), the savepoint is rolled back and that refusal is
-reported as the row's error — the database is exactly as before.
+reported as the row's error — the database is exactly as before. The plan
+and risk importers write through `writing(session, people)`: that savepoint,
+the unknown owners made first, each row's owner id, and the report of what
+was written or of the refusal.
 
 Owners are matched to people by email (when the cell holds one), then by
 name, then by job title when exactly one person holds it. An owner nobody
@@ -24,7 +27,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -315,6 +318,78 @@ class People:
     def id_for(self, text: str, made: dict[str, str]) -> str:
         pid, _ = self.resolve(text)
         return pid if pid is not None else made[text.casefold().strip()]
+
+    def new_names(self) -> tuple[str, ...]:
+        """The owners no one matched, as first written: they will be (or were) created."""
+        return tuple(self.to_create.values())
+
+    def note_new(self, issues: Issues, rows: Iterable[OwnedRow], column: str | None) -> None:
+        """A note on the first row naming each owner nobody matched: they will be created."""
+        rows = list(rows)
+        for key, text in self.to_create.items():
+            first = next(
+                (r.number for r in rows if r.owner and r.owner.casefold().strip() == key), 0
+            )
+            issues.add(
+                first,
+                column,
+                f"owner '{clip(text)}' is not known: added as a person (no role on the board)",
+                fatal=False,
+            )
+
+
+class OwnedRow(Protocol):
+    """A checked row with an owner cell (the plan's actions, the register's risks)."""
+
+    number: int
+    owner: str | None
+
+
+@dataclass
+class Writing:
+    """One import's write under way: see `writing`."""
+
+    people: People
+    made: dict[str, str]  # owner key -> the id of the person this write made
+    failures: list[RowIssue]  # a refusal, once the block has ended (then nothing was written)
+
+    def owner_id(self, text: str | None) -> str | None:
+        """The person a row's owner cell names (made at the start of the write if new)."""
+        return self.people.id_for(text, self.made) if text else None
+
+    def report(
+        self,
+        table: Table,
+        mapping: Mapping,
+        issues: Issues,
+        records: Iterable[Record],
+        **outcome: Any,
+    ) -> ImportReport:
+        """What was written (`outcome`: themes_created…), or the refusal and nothing written."""
+        if self.failures:
+            return report_for(table, mapping, (*issues.done(), *self.failures), records)
+        return report_for(
+            table,
+            mapping,
+            issues.done(),
+            records,
+            written=True,
+            people_created=self.people.new_names(),
+            **outcome,
+        )
+
+
+@contextmanager
+def writing(session: Session, people: People) -> Iterator[Writing]:
+    """The write of a checked import, all or nothing (`all_or_nothing`).
+
+    The owners nobody matched are made first, so every row's owner has an id
+    (`Writing.owner_id`); the caller then creates or updates its rows and
+    returns `Writing.report(...)` after the block. A `RowFailure` raised in the
+    block rolls everything back, this write's new people included.
+    """
+    with all_or_nothing(session) as failures:
+        yield Writing(people, people.create(), failures)
 
 
 def shown_date(value: dt.date | None) -> str:

@@ -46,10 +46,10 @@ from db.importers.common import (
     Record,
     RowFailure,
     RowReader,
-    all_or_nothing,
     issues_for,
     report_for,
     shown_date,
+    writing,
 )
 from db.importers.mapping import Mapping
 from db.importers.sources import SourceRow, Table
@@ -366,14 +366,7 @@ def import_plan(
         } != held.rec_refs.get(action.id, set())
         what = "update" if (plain or rag or theme_moves or recs_change) else "unchanged"
         records.append(Record(row.number, row.reference, what, _shown(row)))
-    for key, text in people.to_create.items():
-        first = next((r.number for r in rows if r.owner and r.owner.casefold().strip() == key), 0)
-        issues.add(
-            first,
-            mapping.field_column("owner"),
-            f"owner '{clip(text)}' is not known: added as a person (no role on the board)",
-            fatal=False,
-        )
+    people.note_new(issues, rows, mapping.field_column("owner"))
     if not rows and not issues.fatal:
         issues.add(table.header_row, None, "the file has no actions below its header")
     new_recs = sorted(
@@ -398,23 +391,16 @@ def import_plan(
             f"{_rec_source(ref).label} recommendation (wording to enter)",
             fatal=False,
         )
-    report = report_for(
-        table,
-        mapping,
-        issues.done(),
-        records,
-        people_created=tuple(people.to_create.values()),
-    )
+    report = report_for(table, mapping, issues.done(), records, people_created=people.new_names())
     if not write or issues.fatal or not rows:
         return report
     themes_made = 0
-    with all_or_nothing(session) as failures:
-        made = people.create()
+    with writing(session, people) as batch:
         themes_made = _themes(session, plan_id, rows, held)
         rec_ids = _recommendations(session, plan_id, rows, held)
         created: list[tuple[Action, _Row]] = []
         for row in rows:
-            owner_id = people.id_for(row.owner, made) if row.owner else None
+            owner_id = batch.owner_id(row.owner)
             action = held.actions.get(row.reference.casefold())
             theme = _theme_for(row, held)
             if action is None:
@@ -433,15 +419,11 @@ def import_plan(
                     table.source,
                 )
         _link_created(session, created, rec_ids)
-    if failures:
-        return report_for(table, mapping, (*issues.done(), *failures), records)
-    return report_for(
+    return batch.report(
         table,
         mapping,
-        issues.done(),
+        issues,
         records,
-        written=True,
-        people_created=tuple(people.to_create.values()),
         themes_created=themes_made,
         recommendations_created=len(seen_new),
     )

@@ -31,9 +31,9 @@ from db.importers.common import (
     Record,
     RowFailure,
     RowReader,
-    all_or_nothing,
     issues_for,
     report_for,
+    writing,
 )
 from db.importers.mapping import Mapping
 from db.importers.sources import Table
@@ -209,44 +209,21 @@ def import_risks(
         records.append(
             Record(row.number, row.reference, "update" if changes or scored else "unchanged", shown)
         )
-    for key, text in people.to_create.items():
-        first = next((r.number for r in rows if r.owner and r.owner.casefold().strip() == key), 0)
-        issues.add(
-            first,
-            mapping.field_column("owner"),
-            f"owner '{clip(text)}' is not known: added as a person (no role on the board)",
-            fatal=False,
-        )
+    people.note_new(issues, rows, mapping.field_column("owner"))
     if not rows and not issues.fatal:
         issues.add(table.header_row, None, "the file has no risks below its header")
-    report = report_for(
-        table,
-        mapping,
-        issues.done(),
-        records,
-        people_created=tuple(people.to_create.values()),
-    )
+    report = report_for(table, mapping, issues.done(), records, people_created=people.new_names())
     if not write or issues.fatal or not rows:
         return report
-    with all_or_nothing(session) as failures:
-        made = people.create()
+    with writing(session, people) as batch:
         for row in rows:
-            owner_id = people.id_for(row.owner, made) if row.owner else None
+            owner_id = batch.owner_id(row.owner)
             risk = matched[row.number]
             if risk is None:
                 _create(session, actor_id, plan_id, row, owner_id, today)
             else:
                 _update(session, actor_id, row, risk, owner_id, today)
-    if failures:
-        return report_for(table, mapping, (*issues.done(), *failures), records)
-    return report_for(
-        table,
-        mapping,
-        issues.done(),
-        records,
-        written=True,
-        people_created=tuple(people.to_create.values()),
-    )
+    return batch.report(table, mapping, issues, records)
 
 
 def _changes(row: _Row, risk: Risk, owner_id: str | None) -> dict[str, object]:
