@@ -32,6 +32,7 @@ import (issue 9 asks for none), so the rows are informational ("—").
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 import sqlite3
 import uuid
@@ -224,6 +225,7 @@ def floor_seconds(board: Path, tracker: Path, actions: int) -> float:
 def bench_import(ctx: Context) -> Iterator[Row]:
     """Import and re-import of a generated 2,000-action tracker, against openpyxl + executemany."""
     actions = QUICK_ACTIONS if ctx.quick else ACTIONS
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     name, reimport_name = f"plan import, {actions:,} actions", f"plan re-import, same {actions:,}"
     tracker = ctx.work_dir / f"tracker-{actions}.xlsx"
     warm_tracker = ctx.work_dir / "tracker-warm.xlsx"
@@ -277,6 +279,8 @@ def bench_import(ctx: Context) -> Iterator[Row]:
         "openpyxl load_workbook of the same file + raw sqlite3 executemany of the same rows "
         "into the actions table (its triggers included)"
     )
+    if load is not None:  # a shared machine: the ratio holds better than the seconds
+        note += f"; load average {load:.1f} on {os.cpu_count()} CPUs when the run started"
     yield Row(name, median(samples), "s", median(floors), GOAL, len(samples), len(floors), note)
     yield Row(
         reimport_name,
