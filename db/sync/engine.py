@@ -26,11 +26,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, select, update
+from sqlalchemy import Connection, bindparam, func, literal_column, select, text, update
 
 from db import backup as backups
 from db.store import Database
 from db.sync import blobs, tombstones
+from db.sync import clocks as clock_text
 from db.sync.central import CentralError, CentralStore, PullBatch
 from db.sync.merge import TOMB, Change, Replica
 from db.sync.tables import (
@@ -109,6 +110,36 @@ def _state(conn: Connection) -> _State:
     )
 
 
+# The status bar reads `status` every 3 s on the GUI thread. On the laptop's SQLite
+# file its ~25 statements (most of them the bisection probes below) run as these fixed
+# strings through `exec_driver_sql`: building and compiling the same SQLAlchemy
+# statements each time was most of a read's 7-10 ms on the bench board. Any other
+# dialect (PostgreSQL in tests) runs the SQLAlchemy statements.
+_FIRST_SEQ_SQL = "SELECT min(site_seq) FROM change_log WHERE site_id = ?"
+_LAST_SEQ_SQL = "SELECT max(site_seq) FROM change_log WHERE site_id = ?"
+_PROBE_SQL = (
+    "SELECT server_seq FROM change_log WHERE site_id = ? AND site_seq >= ? "
+    "ORDER BY site_seq LIMIT 1"
+)
+# Built once: typed columns, so `last_sync_at` is read as the aware datetime it is.
+_STATE_TEXT = text(
+    "SELECT site_id, last_sync_at, last_sync_error, remote FROM sync_state WHERE id = 1"
+).columns(
+    sync_state.c.site_id,
+    sync_state.c.last_sync_at,
+    sync_state.c.last_sync_error,
+    sync_state.c.remote,
+)
+_RETIRED_SQL = "SELECT value FROM central_meta WHERE key = ?"
+_OPEN_CONFLICTS_SQL = "SELECT count(*) FROM sync_conflicts WHERE open = 1"
+_UNSEEN_OVERRIDES_SQL = "SELECT count(*) FROM sync_overrides WHERE seen = 0"
+
+
+def _plain_sql(conn: Connection) -> bool:
+    """Whether `conn` takes the fixed SQLite strings above (qmark parameters)."""
+    return conn.dialect.name == "sqlite" and conn.dialect.paramstyle == "qmark"
+
+
 def pending_changes(conn: Connection, site_id: str) -> int:
     """How many of this laptop's changes the central store has not numbered yet.
 
@@ -119,24 +150,37 @@ def pending_changes(conn: Connection, site_id: str) -> int:
     read every pending row (1.1 s for the bench's 524,610 unpushed changes), and the
     window polls this every few seconds on its GUI thread.
     """
-    site = change_log.c.site_id == site_id
-    # min and max apart: together in one SELECT, SQLite scans the site's whole range
-    first = conn.execute(select(func.min(change_log.c.site_seq)).where(site)).scalar()
-    last = conn.execute(select(func.max(change_log.c.site_seq)).where(site)).scalar()
+    first: Any
+    last: Any
+    numbered_from: Callable[[int], bool]
+    if _plain_sql(conn):
+        run = conn.exec_driver_sql
+        # min and max apart: together in one SELECT, SQLite scans the site's whole range
+        first = run(_FIRST_SEQ_SQL, (site_id,)).scalar()
+        last = run(_LAST_SEQ_SQL, (site_id,)).scalar()
+
+        def numbered_from(seq: int) -> bool:
+            """Whether the first change at or after `seq` has been numbered."""
+            got = run(_PROBE_SQL, (site_id, seq)).first()
+            return got is not None and got[0] is not None
+
+    else:
+        site = change_log.c.site_id == site_id
+        first = conn.execute(select(func.min(change_log.c.site_seq)).where(site)).scalar()
+        last = conn.execute(select(func.max(change_log.c.site_seq)).where(site)).scalar()
+
+        def numbered_from(seq: int) -> bool:
+            got = conn.execute(
+                select(change_log.c.server_seq)
+                .where(site, change_log.c.site_seq >= seq)
+                .order_by(change_log.c.site_seq)
+                .limit(1)
+            ).first()
+            return got is not None and got[0] is not None
+
     if first is None or last is None:
         return 0
     lo, hi = int(first), int(last) + 1
-
-    def numbered_from(seq: int) -> bool:
-        """Whether the first change at or after `seq` has been numbered."""
-        got = conn.execute(
-            select(change_log.c.server_seq)
-            .where(site, change_log.c.site_seq >= seq)
-            .order_by(change_log.c.site_seq)
-            .limit(1)
-        ).first()
-        return got is not None and got[0] is not None
-
     while lo < hi:  # the first seq whose change is not numbered (hi: none)
         mid = (lo + hi) // 2
         if numbered_from(mid):
@@ -177,26 +221,35 @@ def _all_numbered(conn: Connection, site_id: str) -> bool:
 def status(database: Database) -> SyncStatus:
     """Pending changes and files, open conflicts, last sync: for the status bar and CLI."""
     with database.engine.connect() as conn:
-        row = conn.execute(select(sync_state).where(sync_state.c.id == 1)).one()._mapping
-        pending = sum(pending_changes(conn, s) for s in own_sites(conn, row["site_id"]))
-        conflicts = conn.execute(
-            select(func.count()).select_from(sync_conflicts).where(sync_conflicts.c.open == 1)
-        ).scalar_one()
-        overrides = conn.execute(
-            select(func.count()).select_from(sync_overrides).where(sync_overrides.c.seen == 0)
-        ).scalar_one()
-        files = sorted(
-            {f for s in own_sites(conn, row["site_id"]) for f in blobs.pending_uploads(conn, s)}
-        )
+        if _plain_sql(conn):  # fixed SQL: see _FIRST_SEQ_SQL
+            run = conn.exec_driver_sql
+            site_id, last_sync_at, last_error, remote = conn.execute(_STATE_TEXT).one()
+            retired = run(_RETIRED_SQL, (backups.RETIRED_SITES,)).scalar()
+            sites = [*(str(s) for s in json.loads(retired)), site_id] if retired else [site_id]
+            conflicts = run(_OPEN_CONFLICTS_SQL).scalar_one()
+            overrides = run(_UNSEEN_OVERRIDES_SQL).scalar_one()
+        else:
+            row = conn.execute(select(sync_state).where(sync_state.c.id == 1)).one()._mapping
+            site_id, last_sync_at = row["site_id"], row["last_sync_at"]
+            last_error, remote = row["last_sync_error"], row["remote"]
+            sites = own_sites(conn, site_id)
+            conflicts = conn.execute(
+                select(func.count()).select_from(sync_conflicts).where(sync_conflicts.c.open == 1)
+            ).scalar_one()
+            overrides = conn.execute(
+                select(func.count()).select_from(sync_overrides).where(sync_overrides.c.seen == 0)
+            ).scalar_one()
+        pending = sum(pending_changes(conn, s) for s in sites)
+        files = sorted({f for s in sites for f in blobs.pending_uploads(conn, s)})
     return SyncStatus(
-        row["site_id"],
+        site_id,
         int(pending),
         len(files),
         int(conflicts),
         int(overrides),
-        row["last_sync_at"],
-        row["last_sync_error"],
-        row["remote"],
+        last_sync_at,
+        last_error,
+        remote,
     )
 
 
@@ -218,9 +271,10 @@ def _apply_transaction(database: Database) -> Iterator[Connection]:
 
 def fold_local(conn: Connection, site_id: str) -> int:
     """Fold every unfolded local change (records what each writer had seen)."""
+    # `folded = 0` spelt out, not bound: only then may SQLite use the partial fold index
     rows = conn.execute(
         select(change_log)
-        .where(change_log.c.folded == 0, change_log.c.site_id == site_id)
+        .where(change_log.c.folded == literal_column("0"), change_log.c.site_id == site_id)
         .order_by(change_log.c.site_seq)
     ).all()
     if rows:
@@ -288,14 +342,14 @@ def _stamp_own_tombstones(conn: Connection, deletes: list[Change]) -> None:
         ).scalar()
         if clocks_text is None:
             continue
-        clocks = json.loads(clocks_text)
+        clocks = clock_text.decode(clocks_text)
         tomb = clocks.get(TOMB)
         if tomb and tomb[0] == c.hlc and tomb[1] == c.site_id:
-            tomb[3] = c.server_seq
+            clocks[TOMB] = [*tomb[:3], c.server_seq, *tomb[4:]]  # a new list: see clock_text
             conn.execute(
                 update(row_clock)
                 .where(row_clock.c.table_name == c.table_name, row_clock.c.row_id == c.row_id)
-                .values(clocks=json.dumps(clocks, sort_keys=True))
+                .values(clocks=clock_text.encode(clocks))
             )
 
 
