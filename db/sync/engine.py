@@ -26,12 +26,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, literal_column, select, text, update
+from sqlalchemy import Connection, bindparam, func, select, text, update
 
 from db import backup as backups
 from db.store import Database
 from db.sync import blobs, tombstones
-from db.sync import clocks as clock_text
 from db.sync.central import CentralError, CentralStore, PullBatch
 from db.sync.merge import TOMB, Change, Replica
 from db.sync.tables import (
@@ -271,10 +270,9 @@ def _apply_transaction(database: Database) -> Iterator[Connection]:
 
 def fold_local(conn: Connection, site_id: str) -> int:
     """Fold every unfolded local change (records what each writer had seen)."""
-    # `folded = 0` spelt out, not bound: only then may SQLite use the partial fold index
     rows = conn.execute(
         select(change_log)
-        .where(change_log.c.folded == literal_column("0"), change_log.c.site_id == site_id)
+        .where(change_log.c.folded == 0, change_log.c.site_id == site_id)
         .order_by(change_log.c.site_seq)
     ).all()
     if rows:
@@ -342,14 +340,14 @@ def _stamp_own_tombstones(conn: Connection, deletes: list[Change]) -> None:
         ).scalar()
         if clocks_text is None:
             continue
-        clocks = clock_text.decode(clocks_text)
+        clocks = json.loads(clocks_text)
         tomb = clocks.get(TOMB)
         if tomb and tomb[0] == c.hlc and tomb[1] == c.site_id:
-            clocks[TOMB] = [*tomb[:3], c.server_seq, *tomb[4:]]  # a new list: see clock_text
+            tomb[3] = c.server_seq
             conn.execute(
                 update(row_clock)
                 .where(row_clock.c.table_name == c.table_name, row_clock.c.row_id == c.row_id)
-                .values(clocks=clock_text.encode(clocks))
+                .values(clocks=json.dumps(clocks, sort_keys=True))
             )
 
 
