@@ -34,11 +34,15 @@ import os
 import sys
 import traceback
 from collections.abc import Callable, Sequence
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QMessageBox
 
 log = logging.getLogger("boardpack.gui")
 
 TITLE = "Boardpack"
+PROG = "boardpack"  # how desktop.cli starts each error line
 
 
 class KeptStream(io.TextIOBase):
@@ -80,22 +84,38 @@ def headless() -> bool:
     return False
 
 
-def show_message(title: str, text: str, *, error: bool) -> None:
-    """A plain dialog (on its own if the app's window is gone); nothing when headless."""
-    if headless():
-        return
+def message_box(title: str, text: str, *, error: bool) -> QMessageBox:
+    """The dialog `show_message` opens (a `QApplication` must exist)."""
     from PySide6.QtCore import Qt
-    from PySide6.QtWidgets import QApplication, QMessageBox
+    from PySide6.QtWidgets import QMessageBox
 
-    if QApplication.instance() is None:  # the app never started, or has gone
-        _app = QApplication([sys.argv[0] if sys.argv else "boardpack-gui"])
     box = QMessageBox()
     box.setIcon(QMessageBox.Icon.Critical if error else QMessageBox.Icon.Information)
     box.setWindowTitle(title)
     box.setText(text)
     # Selectable: the person may copy the message into an e-mail to their administrator.
     box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    box.exec()
+    # Wide enough for a Windows log path on one line (the text label only, not the icon's).
+    box.setStyleSheet("QLabel#qt_msgbox_label { min-width: 36em; }")
+    return box
+
+
+def show_message(title: str, text: str, *, error: bool) -> None:
+    """A plain dialog (on its own if the app's window is gone); nothing when headless."""
+    if headless():
+        return
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "boardpack-gui"])
+    message_box(title, text, error=error).exec()
+    del app
+
+
+def dialog_text(printed: str) -> str:
+    """What the command line printed, as a dialog says it: no "boardpack: " prefix, a capital."""
+    lines = [line.removeprefix(f"{PROG}: ") for line in printed.strip().splitlines()]
+    text = "\n".join(lines)
+    return text[:1].upper() + text[1:]
 
 
 def _data_dir(argv: Sequence[str]) -> str | None:
@@ -161,7 +181,9 @@ def run(
     if code != 0:
         message = (err.text() or out.text()).strip() or f"Boardpack stopped (exit code {code})."
         where = _log_error(message, sys.argv[1:] if argv is None else argv)
-        text = message if where is None or where in message else f"{message}\n\nLog: {where}"
+        text = dialog_text(message)
+        if where is not None and where not in message:
+            text += f"\n\nThe log has the details:\n{where}"
         show("Boardpack stopped with an error", text, error=True)
     elif not had_console and out.text().strip():  # --version, --help: nowhere else to show them
         show(TITLE, out.text().strip(), error=False)

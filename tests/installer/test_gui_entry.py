@@ -76,9 +76,9 @@ def test_a_bad_board_is_logged_and_shown_without_a_console(
     assert sys.stdout is None and sys.stderr is None  # the streams are put back
     [(title, text, error)] = shown
     assert error and "error" in title
-    assert f"no database at {missing}" in text
+    assert text.startswith(f"No database at {missing}")  # a sentence, no "boardpack: "
     log_file = no_console / "logs" / "boardpack.log"
-    assert str(log_file) in text  # the dialog says where the log is
+    assert text.endswith(f"The log has the details:\n{log_file}")
     assert f"no database at {missing}" in log_file.read_text(encoding="utf-8")
 
 
@@ -89,7 +89,7 @@ def test_a_bad_argument_is_logged_under_the_data_dir_it_names(
     code = entry.run(["--data-dir", str(no_console), "--no-such-option"], show=_recorder(shown))
     assert code == 2
     [(_title, text, error)] = shown
-    assert error and "unrecognized arguments: --no-such-option" in text
+    assert error and text.startswith("Unrecognized arguments: --no-such-option")
     log = (no_console / "logs" / "boardpack.log").read_text(encoding="utf-8")
     assert "--no-such-option" in log
 
@@ -135,3 +135,18 @@ def test_no_dialog_where_nobody_could_close_it(
     monkeypatch.setenv("QT_QPA_PLATFORM", "windows")
     monkeypatch.setattr(sys, "platform", "win32")
     assert not entry.headless()
+
+
+def test_the_dialog_is_a_critical_message_box_with_selectable_text(
+    entry: ModuleType, qapp: object
+) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QMessageBox
+
+    box = entry.message_box("Boardpack stopped with an error", "No database at x.db", error=True)
+    assert box.icon() is QMessageBox.Icon.Critical
+    assert box.windowTitle() == "Boardpack stopped with an error"
+    assert box.text() == "No database at x.db"
+    assert box.textInteractionFlags() & Qt.TextInteractionFlag.TextSelectableByMouse
+    info = entry.message_box("Boardpack", "boardpack 1.0", error=False)
+    assert info.icon() is QMessageBox.Icon.Information
