@@ -12,6 +12,14 @@ click-throughs and change notices (after a write the dashboard's figures are
 re-read). It hands a sync controller to `attach_sync` (`desktop.sync_ui`
 connects the rest).
 
+Only the dashboard is built at start. Every other page — its module, the
+services it imports, its widgets — is built the first time something asks for
+it (`page`, `show_page`, `navigate`: the navigation, Ctrl+1 … Ctrl+7, the
+dashboard's tiles, the search palette, the screenshot tool), and is handed the
+window's latest `PageEnv` as it is built; so is the search palette, on its
+first Ctrl+K. Importing and building all of them at start cost about half a
+second of it on the bench board.
+
 Construction is in two steps so the first window appears as fast as a bare
 PySide6 window: `MainWindow()` is only the frame (title, size, an "Opening…"
 line) and imports nothing beyond `QtWidgets`; `compose()` — called by
@@ -40,6 +48,7 @@ if TYPE_CHECKING:
     from desktop.conflicts_view import ConflictsPage
     from desktop.navigation import NavigationList
     from desktop.pages.dashboard import DashboardPage
+    from desktop.search_palette import SearchPalette
     from desktop.status_bar import BoardStatusBar
     from desktop.sync_control import SyncController
     from desktop.sync_status import SyncStatusPart
@@ -48,6 +57,9 @@ if TYPE_CHECKING:
 APP_TITLE = "Boardpack"
 #: Body text size: readable across a meeting-room table on a laptop screen.
 BASE_POINT_SIZE = 11.0
+#: Opens search everywhere (`desktop.search_palette.SHORTCUT`, repeated here so the
+#: palette's module is imported only when the palette is first opened).
+SEARCH_SHORTCUT = "Ctrl+K"
 
 
 @dataclass(frozen=True)
@@ -105,7 +117,10 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.setWindowTitle(APP_TITLE)
         self.setMinimumSize(800, 500)
-        self._pages: dict[str, QWidget] = {}
+        self._pages: dict[str, QWidget] = {}  # the pages built so far, by key
+        self._composed = False
+        self._env: PageEnv | None = None  # handed to each board page as it is built
+        self._search_palette: SearchPalette | None = None
         self.sync_ui: SyncUi | None = None
         self._actor_id: str | None = None
         self._data: WindowData | None = None
@@ -115,20 +130,22 @@ class MainWindow(QMainWindow):
 
     @property
     def composed(self) -> bool:
-        return bool(self._pages)
+        return self._composed
 
     def compose(self) -> None:
-        """Build the navigation, the pages and the status bar (once)."""
+        """Build the navigation, the dashboard and the status bar (once).
+
+        The other pages are built on first need (`page`)."""
         if self.composed:
             return
+        self._composed = True
         from PySide6.QtGui import QShortcut
         from PySide6.QtWidgets import QFrame, QHBoxLayout, QStackedWidget
 
         from desktop.conflicts_view import ConflictsPage
         from desktop.navigation import NavigationList, shortcut_for
-        from desktop.pages import PAGE_KEYS, PAGE_SPECS, page_class
+        from desktop.pages import PAGE_KEYS, PAGE_SPECS
         from desktop.pages.dashboard import DashboardPage
-        from desktop.pages.placeholder import PlaceholderPage
         from desktop.status_bar import BoardStatusBar
         from desktop.sync_status import SyncStatusPart
 
@@ -140,21 +157,10 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.stack.setObjectName("pages")
         self.dashboard = DashboardPage()
-        for spec in PAGE_SPECS:
-            built = page_class(spec.key)
-            page: QWidget
-            if spec.key == "dashboard":
-                page = self.dashboard
-            elif built is not None:
-                page = built()
-            else:
-                page = PlaceholderPage(spec)
-            self._pages[spec.key] = page
-            self.stack.addWidget(page)
+        self._add_page("dashboard", self.dashboard)
         # Not in the navigation: reached from the status bar, its menu and Ctrl+Shift+C.
         self.conflicts_page = ConflictsPage()
-        self._pages["conflicts"] = self.conflicts_page
-        self.stack.addWidget(self.conflicts_page)
+        self._add_page("conflicts", self.conflicts_page)
 
         divider = QFrame()
         divider.setFrameShape(QFrame.Shape.VLine)
@@ -179,12 +185,9 @@ class MainWindow(QMainWindow):
             shortcut = QShortcut(shortcut_for(position), self)
             shortcut.activated.connect(lambda key=key: self.show_page(key))
             self.shortcuts[key] = shortcut
-        # Search everywhere (Ctrl+K): opens a hit through navigate, like the dashboard.
-        from desktop.search_palette import SHORTCUT, SearchPalette
-
-        self.search_palette = SearchPalette(lambda: self._data, self.navigate, self)
-        self.shortcuts["search"] = QShortcut(SHORTCUT, self)
-        self.shortcuts["search"].activated.connect(self.search_palette.open_palette)
+        # Search everywhere (Ctrl+K): built when first opened (`search_palette`).
+        self.shortcuts["search"] = QShortcut(SEARCH_SHORTCUT, self)
+        self.shortcuts["search"].activated.connect(lambda: self.search_palette.open_palette())
 
         self.navigation.page_chosen.connect(self._raise_page)
         # Clicking the highlighted-before entry from a page outside the navigation.
@@ -198,11 +201,51 @@ class MainWindow(QMainWindow):
 
         install_menus(self)
 
+    @property
+    def search_palette(self) -> SearchPalette:
+        """Search everywhere (Ctrl+K), built the first time it is wanted: it opens a hit
+        through `navigate`, like the dashboard."""
+        if self._search_palette is None:
+            from desktop.search_palette import SearchPalette
+
+            self._search_palette = SearchPalette(lambda: self._data, self.navigate, self)
+        return self._search_palette
+
     # Pages --------------------------------------------------------------
 
     def page(self, key: str) -> QWidget:
-        """The widget of page `key` (KeyError for an unknown page)."""
-        return self._pages[key]
+        """The widget of page `key`, built now if this is its first use (KeyError for an
+        unknown page)."""
+        page = self._pages.get(key)
+        if page is None:
+            page = self._build_page(key)
+        return page
+
+    def built_pages(self) -> tuple[str, ...]:
+        """The keys of the pages built so far (the others are built on first use)."""
+        return tuple(self._pages)
+
+    def _build_page(self, key: str) -> QWidget:
+        from desktop.pages import page_class, page_spec
+        from desktop.pages.placeholder import PlaceholderPage
+
+        self.compose()
+        if key in self._pages:  # composing built it (the dashboard, the conflicts page)
+            return self._pages[key]
+        try:
+            spec = page_spec(key)
+        except KeyError:
+            raise KeyError(f"unknown page {key!r}") from None
+        built = page_class(key)
+        page: QWidget = built() if built is not None else PlaceholderPage(spec)
+        self._add_page(key, page)
+        if self._env is not None and isinstance(page, BoardPage):
+            page.attach(self._env)
+        return page
+
+    def _add_page(self, key: str, page: QWidget) -> None:
+        self._pages[key] = page
+        self.stack.addWidget(page)
 
     def current_page(self) -> str:
         """The key of the page now shown."""
@@ -210,9 +253,8 @@ class MainWindow(QMainWindow):
         return next(key for key, page in self._pages.items() if page is current)
 
     def show_page(self, key: str) -> None:
-        """Show page `key` and highlight it in the navigation."""
-        if key not in self._pages:
-            raise KeyError(f"unknown page {key!r}")
+        """Show page `key` (built now if need be) and highlight it in the navigation."""
+        self.page(key)  # KeyError for an unknown page
         if key in self.navigation.keys():  # noqa: SIM118 (a list, not a dict)
             self.navigation.select_page(key)
         else:  # a page outside the navigation: no entry stays highlighted
@@ -225,12 +267,14 @@ class MainWindow(QMainWindow):
     def navigate(self, key: str, spec: Filter | None = None) -> None:
         """Show page `key` with a filter applied (the dashboard's click-throughs)."""
         self.show_page(key)
-        page = self._pages[key]
+        page = self.page(key)
         if spec is not None and isinstance(page, BoardPage):
             page.apply_filter(spec)
 
     def announce(self, topic: str) -> None:
-        """A page wrote something about `topic`: let every page decide whether it cares."""
+        """A page wrote something about `topic`: let every page decide whether it cares.
+
+        Pages not built yet read everything afresh when they are built."""
         for page in self._pages.values():
             if isinstance(page, BoardPage):
                 page.on_changed(topic)
@@ -249,7 +293,7 @@ class MainWindow(QMainWindow):
         self.status.show_counts(summary.counts)
 
     def _raise_page(self, key: str) -> None:
-        page = self._pages[key]
+        page = self.page(key)
         if self.stack.currentWidget() is not page:
             self.stack.setCurrentWidget(page)
         self.page_changed.emit(key)
@@ -323,6 +367,7 @@ class MainWindow(QMainWindow):
             env = PageEnv(
                 data.database, context, data.today, self._actor_id, self.navigate, self.announce
             )
+            self._env = env  # for the pages built later
             for page in self._pages.values():
                 if isinstance(page, BoardPage):
                     page.attach(env)

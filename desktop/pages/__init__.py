@@ -82,6 +82,8 @@ PAGE_KEYS: tuple[str, ...] = tuple(spec.key for spec in PAGE_SPECS)
 
 # The module and class of each built page. A page whose module does not exist yet
 # shows its placeholder, so a page is added by creating its module, nothing else.
+# Named as text so that a module is imported only when the window first builds its
+# page (`page_class`, called from `MainWindow.page`), not at start.
 PAGE_CLASSES: dict[str, str] = {
     "plan": "desktop.pages.plan:PlanPage",
     "risks": "desktop.pages.risks:RisksPage",

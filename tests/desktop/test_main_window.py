@@ -241,3 +241,89 @@ def test_narrow_windows_stack_the_dashboard(qtbot: QtBot, window: MainWindow) ->
     qtbot.waitUntil(lambda: d.body.direction() == QBoxLayout.Direction.TopToBottom)
     positions = [d.tile_grid.getItemPosition(d.tile_grid.indexOf(t))[:2] for t in d.tiles.values()]
     assert positions == [(0, 0), (0, 1), (1, 0), (1, 1)]
+
+
+def test_only_the_dashboard_is_built_until_another_page_is_needed(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """Start builds the dashboard (and the status bar's conflicts page), nothing else; a
+    page is built when first shown and then gets the window's board."""
+    from desktop.pages.plan import PlanPage
+    from desktop.pages.risks import RisksPage
+
+    assert window.built_pages() == ("dashboard", "conflicts")
+    assert window.findChildren(PlanPage) == [] and window.findChildren(RisksPage) == []
+    assert window.navigation.keys() == list(PAGE_KEYS)  # the navigation lists them all
+    assert window._search_palette is None  # built on its first Ctrl+K
+
+    window.show_page("plan")
+    plan = window.page("plan")
+    assert isinstance(plan, PlanPage) and window.findChildren(PlanPage) == [plan]
+    assert window.built_pages() == ("dashboard", "conflicts", "plan")
+    assert window.current_page() == "plan" and window.stack.currentWidget() is plan
+    qtbot.waitUntil(lambda: plan.model.action_count() > 0)
+    assert plan.model.action_count() == EXPECTED["counts"]["actions"]
+    assert window.page("plan") is plan  # built once
+
+
+def test_a_page_built_later_gets_the_latest_data(
+    qtbot: QtBot, window: MainWindow, board_database: Database
+) -> None:
+    import datetime as dt
+
+    from desktop.app import load_window_data
+    from desktop.pages.risks import RisksPage
+
+    later = TODAY + dt.timedelta(days=40)
+    window.show_data(load_window_data(board_database, today=later))
+    assert "risks" not in window.built_pages()
+    window.navigate("risks", {"above_target": True})  # a dashboard click-through
+    risks = window.page("risks")
+    assert isinstance(risks, RisksPage) and risks.env is not None
+    assert risks.env.today == later and risks.env.database is board_database
+    assert window.current_page() == "risks"
+
+
+def test_ctrl_k_builds_the_search_palette_when_first_pressed(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    from desktop.main_window import SEARCH_SHORTCUT
+    from desktop.search_palette import SHORTCUT, SearchPalette
+
+    assert SEARCH_SHORTCUT == SHORTCUT
+    window.activateWindow()
+    qtbot.waitUntil(lambda: window.isActiveWindow())
+    qtbot.keyClick(window.navigation, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    palette = window._search_palette
+    assert isinstance(palette, SearchPalette) and palette.isVisible()
+    assert window.search_palette is palette
+    palette.reject()
+
+
+def test_starting_the_window_imports_no_other_page(board_database: Database) -> None:
+    """The pages' modules (and the services only they use) load on first use, not at start."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, datetime as dt\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "app = QApplication([])\n"
+        "from db.store import open_database\n"
+        "from desktop.app import build_main_window\n"
+        f"db = open_database({str(board_database.path)!r})\n"
+        "window = build_main_window(db, today=dt.date(2019, 3, 1))\n"
+        "window.show(); app.processEvents()\n"
+        "assert window.dashboard.summary is not None\n"
+        "pages = ('plan', 'risks', 'performance', 'meetings', 'papers', 'minutes', 'audit')\n"
+        "late = {f'desktop.pages.{p}' for p in pages} | {'desktop.search_palette',"
+        " 'db.services.plan', 'db.importers', 'desktop.meeting_mode', 'desktop.reader'}\n"
+        "print(','.join(m for m in sys.modules if m in late))\n"
+        "window.close(); db.close()\n"
+    )
+    env = {**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"}
+    run = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == ""
