@@ -1,7 +1,9 @@
-"""Every write of the agenda editor, the attendance panel and the cockpit, each committed at once.
+"""Every write of the attendance panel and the cockpit, each committed at once.
 
-One short transaction per user action (`Database.begin`), through the
-services of `db.services.meetings`, `.agenda` and `.decisions`; nothing is ever held back for a save
+One short transaction per user action (`Database.begin`), through the services
+of `db.services.meetings` (open, move on, close), `.meeting_notes`,
+`.decisions`, `.attendance` and `.declarations` (the agenda editor writes
+through `db.services.agenda` itself); nothing is ever held back for a save
 button. Each method returns None on success or the one sentence the database
 refused with (a `BoardpackError`), which the caller shows in a dialog. After
 a write the controller calls `changed(topic)` so the page can re-read what it

@@ -1,6 +1,12 @@
 """Qt item models for the Meetings page: the meeting lists, the agenda, attendance, decisions.
 
-All read-only tables over frozen rows from `db.services.meetings`. The agenda
+All read-only tables over frozen rows: the meeting lists over
+`db.services.meetings.meetings_of`; the agenda, declarations and decisions over
+what `db.services.meeting_view.meeting_view` returns (its `ItemView`s,
+`db.services.declarations.DeclarationView`s and
+`db.services.meeting_decisions.DecisionView`s); attendance over `AttendanceRow`s,
+made by `desktop.pages.meetings_attendance.attendance_rows` from the board's
+people and the view's `db.services.attendance.AttendanceView`s. The agenda
 model also takes drags: a row dropped elsewhere emits `move_requested(item
 id, new position)` and the page writes the move through the service (which
 renumbers); the model itself changes only when the page reloads it, so what
