@@ -31,6 +31,7 @@ from sqlalchemy import Connection, bindparam, func, select, text, update
 from db import backup as backups
 from db.store import Database
 from db.sync import blobs, tombstones
+from db.sync import clocks as clock_text
 from db.sync.central import CentralError, CentralStore, PullBatch
 from db.sync.merge import TOMB, Change, Replica
 from db.sync.tables import (
@@ -340,14 +341,14 @@ def _stamp_own_tombstones(conn: Connection, deletes: list[Change]) -> None:
         ).scalar()
         if clocks_text is None:
             continue
-        clocks = json.loads(clocks_text)
+        clocks = clock_text.decode(clocks_text)
         tomb = clocks.get(TOMB)
         if tomb and tomb[0] == c.hlc and tomb[1] == c.site_id:
-            tomb[3] = c.server_seq
+            clocks[TOMB] = [*tomb[:3], c.server_seq, *tomb[4:]]  # a new list: see clock_text
             conn.execute(
                 update(row_clock)
                 .where(row_clock.c.table_name == c.table_name, row_clock.c.row_id == c.row_id)
-                .values(clocks=json.dumps(clocks, sort_keys=True))
+                .values(clocks=clock_text.encode(clocks))
             )
 
 

@@ -46,6 +46,7 @@ from sqlalchemy import (
 
 import db.models  # noqa: F401  (registers every table)
 from db.base import Base
+from db.sync import clocks as clock_text
 from db.sync import fts
 from db.sync.policy import FREEZE_RULES, TEXT_FIELDS, is_text
 from db.sync.rows import RowWriter, Shape, shapes
@@ -55,7 +56,6 @@ TOMB = "~"
 BOOKKEEPING = frozenset({"updated_at", "created_at"})
 FROZEN = "!"
 _UNREAD = object()  # a version whose value has not been read from the row yet
-_CLOCK_ENCODER = json.JSONEncoder(sort_keys=True)  # row_clock.clocks as always written
 Stamp = tuple[int, str]
 LOG_COLUMNS = (
     "change_id",
@@ -193,6 +193,10 @@ class Replica:
         self._dialect = self.conn.dialect.name
         self._shapes = shapes(self.conn)
         self._writer = RowWriter(self.conn, self.batched)
+        # a central store keeps the clocks' earlier text form: see db.sync.clocks
+        self._encode_clocks = (
+            clock_text.encode if self.my_site is not None else clock_text.encode_earlier
+        )
 
     # -- row clocks -----------------------------------------------------------------------
 
@@ -206,7 +210,8 @@ class Replica:
         for table_name, ids in by_table.items():
             for start in range(0, len(ids), 500):
                 chunk = ids[start : start + 500]
-                found = {r[0]: json.loads(r[1]) for r in self._clock_rows(table_name, chunk)}
+                decode = clock_text.decode
+                found = {r[0]: decode(r[1]) for r in self._clock_rows(table_name, chunk)}
                 for row_id in chunk:
                     clocks = found.get(row_id)
                     self._rows[(table_name, row_id)] = _Row(clocks or {}, known=clocks is not None)
@@ -237,7 +242,7 @@ class Replica:
         dirty = sorted((k, r) for k, r in self._rows.items() if r.dirty)
         if not dirty:
             return
-        encode = _CLOCK_ENCODER.encode
+        encode = self._encode_clocks
         old = [(encode(r.clocks), k[0], k[1]) for k, r in dirty if r.known]
         new = [(k[0], k[1], encode(r.clocks)) for k, r in dirty if not r.known]
         if self._dialect == "sqlite":  # the driver's executemany, no per-row binding work

@@ -30,7 +30,6 @@ rules for a per-person database role whatever client connects.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -49,6 +48,7 @@ from db.models import (
     Question,
 )
 from db.session import public_minutes_content
+from db.sync import clocks as clock_text
 from db.sync.merge import Change
 
 WITHHELD_ITEM_FIELDS = ("purpose", "discussion", "chair_notes")
@@ -241,4 +241,4 @@ def row_clocks(conn: Connection, table: str, ids: Iterable[str]) -> dict[str, di
             row_clock.c.table_name == table, row_clock.c.row_id.in_(wanted)
         )
     )
-    return {str(r[0]): json.loads(r[1]) for r in rows}
+    return {str(r[0]): clock_text.decode(r[1]) for r in rows}

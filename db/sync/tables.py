@@ -36,6 +36,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    text,
 )
 
 from db.base import Base, UTCDateTime
@@ -60,8 +61,15 @@ change_log = Table(
     Column("folded", Integer, nullable=False, server_default="0"),
     Index("ix_change_log_row", "table_name", "row_id"),
     Index("ix_change_log_site", "site_id", "site_seq", unique=True),
-    # what a sync folds and pushes: this site's changes not yet folded, in order
-    Index("ix_change_log_fold", "site_id", "folded", "site_seq"),
+    # what a sync folds: this site's changes not yet folded, in order. Partial, so the
+    # changes a pull brings in (folded already) add nothing to it (migration 0011).
+    Index(
+        "ix_change_log_fold",
+        "site_id",
+        "site_seq",
+        sqlite_where=text("folded = 0"),
+        postgresql_where=text("folded = 0"),
+    ),
 )
 
 sync_state = Table(
@@ -92,9 +100,11 @@ row_clock = Table(
     metadata,
     Column("table_name", String(64), nullable=False),
     Column("row_id", String(160), nullable=False),
-    # {"field": [hlc, site], ...}; "~" a tombstone [hlc, site, base_hlc, server_seq, user]
+    # each field's [hlc, site, …]; "~" a tombstone [hlc, site, base_hlc, server_seq, user];
+    # as text: db.sync.clocks
     Column("clocks", Text, nullable=False),
     PrimaryKeyConstraint("table_name", "row_id"),
+    sqlite_with_rowid=False,  # one B-tree: a pulled batch reads and writes it by key
 )
 
 sync_conflicts = Table(

@@ -18,10 +18,9 @@ with the moment this laptop joined; so is it the first time a laptop purges
 
 from __future__ import annotations
 
-import json
-
 from sqlalchemy import Connection, bindparam, select
 
+from db.sync import clocks as clock_text
 from db.sync.tables import central_meta, change_log, row_clock
 
 TOMB = "~"  # merge.TOMB (not imported: merge imports the models, this stays light)
@@ -83,7 +82,7 @@ def purge(conn: Connection, horizon: int) -> int:
                 candidates.append((table_name, row_id, clocks))
     gone = []
     for table_name, row_id, clocks in candidates:
-        tomb = json.loads(clocks).get(TOMB)
+        tomb = clock_text.decode(clocks).get(TOMB)
         if tomb and tomb[3] is not None and int(tomb[3]) <= horizon:
             gone.append({"t": table_name, "r": row_id})
     if gone:

@@ -7,13 +7,13 @@ passed the moment it joined).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 
 from sqlalchemy import Engine, event, select, text
 
 from db.models import Person
 from db.store import Database
+from db.sync import clocks as clock_text
 from db.sync.engine import sync
 
 Laptop = Callable[[str], Database]
@@ -22,7 +22,7 @@ Laptop = Callable[[str], Database]
 def tombstones(db: Database) -> list[str]:
     with db.engine.connect() as conn:
         rows = conn.execute(text("SELECT row_id, clocks FROM row_clock")).all()
-    return sorted(r[0] for r in rows if "~" in json.loads(r[1]))
+    return sorted(r[0] for r in rows if "~" in clock_text.decode(r[1]))
 
 
 def add_person(db: Database, name: str) -> str:
