@@ -8,23 +8,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from db.dump import dump_text
 from db.models import Action, Board, Membership, Person, Plan, Risk, Role
 from db.store import open_database
-from desktop.cli import main
 from exports.tabular import cell_values
+from tests.desktop.conftest import call, dump_of
 from tests.fixtures import TRACKER
 
 FIXTURE = TRACKER
-
-
-def call(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(args))
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture
@@ -40,14 +30,6 @@ def board(tmp_path: Path) -> Path:
         s.add(Plan(board_id=board.id, title="Children's Improvement Plan"))
     db.close()
     return path
-
-
-def dump_of(path: Path) -> str:
-    db = open_database(path)
-    try:
-        return dump_text(db.engine)
-    finally:
-        db.close()
 
 
 def count(path: Path, model: object) -> int:
