@@ -10,6 +10,12 @@ dash-dot with triangles — and the legend names them, so nothing depends on
 telling colours apart; a months-running decline is shaded, hatched and
 labelled in words. A caption under the chart says in a sentence what it shows,
 and is also the canvas's accessible description (its alt text).
+
+The canvas draws only when it has room (`MIN_DRAW_SIZE`: a tab not laid out yet,
+a collapsed column), and before each draw the legend takes as many columns as
+fit across the canvas: three columns in the meeting cockpit's narrow KPI tab
+were wider than the figure, and matplotlib's constrained layout gave up
+("axes sizes collapsed to zero") and drew the chart unplaced.
 """
 
 from __future__ import annotations
@@ -39,6 +45,13 @@ DECLINE_COLOUR = "#d4351c"
 CAPTION_LINES = 3
 #: Legend order, by the first six characters of each label: the council first.
 LEGEND_ORDER = {"This c": 0, "Target": 1, "Nation": 2, "Region": 3, "Worse ": 4}
+#: The legend's text size (points) and most columns.
+LEGEND_POINTS = 9
+LEGEND_MAX_COLUMNS = 3
+LEGEND_COLUMN_SPACING = 1.2  # em
+#: The canvas is not drawn below this size (pixels): no chart fits, and the layout
+#: would collapse. It is drawn when it grows (a resize draws again).
+MIN_DRAW_SIZE = (240, 150)
 
 
 @dataclass(frozen=True)
@@ -83,6 +96,10 @@ class KpiChart(QWidget):
         self.canvas: Any = None  # FigureCanvasQTAgg once drawn
         self.axes: Axes | None = None
         self._series: ChartSeries | None = None
+        # The legend's entries (handles, labels, text colour) and the columns it has.
+        self._legend: tuple[list[Any], list[str], str] = ([], [], "")
+        self._legend_columns = 0
+        self._fitted: tuple[int, int] | None = None  # (legend columns, month labels)
 
         self.message = QLabel("The chart is drawn when an indicator is chosen.")
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -130,8 +147,22 @@ class KpiChart(QWidget):
         from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
         from matplotlib.figure import Figure
 
+        class ChartCanvas(FigureCanvasQTAgg):
+            """Draws only with room for the chart, fitted to its size first."""
+
+            def __init__(self, figure: Figure, before_draw: Any) -> None:
+                super().__init__(figure)  # type: ignore[no-untyped-call]
+                self.before_draw = before_draw
+
+            def draw(self) -> None:
+                width, height = self.get_width_height()  # the figure's, in pixels
+                if width < MIN_DRAW_SIZE[0] or height < MIN_DRAW_SIZE[1]:
+                    return
+                self.before_draw()
+                super().draw()  # type: ignore[no-untyped-call]
+
         self.figure = Figure(figsize=(6, 3), dpi=100, layout="constrained")
-        self.canvas = FigureCanvasQTAgg(self.figure)  # type: ignore[no-untyped-call]
+        self.canvas = ChartCanvas(self.figure, self._fit_to_size)
         self.canvas.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.canvas.setMinimumHeight(180)
         self.canvas.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -210,11 +241,6 @@ class KpiChart(QWidget):
             color=ink,
         )
 
-        step = max(1, -(-len(x) // 6))
-        ticks = x[::step]
-        if ticks[-1] != x[-1]:
-            ticks.append(x[-1])
-        ax.set_xticks(ticks, [f"{s.periods[i]:%b %y}" for i in ticks])
         ax.set_xlim(x[0] - 0.5, x[-1] + 1.2)
         if s.unit.strip() == "%":
             ax.yaxis.set_major_formatter(lambda value, _pos: f"{value:g}%")
@@ -228,14 +254,65 @@ class KpiChart(QWidget):
         ax.set_ylabel(f"{s.unit.strip()} ({better})", color=ink, fontsize=9)
         handles, labels = ax.get_legend_handles_labels()
         order = sorted(range(len(labels)), key=lambda i: LEGEND_ORDER.get(labels[i][:6], 9))
-        ax.legend(
-            [handles[i] for i in order],
-            [labels[i] for i in order],
+        self._legend = ([handles[i] for i in order], [labels[i] for i in order], ink)
+        self._fitted = None  # placed by `_fit_to_size`, just before the canvas draws
+        self._fit_to_size()
+
+    def _fit_to_size(self) -> None:
+        """Fit the chart to the figure's present size: the legend above the axes in as
+        many columns as fit across, and as many month labels as fit along the x axis."""
+        if self.axes is None or self.figure is None or self._series is None:
+            return
+        handles, labels, ink = self._legend
+        columns = legend_columns(self.figure, labels) if labels else 0
+        # month labels of about 75 pixels each, six at most
+        most = max(2, min(6, int(self.figure.get_figwidth() * 100) // 75))
+        if (columns, most) == self._fitted:
+            return
+        self._fitted = (columns, most)
+        self._legend_columns = columns
+        periods = self._series.periods
+        step = max(1, -(-len(periods) // most))
+        ticks = list(range(len(periods)))[::step]
+        if ticks[-1] != len(periods) - 1:
+            if len(ticks) > 1 and (len(periods) - 1 - ticks[-1]) < step:
+                ticks.pop()  # the last month's label, not two crowded together
+            ticks.append(len(periods) - 1)
+        self.axes.set_xticks(ticks, [f"{periods[i]:%b %y}" for i in ticks])
+        if not labels:
+            return
+        self.axes.legend(
+            handles,
+            labels,
             loc="lower left",
             bbox_to_anchor=(0.0, 1.0),
-            ncol=3,
-            fontsize=9,
+            ncol=columns,
+            fontsize=LEGEND_POINTS,
             frameon=False,
             labelcolor=ink,
             borderaxespad=0.3,
+            columnspacing=LEGEND_COLUMN_SPACING,
         )
+
+
+def legend_columns(figure: Figure, labels: Sequence[str]) -> int:
+    """How many legend columns (at most `LEGEND_MAX_COLUMNS`) fit across `figure` at
+    its present size, beside the y axis's label and ticks on the left."""
+    from matplotlib.font_manager import FontProperties
+
+    renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    font = FontProperties(size=LEGEND_POINTS)
+    em = LEGEND_POINTS * figure.dpi / 72
+    widths = [renderer.get_text_width_height_descent(t, font, ismath=False)[0] for t in labels]
+    room = figure.bbox.width - em * 6  # the y axis's label and tick labels
+    for columns in range(min(LEGEND_MAX_COLUMNS, len(widths)), 1, -1):
+        # matplotlib fills the columns in turn, the first ones one longer when uneven
+        size, longer = divmod(len(widths), columns)
+        start, needed = 0, em * LEGEND_COLUMN_SPACING * (columns - 1)
+        for column in range(columns):
+            end = start + size + (column < longer)
+            needed += max(widths[start:end]) + em * (2.0 + 0.8)  # handle, gap, text
+            start = end
+        if needed <= room:
+            return columns
+    return 1
