@@ -53,6 +53,10 @@ class Paper(IdMixin, Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     supersedes_id: Mapped[str | None] = mapped_column(ForeignKey("papers.id"))
     issued_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Its place among the item's papers (1 first), set when the secretariat orders
+    # them; NULL: never placed, listed after those placed, by issue time
+    # (`db.services.papers.paper_order`). No unique index: laptops reorder offline.
+    position: Mapped[int | None] = mapped_column(Integer)
 
 
 class Annotation(IdMixin, Base):

@@ -16,8 +16,12 @@ notes themselves are never read) is deleted with its earlier versions; a paper
 with annotations leaves the item but is kept, with them, among the meeting's
 papers on no item (`db.services.papers.meeting_papers` lists those last), so its
 readers still find their notes. `paper_annotation_count` tells the screen which
-it will be before it asks. Papers keep the order they were issued in: the
-schema has no column to order an item's papers by.
+it will be before it asks. `move_paper` puts a paper in another place among
+its item's papers (same right, same guard): the item's current papers are
+numbered 1…n in their new order (`Paper.position`, every version of each
+following it), writing only the positions that change — plain fields, so two
+laptops reordering offline settle last writer wins per paper, and every
+laptop lists any tie the same way (`db.services.papers.paper_order`).
 """
 
 from __future__ import annotations
@@ -53,6 +57,7 @@ from db.models import (
 from db.permissions import Capability, require
 from db.rules import SCHEDULE_12A_PARAGRAPHS
 from db.services.meeting_common import get_item, get_meeting, require_not_closed
+from db.services.papers import paper_order
 from db.session import UNSCOPED
 
 #: Kinds that close the agenda: a new business item goes before them.
@@ -438,11 +443,63 @@ def remove_paper(session: Session, actor_id: str | None, paper_id: str) -> Paper
     return PaperRemoved(newest.id, newest.title, str(item.position), annotations, annotations > 0)
 
 
+def move_paper(session: Session, actor_id: str | None, paper_id: str, new_position: int) -> int:
+    """Put a paper (every version of it) at a place among its item's papers (1 = first).
+
+    The item's current papers are numbered 1…n in the new order; the others move
+    along. Only positions that change are written.
+
+    Returns:
+        The paper's new place, as given.
+
+    Raises:
+        NotFoundError: no such paper.
+        PermissionDeniedError: the actor does not edit agendas and papers.
+        ValidationError: a closed meeting; a paper on no item; a place outside the item's papers.
+    """
+    paper, meeting = _paper_on_item(session, actor_id, paper_id)
+    require_not_closed(meeting, "its papers")
+    newest = _versions(session, paper)[0]
+    if newest.agenda_item_id is None:
+        raise ValidationError(f"the paper '{newest.title}' is not on an agenda item")
+    on_item = list(
+        session.scalars(
+            select(Paper)
+            .where(Paper.agenda_item_id == newest.agenda_item_id)
+            .order_by(*paper_order())
+        )
+    )
+    older = {p.supersedes_id: p for p in on_item if p.supersedes_id is not None}
+    current = [p for p in on_item if p.id not in older]
+    if (
+        isinstance(new_position, bool)
+        or not isinstance(new_position, int)
+        or not 1 <= new_position <= len(current)
+    ):
+        raise ValidationError(
+            "the item has one paper"
+            if len(current) == 1
+            else f"the item has papers 1 to {len(current)}"
+        )
+    current.remove(newest)
+    current.insert(new_position - 1, newest)
+    by_id = {p.id: p for p in on_item}
+    for n, p in enumerate(current, start=1):
+        version: Paper | None = p
+        while version is not None:  # earlier versions keep the current one's place
+            if version.position != n:
+                version.position = n
+            version = by_id.get(version.supersedes_id) if version.supersedes_id else None
+    session.flush()
+    return new_position
+
+
 __all__ = [
     "PaperRemoved",
     "add_item",
     "link_item",
     "move_item",
+    "move_paper",
     "paper_annotation_count",
     "remove_item",
     "remove_paper",

@@ -45,6 +45,7 @@ from db.services.declarations import DeclarationView
 from db.services.meeting_choices import LinkRef
 from db.services.meeting_common import exempt_reader, get_meeting, meeting_ref, person_names
 from db.services.meeting_decisions import DecisionView, meeting_decisions
+from db.services.papers import paper_order
 from db.services.quorum import QuorumState, quorum_at, quorum_rule_text
 
 
@@ -156,7 +157,7 @@ def _links(
         select(Paper.agenda_item_id, Paper.id, Paper.title)
         .where(Paper.agenda_item_id.in_(item_ids))
         .where(Paper.id.not_in(select(newer.supersedes_id).where(newer.supersedes_id.is_not(None))))
-        .order_by(Paper.issued_at, Paper.title)
+        .order_by(*paper_order())
     ):
         if item_id is not None:
             papers[item_id].append(LinkRef(target, title))

@@ -19,6 +19,14 @@ placed is kept in `Annotation.extra["anchoring"]` (method, score,
 from_version, from_page). A sticky note with no quote follows the line of
 text it was put beside (`extra["context"]`, see `db.services.annotations`).
 
+An item's papers are listed in one order everywhere (agenda editor, meeting
+view, the Papers page and the board pack): by `Paper.position`, which the
+secretariat sets by moving them (`db.services.agenda.move_paper`), papers
+never placed after those placed, then by issue time, title and id — so two
+laptops holding the same rows list them the same way. `paper_order` is that
+order for a query, `paper_sort_key` the same for rows already read; a
+re-issued paper keeps its version's place.
+
 Keeping exempt papers out of an observer's database during sync belongs to
 the sync layer (the security issue), not here.
 """
@@ -29,8 +37,9 @@ import datetime as dt
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.orm import Session
 
 from db.base import utcnow
@@ -81,6 +90,7 @@ class PaperRow:
     issued_at: dt.datetime
     blob_sha256: str
     on_this_laptop: bool  # the PDF's bytes are here
+    position: int | None = None  # its place among the item's papers; None: never placed
 
 
 @dataclass(frozen=True)
@@ -104,6 +114,30 @@ class Reissued:
     @property
     def orphaned(self) -> int:
         return sum(1 for a in self.annotations if a.anchor == AnchorState.ORPHANED.value)
+
+
+# -- Order -------------------------------------------------------------------------------
+
+
+def paper_order(paper: Any = Paper) -> tuple[ColumnElement[Any], ...]:
+    """ORDER BY for an item's papers: placed ones by position, then the rest; then issue time.
+
+    Args:
+        paper: `Paper` or an alias of it.
+    """
+    return (
+        paper.position.asc().nulls_last(),
+        paper.issued_at.asc(),
+        paper.title.asc(),
+        paper.id.asc(),
+    )
+
+
+def paper_sort_key(
+    position: int | None, issued_at: dt.datetime, title: str, paper_id: str
+) -> tuple[bool, int, dt.datetime, str, str]:
+    """`paper_order` for papers already read: sort by this key."""
+    return (position is None, position or 0, issued_at, title, paper_id)
 
 
 # -- Helpers -----------------------------------------------------------------------------
@@ -188,6 +222,7 @@ def _paper_row(paper: Paper, item: AgendaItem | None, on_laptop: bool) -> PaperR
         issued_at=paper.issued_at,
         blob_sha256=paper.blob_sha256,
         on_this_laptop=on_laptop,
+        position=paper.position,
     )
 
 
@@ -215,8 +250,8 @@ def meeting_papers(
         include_superseded: also list versions a re-issue replaced.
 
     Returns:
-        Papers by agenda item number, then supplements after the item's other
-        papers, then issue time; papers on no item last. Exempt papers are left
+        Papers by agenda item number, then in the item's order (`paper_order`:
+        position, then issue time); papers on no item last. Exempt papers are left
         out for a viewer not cleared for them.
 
     Raises:
@@ -247,9 +282,7 @@ def meeting_papers(
     rows.sort(
         key=lambda r: (
             int(r.item_number) if r.item_number else 10**6,
-            r.supplement,
-            r.issued_at,
-            r.title,
+            *paper_sort_key(r.position, r.issued_at, r.title, r.paper_id),
             r.version,
         )
     )
@@ -584,6 +617,7 @@ def reissue_paper(
         supplement=old.supplement,
         version=old.version + 1,
         supersedes_id=old.id,
+        position=old.position,  # the new version keeps the old one's place
     )
     session.add(new)
     session.flush()
@@ -713,7 +747,9 @@ __all__ = [
     "meeting_papers",
     "paper",
     "paper_bytes",
+    "paper_order",
     "paper_pages",
+    "paper_sort_key",
     "person_names",
     "reissue_paper",
     "require_read",

@@ -198,3 +198,141 @@ def test_a_closed_meetings_papers_stay(db: Database) -> None:
     with db.session() as s:
         kept = s.get(Paper, paper_id)
         assert kept is not None and kept.agenda_item_id == item_id
+
+
+# -- Ordering an item's papers (agenda.move_paper) ---------------------------------------
+
+
+def _three_more_papers(db: Database, clerk: str, item_id: str) -> list[str]:
+    """Item 9's own paper then three added to it: their ids, in the order issued."""
+    ids = []
+    with db.begin(clerk) as s:
+        ids.append(paper_on(s, NEXT, 9).id)
+        for title in ("Agency staffing", "Caseload audit", "Exit interviews"):
+            pdf, _ = render_paper_pdf(title, f"{title} for January.")
+            ids.append(svc.add_paper(s, clerk, item_id, title, pdf).paper_id)
+    return ids
+
+
+def _orders(db: Database, viewer: str, item_id: str) -> tuple[list[str], list[str], list[str]]:
+    """The item's papers as the meeting view, the Papers page and the board pack list them."""
+    from db.services.meeting_view import meeting_view
+    from exports.board_pack import pack_layout
+
+    with db.session() as s:
+        meeting_id = s.get(AgendaItem, item_id).meeting_id  # type: ignore[union-attr]
+        view = meeting_view(s, viewer, meeting_id)
+        rows = svc.meeting_papers(s, viewer, meeting_id)
+    listed = [p.id for i in view.items if i.item_id == item_id for p in i.papers]
+    on_item = {r.paper_id for r in rows if r.item_id == item_id}
+    pages = [r.paper_id for r in rows if r.item_id == item_id]
+    pack = [e.paper_id for e in pack_layout(rows) if e.paper_id in on_item]
+    return listed, pages, pack
+
+
+def test_a_paper_moved_is_listed_in_its_new_place_everywhere(db: Database) -> None:
+    with db.session() as s:
+        clerk, chair = person(s, Role.SECRETARIAT), person(s, Role.CHAIR)
+        item_id = paper_on(s, NEXT, 9).agenda_item_id
+        assert item_id is not None
+    p0, p1, p2, p3 = _three_more_papers(db, clerk, item_id)
+    assert _orders(db, chair, item_id) == ([p0, p1, p2, p3],) * 3  # never placed: as issued
+    with db.session() as s:
+        seq = s.execute(text("SELECT max(site_seq) FROM change_log")).scalar_one()
+    with db.begin(clerk) as s:
+        assert agenda.move_paper(s, clerk, p3, 1) == 1
+    assert _orders(db, chair, item_id) == ([p3, p0, p1, p2],) * 3
+    with db.begin(clerk) as s:
+        agenda.move_paper(s, clerk, p0, 4)  # to the end
+    assert _orders(db, chair, item_id) == ([p3, p1, p2, p0],) * 3
+    with db.session() as s:
+        positions = dict(
+            s.execute(select(Paper.id, Paper.position).where(Paper.agenda_item_id == item_id)).all()
+        )
+        audit = s.scalars(
+            select(AuditEvent).where(AuditEvent.row_id == p3, AuditEvent.op == "update")
+        ).all()
+        captured = s.execute(
+            text(
+                "SELECT row_id, fields FROM change_log WHERE site_seq > :n "
+                "AND table_name = 'papers' ORDER BY site_seq"
+            ),
+            {"n": seq},
+        ).all()
+    assert positions == {p3: 1, p1: 2, p2: 3, p0: 4}
+    assert [a.after for a in audit] == [{"position": 1}]
+    assert all(a.actor_id == clerk for a in audit)
+    # The first move placed all four; the second wrote only the three that moved.
+    assert len(captured) == 4 + 3
+    assert all(set(json.loads(fields)) == {"position"} for _, fields in captured)
+    assert {row for row, _ in captured[4:]} == {p1, p2, p0}
+
+
+def test_a_new_paper_goes_after_those_placed_and_a_reissue_keeps_its_place(db: Database) -> None:
+    with db.session() as s:
+        clerk, chair = person(s, Role.SECRETARIAT), person(s, Role.CHAIR)
+        item_id = paper_on(s, NEXT, 9).agenda_item_id
+        assert item_id is not None
+    p0, p1, p2, p3 = _three_more_papers(db, clerk, item_id)
+    with db.begin(clerk) as s:
+        agenda.move_paper(s, clerk, p2, 1)
+    pdf, _ = render_paper_pdf("Late supplement", "Issued after the pack.")
+    again, _ = render_paper_pdf("Agency staffing", "Agency staffing, corrected.")
+    with db.begin(clerk) as s:
+        late = svc.add_paper(s, clerk, item_id, "Late supplement", pdf, supplement=True).paper_id
+        p1v2 = svc.reissue_paper(s, clerk, p1, again).paper.paper_id
+    assert _orders(db, chair, item_id)[0] == [p2, p0, p1v2, p3, late]
+    # Moving the old version moves the paper: every version keeps the current one's place.
+    with db.begin(clerk) as s:
+        agenda.move_paper(s, clerk, p1, 1)
+    assert _orders(db, chair, item_id)[0] == [p1v2, p2, p0, p3, late]
+    with db.session() as s:
+        assert s.get(Paper, p1).position == s.get(Paper, p1v2).position == 1  # type: ignore[union-attr]
+        rows = svc.meeting_papers(s, chair, s.get(Paper, p1).meeting_id, include_superseded=True)  # type: ignore[union-attr]
+    assert [r.paper_id for r in rows if r.item_id == item_id][:2] == [p1, p1v2]
+
+
+@pytest.mark.parametrize("where", [0, 5, -1, True, "2"])
+def test_a_place_outside_the_items_papers_is_refused(db: Database, where: object) -> None:
+    with db.session() as s:
+        clerk = person(s, Role.SECRETARIAT)
+        item_id = paper_on(s, NEXT, 9).agenda_item_id
+        assert item_id is not None
+    ids = _three_more_papers(db, clerk, item_id)
+    with pytest.raises(ValidationError, match="the item has papers 1 to 4"), db.begin(clerk) as s:
+        agenda.move_paper(s, clerk, ids[0], where)  # type: ignore[arg-type]
+    with db.session() as s:
+        assert all(s.get(Paper, i).position is None for i in ids)  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("role", [Role.CHAIR, Role.OBSERVER, Role.MEMBER])
+def test_only_the_secretariat_orders_papers(db: Database, role: Role) -> None:
+    with db.session() as s:
+        who, clerk = person(s, role), person(s, Role.SECRETARIAT)
+        item_id = paper_on(s, NEXT, 9).agenda_item_id
+        assert item_id is not None
+    ids = _three_more_papers(db, clerk, item_id)
+    with pytest.raises(PermissionDeniedError), db.begin(who) as s:
+        agenda.move_paper(s, who, ids[2], 1)
+    with db.session() as s:
+        assert all(s.get(Paper, i).position is None for i in ids)  # type: ignore[union-attr]
+
+
+def test_a_closed_meetings_papers_keep_their_order(db: Database) -> None:
+    with db.session() as s:
+        clerk = person(s, Role.SECRETARIAT)
+        paper_id = paper_on(s, CLOSED, 5).id
+    with pytest.raises(ValidationError, match="closed"), db.begin(clerk) as s:
+        agenda.move_paper(s, clerk, paper_id, 1)
+    with db.session() as s:
+        assert s.get(Paper, paper_id).position is None  # type: ignore[union-attr]
+
+
+def test_a_paper_on_no_item_has_no_place_to_move_to(db: Database) -> None:
+    with db.session() as s:
+        clerk = person(s, Role.SECRETARIAT)
+        paper_id = paper_on(s, NEXT, 5).id  # annotated: kept on no item when removed
+    with db.begin(clerk) as s:
+        assert agenda.remove_paper(s, clerk, paper_id).kept
+    with pytest.raises(ValidationError, match="not on an agenda item"), db.begin(clerk) as s:
+        agenda.move_paper(s, clerk, paper_id, 1)
