@@ -147,6 +147,7 @@ class MeetingsPage(QWidget):
         self.agenda.on_remove = self.remove_item
         self.agenda.on_add_paper = self.open_add_paper
         self.agenda.on_remove_paper = self.remove_paper
+        self.agenda.on_move_paper = self.move_paper
         self.attendance = AttendancePanel()
         self.attendance.on_set = self.set_attendance
         self.attendance.on_arrival = lambda person: self.open_movement(person, arrival=True)
@@ -611,6 +612,19 @@ class MeetingsPage(QWidget):
         problem = self._write(lambda s, actor: agenda.move_item(s, actor, item_id, position))
         self._after(problem, "Item not moved")
         self.agenda.select(item_id)
+
+    def move_paper(self, paper_id: str, position: int) -> None:
+        """Put a paper at a place among its item's papers; the papers list keeps the focus."""
+        from db.services import agenda
+
+        chosen = self.agenda.chosen()
+        problem = self._write(
+            lambda s, actor: agenda.move_paper(s, actor, paper_id, position), "papers"
+        )
+        self._after(problem, "Paper not moved")
+        self.agenda.select(chosen.item_id if chosen is not None else None)
+        if problem is None:
+            self.agenda.papers.setFocus()
 
     def remove_item(self, item_id: str) -> QMessageBox | None:
         view = self.meeting

@@ -9,11 +9,13 @@ written and committed at once through `db.services.agenda` (and
 chosen item is shown in full: purpose, presenter, time box, the plan
 actions, risks and KPIs it concerns, and for an exempt item the Schedule 12A
 paragraph with the exclusion resolution drafted for it; beside it the item's
-papers in the order they were issued (Alt+P goes there), where Delete takes
-the chosen paper off the item (`db.services.agenda.remove_paper`; the page
-asks first when members have annotated it). Papers cannot be reordered: the
-schema has no column to keep an order in. Those who may not edit the agenda
-(everyone but the secretariat) see the same, read-only, and are told why.
+papers in the order the pack lists them (Alt+P goes there), where Alt+Up /
+Alt+Down move the chosen paper (`db.services.agenda.move_paper`) and Delete
+takes it off the item (`db.services.agenda.remove_paper`; the page asks
+first when members have annotated it). Alt+Up / Alt+Down are shortcuts of
+each list, not of the page: they move agenda items while the agenda has the
+focus and papers while the papers list has it. Those who may not edit the
+agenda (everyone but the secretariat) see the same, read-only, and are told why.
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ class AgendaEditor(QWidget):
         self.on_remove: Callable[[str], object] = lambda _id: None
         self.on_add_paper: Callable[[str], object] = lambda _id: None
         self.on_remove_paper: Callable[[str], object] = lambda _id: None
+        self.on_move_paper: Callable[[str, int], object] = lambda _id, _pos: None
 
         self.model = AgendaModel(self)
         self.model.move_requested.connect(lambda item_id, pos: self.on_move(item_id, pos))
@@ -112,13 +115,13 @@ class AgendaEditor(QWidget):
         self.detail.setAccessibleName("The chosen item in full")
         self.detail.setOpenLinks(False)
 
-        # The chosen item's papers, in the order they were issued.
+        # The chosen item's papers, in the pack's order.
         self.papers = QListWidget()
         self.papers.setObjectName("agendaPapers")
         self.papers.setAccessibleName("Papers of the chosen item")
         self.papers.setAccessibleDescription(
-            "Delete takes the chosen paper off the item; Ctrl+P adds one; Escape goes back "
-            "to the agenda."
+            "Alt+Up and Alt+Down move the chosen paper; Delete takes it off the item; "
+            "Ctrl+P adds one; Escape goes back to the agenda."
         )
         # Its size hint must not push the agenda table up: the splitter's stretch decides.
         self.papers.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
@@ -128,8 +131,15 @@ class AgendaEditor(QWidget):
         self.remove_paper_button = QPushButton("Remove paper (Delete)")
         self.remove_paper_button.setAccessibleName("Take the chosen paper off the item")
         self.remove_paper_button.clicked.connect(self.remove_chosen_paper)
+        self.paper_up_button = QPushButton("Move up (Alt+↑)")
+        self.paper_up_button.setAccessibleName("Move the chosen paper up")
+        self.paper_up_button.clicked.connect(lambda: self.move_chosen_paper(-1))
+        self.paper_down_button = QPushButton("Move down (Alt+↓)")
+        self.paper_down_button.setAccessibleName("Move the chosen paper down")
+        self.paper_down_button.clicked.connect(lambda: self.move_chosen_paper(1))
+        self.papers.currentRowChanged.connect(lambda _row: self._enable_paper_buttons())
         self.papers_hint = muted(
-            "In the order they were issued. Ctrl+P adds one; Esc goes back to the agenda.",
+            "In the pack's order. Ctrl+P adds one; Esc goes back to the agenda.",
             wrap=True,
         )
         papers_box = QWidget()
@@ -138,7 +148,8 @@ class AgendaEditor(QWidget):
         papers_layout.addWidget(self.papers_label)
         papers_layout.addWidget(self.papers, 1)
         papers_buttons = QHBoxLayout()
-        papers_buttons.addWidget(self.remove_paper_button)
+        for button in (self.paper_up_button, self.paper_down_button, self.remove_paper_button):
+            papers_buttons.addWidget(button)
         papers_buttons.addStretch(1)
         papers_layout.addLayout(papers_buttons)
         papers_layout.addWidget(self.papers_hint)
@@ -176,6 +187,8 @@ class AgendaEditor(QWidget):
             shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
             shortcut.activated.connect(slot)
         for keys, slot in (
+            ("Alt+Up", lambda: self.move_chosen_paper(-1)),
+            ("Alt+Down", lambda: self.move_chosen_paper(1)),
             ("Delete", self.remove_chosen_paper),
             ("Ctrl+P", self.add_paper_to_chosen),
             ("Escape", self.table.setFocus),
@@ -245,7 +258,22 @@ class AgendaEditor(QWidget):
         if not self.papers.count():
             self.papers.addItem(QListWidgetItem("No papers: Ctrl+P adds one."))
             self.papers.item(0).setFlags(Qt.ItemFlag.NoItemFlags)
-        self.remove_paper_button.setEnabled(self.editable and self.chosen_paper() is not None)
+        self._enable_paper_buttons()
+
+    def _enable_paper_buttons(self) -> None:
+        row, count = self.papers.currentRow(), self._paper_count()
+        chosen = self.editable and self.chosen_paper() is not None
+        self.remove_paper_button.setEnabled(chosen)
+        self.paper_up_button.setEnabled(chosen and row > 0)
+        self.paper_down_button.setEnabled(chosen and 0 <= row < count - 1)
+
+    def _paper_count(self) -> int:
+        """How many papers the list shows (not counting its "No papers" line)."""
+        return sum(
+            1
+            for n in range(self.papers.count())
+            if isinstance(self.papers.item(n).data(Qt.ItemDataRole.UserRole), str)
+        )
 
     def chosen_paper(self) -> str | None:
         """The id of the paper chosen in the papers list, if any."""
@@ -277,6 +305,15 @@ class AgendaEditor(QWidget):
         item = self.chosen()
         if item is not None and self.editable:
             self.on_remove(item.item_id)
+
+    def move_chosen_paper(self, delta: int) -> None:
+        """Move the chosen paper `delta` places (-1 up, 1 down) among the item's papers."""
+        paper_id = self.chosen_paper()
+        if paper_id is None or not self.editable:
+            return
+        target = self.papers.currentRow() + 1 + delta
+        if 1 <= target <= self._paper_count():
+            self.on_move_paper(paper_id, target)
 
     def remove_chosen_paper(self) -> None:
         paper_id = self.chosen_paper()

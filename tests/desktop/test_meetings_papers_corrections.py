@@ -22,6 +22,7 @@ from sqlalchemy import func, select
 
 from db.demo import DEMO_AS_OF, create_demo
 from db.models import Annotation, Decision, Membership, Paper, Role
+from db.services.papers import add_paper
 from db.store import Database, open_database
 from desktop.app import build_main_window
 from desktop.main_window import MainWindow
@@ -155,6 +156,90 @@ def test_the_chair_cannot_take_papers_off(qtbot: QtBot, page: MeetingsPage) -> N
     qtbot.keyClick(editor.papers, Key.Key_Delete)
     assert page.dialog is None
     assert len(page.meeting.items[7].papers) == 1
+
+
+def _item_with_three_papers(page: MeetingsPage, database: Database) -> tuple[str, list[str]]:
+    """Item 9 of the next meeting with two papers added to its own: its id and theirs, as issued."""
+    clerk = act_as(page, database, Role.SECRETARIAT)
+    page.apply_filter({"view": "agenda"})  # the next OPAB meeting
+    item = page.meeting.items[8]
+    ids = [item.papers[0].id]
+    with database.begin(clerk) as s:
+        for title in ("Agency staffing", "Exit interviews"):
+            pdf, _ = render_paper_pdf(title, f"{title} for January.")
+            ids.append(add_paper(s, clerk, item.item_id, title, pdf).paper_id)
+    page.reload_meeting()
+    page.agenda.select(item.item_id)
+    return item.item_id, ids
+
+
+def focus(qtbot: QtBot, page: MeetingsPage, widget: Any) -> None:
+    page.window().activateWindow()
+    widget.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is widget)
+
+
+def positions(database: Database, ids: list[str]) -> list[int | None]:
+    with database.session() as s:
+        return [s.get(Paper, i).position for i in ids]  # type: ignore[union-attr]
+
+
+def test_alt_arrows_move_the_chosen_paper_when_the_papers_list_has_the_focus(
+    qtbot: QtBot, page: MeetingsPage, database: Database
+) -> None:
+    item_id, (p0, p1, p2) = _item_with_three_papers(page, database)
+    editor = page.agenda
+    assert editor.paper_up_button.text() == "Move up (Alt+↑)"
+    assert editor.paper_down_button.text() == "Move down (Alt+↓)"
+    agenda_before = [i.item_id for i in page.meeting.items]
+    editor.papers.setCurrentRow(2)
+    assert editor.chosen_paper() == p2
+    assert editor.paper_up_button.isEnabled() and not editor.paper_down_button.isEnabled()
+    focus(qtbot, page, editor.papers)
+    qtbot.keyClick(editor.papers, Key.Key_Up, ALT)
+    assert page.dialog is None
+    assert [p.id for p in page.meeting.items[8].papers] == [p0, p2, p1]
+    assert positions(database, [p0, p2, p1]) == [1, 2, 3]
+    # The moved paper stays chosen, the list keeps the focus, the agenda did not move.
+    assert editor.chosen_paper() == p2 and editor.papers.currentRow() == 1
+    assert editor.papers.item(1).text().startswith("2. Exit interviews")
+    assert QApplication.focusWidget() is editor.papers
+    assert [i.item_id for i in page.meeting.items] == agenda_before
+    qtbot.keyClick(editor.papers, Key.Key_Up, ALT)
+    assert [p.id for p in page.meeting.items[8].papers] == [p2, p0, p1]
+    assert not editor.paper_up_button.isEnabled()
+    qtbot.keyClick(editor.papers, Key.Key_Up, ALT)  # already first: nothing to do
+    assert page.dialog is None and positions(database, [p2, p0, p1]) == [1, 2, 3]
+    qtbot.keyClick(editor.papers, Key.Key_Down, ALT)
+    assert [p.id for p in page.meeting.items[8].papers] == [p0, p2, p1]
+    editor.paper_down_button.click()
+    assert [p.id for p in page.meeting.items[8].papers] == [p0, p1, p2]
+    assert [i.item_id for i in page.meeting.items] == agenda_before
+
+    # With the agenda focused, the same keys move the item, not its papers.
+    focus(qtbot, page, editor.table)
+    assert editor.chosen().item_id == item_id
+    qtbot.keyClick(editor.table, Key.Key_Up, ALT)
+    assert page.meeting.items[7].item_id == item_id
+    assert [p.id for p in page.meeting.items[7].papers] == [p0, p1, p2]
+    assert positions(database, [p0, p1, p2]) == [1, 2, 3]
+
+
+def test_the_chair_cannot_reorder_papers(
+    qtbot: QtBot, page: MeetingsPage, database: Database
+) -> None:
+    _item_id, ids = _item_with_three_papers(page, database)
+    act_as(page, database, Role.CHAIR)
+    page.apply_filter({"view": "agenda"})
+    editor = page.agenda
+    editor.select(page.meeting.items[8].item_id)
+    editor.papers.setCurrentRow(1)
+    assert not editor.paper_up_button.isEnabled() and not editor.paper_down_button.isEnabled()
+    focus(qtbot, page, editor.papers)
+    qtbot.keyClick(editor.papers, Key.Key_Up, ALT)
+    assert page.dialog is None
+    assert [p.id for p in page.meeting.items[8].papers] == ids
+    assert positions(database, ids) == [None, None, None]
 
 
 # -- Correcting a decision ---------------------------------------------------------------
