@@ -14,6 +14,7 @@ from desktop.cli_base import PASSPHRASE_ENV
 from desktop.screenshot import PAGES, take_screenshot
 from tests.desktop import test_encrypted_boards
 from tests.desktop.board_fixture import TODAY
+from tests.desktop.conftest import call
 
 
 def test_pages_include_every_navigation_entry() -> None:
@@ -73,14 +74,7 @@ encrypted = test_encrypted_boards.encrypted  # the fixture: (file, key, passphra
 
 
 def _shot(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    from desktop.cli import main
-
-    try:
-        code = main(["screenshot", *args])
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
+    return call(capsys, "screenshot", *args)
 
 
 def test_an_encrypted_board_signs_in_with_a_passphrase_file_and_reads_as_that_person(
