@@ -167,6 +167,12 @@ def browse_rows(data: dict[str, Any], scale_note: str) -> Iterator[Row]:
     )
     opening = data["open"]
     samples = opening["samples"]
+    first = opening.get("first")
+    first_note = (
+        f"; its first opening, which builds the page and imports its module, {_ms(first)}"
+        if first is not None
+        else ""
+    )
     yield Row(
         "open the plan page",
         median(samples),
@@ -177,8 +183,8 @@ def browse_rows(data: dict[str, Any], scale_note: str) -> Iterator[Row]:
         len(opening["floors"]),
         f"show_page('plan') with the page stale to the tree's first paint, the window's plan "
         f"of {actions:,} actions (themes, filter choices, RAG key, tree, first action's detail); "
-        f"slowest {_ms(max(samples))}; floor: raw sqlite3 of the same rows into a bare QTreeView "
-        f"over a tuple model, shown and painted{scale_note}",
+        f"slowest {_ms(max(samples))}{first_note}; floor: raw sqlite3 of the same rows into a "
+        f"bare QTreeView over a tuple model, shown and painted{scale_note}",
     )
     filters: dict[str, dict[str, Any]] = data["filters"]
     if not filters:
