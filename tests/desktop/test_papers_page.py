@@ -237,12 +237,14 @@ def test_action_cards_show_the_board_s_response(qtbot: QtBot, database: Database
     chair = person(database, "CPB", Role.CHAIR)
     with database.session() as s:
         paper_id = s.scalars(
-            select(Paper.id).where(Paper.kind == PaperKind.ACTION_CARDS).order_by(Paper.issued_at)
+            select(Paper.id)
+            .where(Paper.kind == PaperKind.ACTION_CARDS)
+            .order_by(Paper.issued_at.desc())  # the newest cards: not answered in the demo
         ).first()
     assert paper_id is not None
     with database.begin(chair) as s:
         questions_service.respond_to_card(
-            s, chair, paper_id, 2, "Agreed: the Director will meet the council in March."
+            s, chair, paper_id, 7, "Agreed: the Director will meet the council in March."
         )
     reader = ReaderView()
     qtbot.addWidget(reader)
@@ -250,11 +252,11 @@ def test_action_cards_show_the_board_s_response(qtbot: QtBot, database: Database
     assert reader.open_paper(paper_id)
     assert reader.side.isTabVisible(2)
     cards = reader.cards
-    assert [c.number for c in cards.cards()] == [1, 2, 3]
+    assert [c.number for c in cards.cards()] == [6, 7]
     texts = [cards.list.item(n).text() for n in range(cards.list.count())]
     assert "Board response" in texts[1] and "meet the council in March" in texts[1]
     assert texts[0].endswith("No response recorded yet.")
-    assert cards.title.text() == "Action cards (1 of 3 answered)"
+    assert cards.title.text() == "Action cards (1 of 2 answered)"
 
 
 def test_models_pass_the_model_tester(qtmodeltester, page: PapersPage) -> None:  # type: ignore[no-untyped-def]
