@@ -20,6 +20,9 @@ a new version (copying the signed text, `supersedes_id`) through the same path.
 Minutes are not circulated or approved while two decisions of the meeting's
 board share a number taken offline (`db.services.decisions.duplicate_numbers`);
 renumbering the later one restates it in the unsigned versions (`restate_number`).
+A version built before any other change of the record (a correction, an
+amendment arriving by sync) is brought up to date by `db.minutes.refresh`; a
+section it flags for review holds circulation until edited or marked reviewed.
 Reads return frozen values, never ORM objects.
 """
 
@@ -54,6 +57,8 @@ from db.services.decisions import current_versions, duplicate_numbers
 
 #: The longest text one section takes (a summary of discussion, not a transcript).
 MAX_SECTION_CHARS = 20_000
+#: An item's note that its kept edit needs review (`db.minutes.refresh.bring_up_to_date`).
+REVIEW_KEY = "review"
 
 _APPROVING_KINDS = (DecisionKind.AGREED, DecisionKind.APPROVED)
 _REF = re.compile(r"^\s*([A-Za-z0-9_-]+)\s*:\s*(\d{4}-\d{2}-\d{2})\s*$")
@@ -89,6 +94,7 @@ class Section:
     heading: str  # "5. Workforce: reducing agency staff"
     text: str
     exempt: bool
+    review: str | None = None  # why the section needs the secretariat's review, if it does
 
 
 # -- reads ---------------------------------------------------------------------------------
@@ -208,6 +214,7 @@ def sections(session: Session, viewer_id: str | None, version_id: str) -> tuple[
                 heading=f"{number}. {raw.get('title', '')}",
                 text=str(raw.get("minutes") or ""),
                 exempt=bool(raw.get("exempt")),
+                review=str(raw[REVIEW_KEY]) if raw.get(REVIEW_KEY) else None,
             )
         )
     return tuple(out)
@@ -287,6 +294,7 @@ def edit_section(
     if target is None:
         raise ValidationError(f"the minutes have no section {key!r}")
     target["minutes"] = clean
+    target.pop(REVIEW_KEY, None)  # the secretariat has now been through the section
     version.content_json = canonical_json(content)
     session.flush()
     return _info(session, version)
@@ -300,6 +308,14 @@ def circulate(session: Session, actor_id: str | None, version_id: str) -> Versio
     _expect(version, MinutesStatus.DRAFT, "circulated")
     _refuse_shared_numbers(session, meeting, "circulated")
     _check_decisions(session, version)
+    flagged = [i for i in _items(_content(version)) if i.get(REVIEW_KEY)]
+    if flagged:
+        first = flagged[0]
+        raise ValidationError(
+            f"section {first.get('number')}. {first.get('title', '')} is marked for review: "
+            "it keeps your edit but its decisions changed when the minutes were brought up to "
+            "date; check it, then edit it or mark it reviewed before circulating"
+        )
     version.status = MinutesStatus.CIRCULATED
     version.circulated_at = _now(session)
     session.flush()
@@ -365,6 +381,7 @@ def approve(
                 f"{other.day} {other:%B %Y}"
             )
         version.approved_by_decision_id = decision.id
+    _check_decisions(session, version)  # after the right: it reads exempt decisions
     version.status = MinutesStatus.APPROVED
     version.approved_at = _now(session)
     session.flush()
@@ -487,8 +504,10 @@ def _check_decisions(session: Session, version: MinutesVersion) -> None:
     )
     if stated != recorded:
         raise ValidationError(
-            "the minutes no longer state the meeting's decisions as recorded; "
-            "decisions are changed only by a new decision"
+            f"version {version.version} no longer states the meeting's decisions as recorded "
+            "(a decision was corrected, amended or renumbered after it was made); bring the "
+            "minutes up to date first: that makes a new draft from the record, keeping your "
+            "edits, to circulate and approve again"
         )
 
 

@@ -23,6 +23,14 @@ secretariat and the chair, with "Renumber…": the later decision gets the next
 free number (`db.services.decisions.renumber_decision`); until then the
 minutes are not circulated or approved.
 
+Unsigned minutes made before a decision of the meeting changed (corrected,
+amended, renumbered: `db.minutes.refresh`) show a warning line saying, in
+words, what changed, with "Bring the minutes up to date" for the secretariat:
+a new draft from the record that keeps every section's text as edited. A
+section it kept whose decisions changed is listed as marked for review, with
+"Mark as reviewed"; editing the section also clears it. Signed minutes are
+never changed: the warning is for the newest version only when it is unsigned.
+
 `apply_filter` takes {"meeting_id": id} (and optionally "version_id") and
 {"item": n} to show item n of the version shown.
 """
@@ -58,6 +66,7 @@ from widgets.page_parts import Notice, fixed_columns, heading, muted, read_only_
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QDialog
 
+    from db.minutes import RecordChange
     from db.services.meetings import MeetingRow
     from desktop.minutes.dialogs import Approval
 
@@ -179,6 +188,34 @@ class MinutesPage(QWidget):
         shared_layout.addWidget(self.renumber_button)
         self.shared_row.hide()
 
+        # Decisions changed since the newest (unsigned) version was made ---------------------
+        self.stale_warning = QLabel("")
+        self.stale_warning.setObjectName("minutesStale")
+        self.stale_warning.setWordWrap(True)
+        self.stale_warning.setTextFormat(Qt.TextFormat.PlainText)
+        self.stale_warning.setPalette(warning)
+        self.refresh_button = QPushButton("Bring the minutes &up to date")
+        self.refresh_button.setAccessibleName("Bring the minutes up to date")
+        self.refresh_button.setToolTip(
+            "Make a new draft from the meeting's record, keeping every section as edited."
+        )
+        self.refresh_button.clicked.connect(self.bring_up_to_date)
+        self.reviewed_button = QPushButton("Mark as re&viewed")
+        self.reviewed_button.setAccessibleName("Mark the flagged sections as reviewed")
+        self.reviewed_button.setToolTip(
+            "You have checked the sections listed: their text agrees with their decisions."
+        )
+        self.reviewed_button.clicked.connect(self.mark_reviewed)
+        self.stale_row = QWidget()
+        stale_layout = QHBoxLayout(self.stale_row)
+        stale_layout.setContentsMargins(0, 0, 0, 0)
+        stale_layout.addWidget(self.stale_warning, 1)
+        stale_layout.addWidget(self.refresh_button)
+        stale_layout.addWidget(self.reviewed_button)
+        self.stale_row.hide()
+        self.changes: tuple[RecordChange, ...] = ()
+        self.flagged: tuple[str, ...] = ()
+
         # Lifecycle --------------------------------------------------------------------------
         self.draft_button = QPushButton("&Generate the draft")
         self.draft_button.setToolTip("Draft the minutes from the meeting's record.")
@@ -228,6 +265,7 @@ class MinutesPage(QWidget):
         layout.addWidget(self.versions)
         layout.addWidget(self.record)
         layout.addWidget(self.shared_row)
+        layout.addWidget(self.stale_row)
         layout.addLayout(actions)
         layout.addWidget(self.notice)
         layout.addWidget(self.editor, 1)
@@ -453,6 +491,7 @@ class MinutesPage(QWidget):
         self.next_step.setText(NEXT_STEP.get(status, "") if minutes is not None else "")
         self.record.setText(self._record_text())
         self._show_shared()
+        self._show_stale()
 
     def _show_shared(self) -> None:
         shared = self.minutes.shared if self.minutes is not None else ()
@@ -479,6 +518,65 @@ class MinutesPage(QWidget):
         rights = self.minutes.rights if self.minutes is not None else None
         self.renumber_button.setVisible(bool(rights and rights.run))
 
+    def _read_stale(self) -> tuple[tuple[RecordChange, ...], tuple[str, ...]]:
+        """What changed in the record since the newest version, and its flagged sections."""
+        minutes, controller = self.minutes, self.controller
+        latest = minutes.latest if minutes is not None else None
+        if (
+            minutes is None
+            or controller is None
+            or latest is None
+            or latest.status == "signed"  # frozen: a later change is its own record
+            or not minutes.rights.read_exempt
+        ):
+            return (), ()
+        from db.minutes import flagged_sections, record_changes
+
+        try:
+            with controller.database.session() as s:
+                return (
+                    record_changes(s, controller.actor_id, latest.version_id),
+                    flagged_sections(s, controller.actor_id, latest.version_id),
+                )
+        except (BoardpackError, ValueError):
+            return (), ()
+
+    def _show_stale(self) -> None:
+        self.changes, self.flagged = self._read_stale()
+        minutes, latest = self.minutes, self._latest()
+        edit = bool(minutes is not None and minutes.rights.edit)
+        self.stale_row.setVisible(bool(self.changes or self.flagged))
+        if latest is None or not (self.changes or self.flagged):
+            self.stale_warning.setText("")
+            return
+        lines = [f"Warning: {change.text}." for change in self.changes]
+        if self.changes:  # each of these would be refused: the warning says why
+            for button in (self.circulate_button, self.approve_button, self.sign_button):
+                button.setEnabled(False)
+            again = {
+                "draft": "circulated or signed",
+                "circulated": "approved or signed",
+                "approved": "signed",
+            }.get(latest.status, "signed")
+            lines.append(
+                f"Version {latest.version} cannot be {again} until the minutes are brought up "
+                "to date: a new draft from the record, keeping every section as edited"
+                + ("." if edit else " (the secretariat does this).")
+            )
+        if self.flagged:
+            lines.append(
+                "Marked for review: "
+                + "; ".join(self.flagged)
+                + ". Your edit was kept, but the item's decisions changed: check the text "
+                "agrees with them, then edit it or mark it reviewed. Until then the minutes "
+                "are not circulated."
+            )
+        text = "\n".join(lines)
+        self.stale_warning.setText(text)
+        self.stale_warning.setAccessibleName(text)
+        self.refresh_button.setVisible(edit and bool(self.changes))
+        self.reviewed_button.setVisible(edit and bool(self.flagged) and not self.changes)
+
     def _record_text(self) -> str:
         minutes = self.minutes
         if minutes is None or minutes.shown is None:
@@ -502,7 +600,10 @@ class MinutesPage(QWidget):
             return "the database is not open"
         # No announcement: no other page shows the minutes' text, and the dashboard
         # need not be re-read on every autosave.
-        return self.controller.edit_section(version_id, key, text)
+        problem = self.controller.edit_section(version_id, key, text)
+        if problem is None and self.flagged:
+            self._show_stale()  # an edited section is no longer marked for review
+        return problem
 
     def _act(self, fn: Any, done: str, title: str) -> str | None:
         """Save what is typed, run one lifecycle write, then read the meeting again."""
@@ -648,6 +749,70 @@ class MinutesPage(QWidget):
                 f"Version {latest.version + 1} started as a draft correction.",
                 "Correction not started",
             ),
+        )
+
+    def bring_up_to_date(self) -> QMessageBox | None:
+        latest, controller = self._latest(), self.controller
+        if latest is None or controller is None or not self.changes:
+            return None
+        from db.minutes import Refreshed
+        from db.minutes import bring_up_to_date as refresh
+
+        done: list[Refreshed] = []
+        again = {
+            "circulated": f" Version {latest.version} was circulated: the new draft is "
+            "circulated again.",
+            "approved": f" Version {latest.version} was approved: the new draft is circulated "
+            "and approved again before the chair signs it.",
+        }.get(latest.status, "")
+
+        def go() -> None:
+            problem = self._act(
+                lambda: controller.write(
+                    lambda s, a: done.append(refresh(s, a, latest.version_id))
+                ),
+                "",
+                "Minutes not brought up to date",
+            )
+            if problem is not None or not done:
+                return
+            result = done[0]
+            kept = (
+                f" {result.kept} edited section{'s' if result.kept != 1 else ''} kept."
+                if result.kept
+                else ""
+            )
+            review = (
+                " Check the section marked for review: " + "; ".join(result.flagged) + "."
+                if result.flagged
+                else ""
+            )
+            self.notice.say(
+                f"Version {result.version.version} drafted from the meeting's record: it states "
+                f"the decisions as recorded now.{kept}{review}"
+            )
+            if result.flagged:
+                self.editor.select(int(result.flagged[0].split(".", 1)[0]))
+
+        return self._confirm(
+            "Bring the minutes up to date",
+            f"Make version {latest.version + 1}, a new draft from the meeting's record? "
+            "It states every decision as recorded now; each section keeps its text as "
+            f"edited. Version {latest.version} stays as it is.{again}",
+            "Bring up to date",
+            go,
+        )
+
+    def mark_reviewed(self) -> str | None:
+        latest, controller = self._latest(), self.controller
+        if latest is None or controller is None or not self.flagged:
+            return None
+        from db.minutes import mark_reviewed as reviewed
+
+        return self._act(
+            lambda: controller.write(lambda s, a: reviewed(s, a, latest.version_id, "all")),
+            "Sections marked as reviewed: the minutes can be circulated.",
+            "Not marked as reviewed",
         )
 
     def renumber(self) -> QMessageBox | None:
