@@ -180,8 +180,12 @@ class RowWriter:
         savepoint = self.conn.begin_nested()
         try:
             for key, (shape, rows) in groups.items():
-                if key[1] != INSERT:  # distinct rows, by key: the statement walks the index once
+                # distinct rows, by key: the statement walks the primary key index once
+                # (inserts too: 4,000 pulled progress updates 0.19 -> 0.165 s CPU)
+                if key[1] != INSERT:
                     _by_key(rows, len(shape.pk))
+                else:
+                    _inserts_by_key(rows, key[2], shape.pk)
                 self._execute(key, shape, rows)
         except IntegrityError:
             savepoint.rollback()
@@ -242,6 +246,18 @@ def _by_key(rows: list[tuple[Any, ...]], n_key: int) -> None:
     (left as they are if those values do not compare)."""
     with contextlib.suppress(TypeError):
         rows.sort(key=lambda r: r[len(r) - n_key :])
+
+
+def _inserts_by_key(
+    rows: list[tuple[Any, ...]], names: tuple[str, ...], pk: tuple[str, ...]
+) -> None:
+    """Sort INSERT parameter rows by their primary key values (left as they are if the
+    key is not among the columns written, or its values do not compare)."""
+    if not set(pk) <= set(names):
+        return
+    at = [names.index(c) for c in pk]
+    with contextlib.suppress(TypeError):
+        rows.sort(key=lambda r: [r[i] for i in at])
 
 
 def _sqlite_sql(shape: Shape, kind: str, names: tuple[str, ...]) -> str:
