@@ -17,7 +17,10 @@ word) title matches come first, then the newest. One hit per record, grouped
 by kind in a fixed order, a few per kind, each with a snippet whose matches are
 marked (`MARK_OPEN` … `MARK_CLOSE`). Exempt (Part 2) papers, decisions of
 exempt items and the exempt items of minutes are left out unless the caller
-says the viewer may read them (`Capability.READ_EXEMPT`). `record_text()`
+says the viewer may read them (`Capability.READ_EXEMPT`); that includes the
+children in care council action cards marked exempt under a public item of
+minutes and declarations of interest in exempt items, which the index holds
+in the public document (see "Exempt action cards" below). `record_text()`
 gives the full text of a decision, minutes version or paper for reading where
 no page shows them yet.
 """
@@ -143,16 +146,25 @@ def fts_query(typed: str) -> str | None:
     Returns:
         An FTS5 MATCH expression, or None.
     """
+    words, prefix = _query_words(typed)
+    if not words:
+        return None
+    quoted = ['"' + w.replace('"', '""') + '"' for w in words]
+    if prefix:
+        quoted[-1] += "*"
+    return " ".join(quoted)
+
+
+def _query_words(typed: str) -> tuple[list[str], bool]:
+    """The words `fts_query` looks for, and whether the last is a prefix."""
     # Control characters (a NUL ends an FTS5 query early) and lone surrogates (not
     # encodable) separate words like spaces.
     typed = "".join(" " if unicodedata.category(ch) in {"Cc", "Cs"} else ch for ch in typed)
     words = [w for w in typed.split() if any(_word_char(ch) for ch in w)][-MAX_TERMS:]
-    if not words:
-        return None
-    quoted = ['"' + w.replace('"', '""') + '"' for w in words]
-    if typed and not typed[-1].isspace() and _last_token_length(words[-1]) >= MIN_PREFIX:
-        quoted[-1] += "*"
-    return " ".join(quoted)
+    prefix = bool(
+        words and typed and not typed[-1].isspace() and _last_token_length(words[-1]) >= MIN_PREFIX
+    )
+    return words, prefix
 
 
 def _last_token_length(word: str) -> int:
@@ -306,6 +318,7 @@ def search(
     if match is None or limit_per_kind <= 0 or not index_available(session):
         return []
     best: dict[str, list[tuple[int, float, str]]] = {}
+    public_snippets: dict[int, str] = {}  # made from public text, not from the index
     try:
         candidates: dict[str, Sequence[Any]] = {}
         for kind in KINDS:
@@ -324,6 +337,18 @@ def search(
             chosen: dict[str, tuple[int, float, str]] = {}
             for row in sorted(shown, key=lambda r: (ranks.get(int(r.doc), 0.0), -int(r.doc))):
                 record_id = str(row.record_id) if row.record_id is not None else None
+                if (
+                    record_id is not None
+                    and record_id not in chosen
+                    and kind == "minutes"
+                    and not include_exempt
+                    and int(row.doc) >> _SHIFT == _MINUTES
+                ):
+                    found_public = _public_minutes_match(session, record_id, query)
+                    if found_public is False:  # only its exempt action cards match
+                        continue
+                    if isinstance(found_public, str):
+                        public_snippets[int(row.doc)] = found_public
                 if record_id is not None and record_id not in chosen:
                     chosen[record_id] = (int(row.doc), ranks.get(int(row.doc), 0.0), record_id)
                     if len(chosen) == limit_per_kind:
@@ -346,6 +371,7 @@ def search(
             ):
                 if snip is not None:
                     snippets[int(doc)] = " ".join(str(snip).split())
+        snippets.update(public_snippets)
     except OperationalError as exc:  # never expected: the query is built to be valid
         log.warning("search for %r failed: %s", query, exc)
         return []
@@ -390,6 +416,143 @@ def snippet_parts(snippet: str) -> list[tuple[str, bool]]:
         parts.append((rest[start + 1 : end].replace(MARK_OPEN, ""), True))
         rest = rest[end + 1 :]
     return [(t, m) for t, m in parts if t]
+
+
+# Exempt action cards in public minutes ------------------------------------------------
+# The index (migration 0005) keeps an exempt item's text out of a minutes version's
+# public document, but not a children in care council action card marked exempt (on
+# an exempt paper) under a public item, an answer to a card of an exempt paper, or a
+# declaration of interest in an exempt item (the public minutes leave all three out).
+# Without the right to read exempt items, a public minutes document holding such text
+# is found only when the words are in its public text, and its snippet is made from
+# that text. Only the few minutes hits shown are read (one JSON each).
+
+_SKIPPED_KEYS = frozenset({"id", "format", "kind", "date", "start", "end", "due", "code"})
+
+
+def _public_values(value: Any, key: str = "") -> list[str]:
+    """The text values the index takes from minutes content, without anything exempt."""
+    if key in _SKIPPED_KEYS or key == "exempt" or key.endswith("_id"):
+        return []
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [
+            t
+            for v in value
+            if not (isinstance(v, dict) and v.get("exempt"))
+            for t in _public_values(v, "")
+        ]
+    if isinstance(value, dict):
+        return [t for k, v in value.items() for t in _public_values(v, str(k))]
+    return []
+
+
+def _exempt_numbers(content: dict[str, Any]) -> set[Any]:
+    items = content.get("items")
+    return {
+        i.get("number")
+        for i in (items if isinstance(items, list) else [])
+        if isinstance(i, dict) and i.get("exempt")
+    }
+
+
+def _has_hidden(content: dict[str, Any]) -> bool:
+    """Whether the index's public document holds exempt text: an exempt card under a
+    public item, or a declaration of interest in an exempt item."""
+    items = content.get("items")
+    private = _exempt_numbers(content)
+    declarations = content.get("declarations")
+    return any(
+        isinstance(card, dict) and card.get("exempt")
+        for item in (items if isinstance(items, list) else [])
+        if isinstance(item, dict) and not item.get("exempt")
+        for card in (item.get("action_cards") or [])
+    ) or any(
+        isinstance(d, dict) and d.get("item") in private
+        for d in (declarations if isinstance(declarations, list) else [])
+    )
+
+
+def _fold(ch: str) -> str:
+    # unicode61 with remove_diacritics 2: case folded, diacritics dropped.
+    return "".join(
+        c for c in unicodedata.normalize("NFD", ch) if unicodedata.category(c) != "Mn"
+    ).lower()
+
+
+def _tokens(text_: str) -> list[tuple[str, int, int]]:
+    out: list[tuple[str, int, int]] = []
+    start = None
+    for i, ch in enumerate(text_ + " "):
+        if i < len(text_) and _word_char(ch):
+            if start is None:
+                start = i
+        elif start is not None:
+            out.append(("".join(_fold(c) for c in text_[start:i]), start, i))
+            start = None
+    return out
+
+
+def _public_minutes_match(session: Session, version_id: str, typed: str) -> bool | str:
+    """True: no exempt card to leave out (the index's match stands); False: the words
+    are found only in exempt cards; else the snippet from the public text."""
+    content_json = session.execute(
+        text("SELECT content_json FROM minutes_versions WHERE id = :id"), {"id": version_id}
+    ).scalar()
+    try:
+        content = json.loads(str(content_json))
+    except ValueError:
+        return True
+    if not isinstance(content, dict) or not _has_hidden(content):
+        return True
+    items = content.get("items")
+    private = _exempt_numbers(content)
+    public = dict(content)
+    declarations = content.get("declarations")
+    public["declarations"] = [
+        d
+        for d in (declarations if isinstance(declarations, list) else [])
+        if not (isinstance(d, dict) and d.get("item") in private)
+    ]
+    public["items"] = [
+        {"title": i.get("title")} if isinstance(i, dict) and i.get("exempt") else i
+        for i in (items if isinstance(items, list) else [])
+    ]
+    body = " ".join(" ".join(_public_values(public)).split())
+    tokens = _tokens(body)
+    words, prefix = _query_words(typed)
+    first: tuple[int, int] | None = None
+    marks: list[tuple[int, int]] = []
+    for n, word in enumerate(words):
+        phrase = [t for t, _, _ in _tokens(word)]
+        last = n == len(words) - 1 and prefix
+        hits = [
+            at
+            for at in range(len(tokens) - len(phrase) + 1)
+            if all(
+                tokens[at + k][0] == p
+                or (last and k == len(phrase) - 1 and tokens[at + k][0].startswith(p))
+                for k, p in enumerate(phrase)
+            )
+        ]
+        if not phrase or not hits:
+            return False
+        marks.extend((tokens[h + k][1], tokens[h + k][2]) for h in hits for k in range(len(phrase)))
+        if first is None or hits[0] < first[0]:
+            first = (hits[0], len(phrase))
+    assert first is not None
+    lo = max(first[0] - SNIPPET_TOKENS // 2, 0)
+    hi = min(lo + SNIPPET_TOKENS, len(tokens)) - 1
+    start, end = tokens[lo][1], tokens[hi][2]
+    out, at = [], start
+    for a, b in sorted(m for m in marks if start <= m[0] and m[1] <= end):
+        if a < at:
+            continue
+        out.append(body[at:a] + MARK_OPEN + body[a:b] + MARK_CLOSE)
+        at = b
+    out.append(body[at:end])
+    return ("…" if lo > 0 else "") + "".join(out) + ("…" if hi < len(tokens) - 1 else "")
 
 
 # Labels ---------------------------------------------------------------------------
@@ -552,6 +715,19 @@ def _as_lines(value: Any) -> list[str]:
     return [str(value)]
 
 
+def _card_lines(card: dict[str, Any]) -> list[str]:
+    """A children in care council action card as the minutes state it, and the answer."""
+    received = card.get("received")
+    when = f" (received {_long_date(received)})" if isinstance(received, str) else ""
+    to = f" — for {card['addressed_to']}" if card.get("addressed_to") else ""
+    lines = [f"Action card {card.get('number', '')}{when}: {card.get('text', '')}{to}"]
+    if card.get("response"):
+        status = f" ({card['status']})" if card.get("status") else ""
+        by = f" — {card['given_by']}" if card.get("given_by") else ""
+        lines.append(f"Response{status}: {card['response']}{by}")
+    return lines
+
+
 def minutes_text(content_json: str, include_exempt: bool) -> str:
     """Readable text of a minutes document (`boardpack-minutes/1` JSON, or any text)."""
     try:
@@ -600,5 +776,9 @@ def minutes_text(content_json: str, include_exempt: bool) -> str:
                 who = f" — {action['owner']}" if action.get("owner") else ""
                 due = f", by {action['due']}" if action.get("due") else ""
                 lines.append(f"Action: {action.get('text', '')}{who}{due}")
+        cards = item.get("action_cards")
+        for card in cards if isinstance(cards, list) else []:
+            if isinstance(card, dict) and not (card.get("exempt") and not include_exempt):
+                lines.extend(_card_lines(card))
         lines.append("")
     return "\n".join(lines).strip() or content_json
