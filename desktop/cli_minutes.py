@@ -3,6 +3,7 @@
     boardpack minutes export --db PATH --meeting REF --out FILE [--public] [--format pdf|html]
                              [--sign P12 --passphrase-file FILE]
     boardpack minutes verify FILE.pdf [--trust CA.pem]…
+    boardpack minutes status --db PATH --meeting REF
     boardpack actions export --db PATH --board CODE --out FILE.{pdf,xlsx,csv} [--open-only]
     boardpack ca create --board CODE --passphrase-file FILE [--board-name NAME] [--organisation ORG]
     boardpack ca issue --board CODE --name NAME --ca-passphrase-file FILE --passphrase-file FILE
@@ -15,7 +16,11 @@ signed in the app may carry the chair's PAdES signature. `minutes verify`
 exits 0 only when pyHanko's verdict is intact, valid and trusted; it trusts
 the `--trust` certificates and the signing CAs kept in this machine's signing
 folder (`<data dir>/signing`, where `ca` keeps board CAs and certificates).
-Passphrases are read from files (first line) or asked for on a terminal, never
+`minutes status` lists a meeting's minutes versions and, when the newest is
+unsigned and a decision of the meeting changed since it was made (corrected,
+amended, renumbered), says what changed; the secretariat brings the minutes up
+to date on the Minutes page. `minutes export` of such a version says so on
+stderr. Passphrases are read from files (first line) or asked for on a terminal, never
 taken on the command line, where other users could see them.
 """
 
@@ -70,6 +75,15 @@ def register(sub: argparse._SubParsersAction[Parser]) -> None:
         help="trust this CA certificate (repeatable)",
     )
     verify.set_defaults(handler=_cmd_minutes_verify)
+
+    status = minutes_sub.add_parser(
+        "status", help="a meeting's minutes versions, and decisions changed since the newest"
+    )
+    add_db(status, required=True)
+    status.add_argument(
+        "--meeting", required=True, metavar="REF", help="a meeting id or BOARD:YYYY-MM-DD"
+    )
+    status.set_defaults(handler=_cmd_minutes_status)
 
     actions = sub.add_parser("actions", help="the action log")
     actions_sub = subparsers(actions, "actions_command")
@@ -208,7 +222,9 @@ def _cmd_minutes_export(args: argparse.Namespace, _paths: AppPaths) -> int:
         with database.session() as session:
             meeting_id = find_meeting(session, args.meeting)
             board_id = session.get_one(Meeting, meeting_id).board_id
-            doc = export_doc(session, _chair(session, board_id), meeting_id, public=args.public)
+            chair = _chair(session, board_id)
+            doc = export_doc(session, chair, meeting_id, public=args.public)
+            stale = _changes(session, chair, doc.record.version_id if doc.record else None)
     finally:
         database.close()
     record = doc.record
@@ -224,6 +240,7 @@ def _cmd_minutes_export(args: argparse.Namespace, _paths: AppPaths) -> int:
 
         _write_atomically(out, render_minutes_html(doc).encode("utf-8"))
         print(f"{kind} minutes ({state}) written to {out}")
+        _notes(stale)
         return 0
     from exports.minutes_pdf import minutes_pdf_bytes
 
@@ -241,12 +258,69 @@ def _cmd_minutes_export(args: argparse.Namespace, _paths: AppPaths) -> int:
         )
     _write_atomically(out, data)
     print(f"{kind} minutes ({state}) written to {out}" + (", signed" if args.sign else ""))
+    _notes(stale)
     if args.sign is not None and record is not None and holder != record.signed_by:
         print(
             f"{PROG}: note: the certificate is {holder}'s, but {record.signed_by} "
             f"signed version {record.version} in the app",
             file=sys.stderr,
         )
+    return 0
+
+
+def _notes(lines: list[str]) -> None:
+    for line in lines:
+        print(f"{PROG}: note: {line}", file=sys.stderr)
+
+
+def _changes(session: Session, viewer: str | None, version_id: str | None) -> list[str]:
+    """What changed in the record since an unsigned version was made, as sentences."""
+    from db.errors import PermissionDeniedError
+    from db.minutes import record_changes
+
+    if version_id is None:
+        return []
+    try:
+        changes = record_changes(session, viewer, version_id)
+    except PermissionDeniedError:
+        return []
+    if not changes:
+        return []
+    return [f"{c.text}." for c in changes] + [
+        "These minutes cannot be circulated, approved or signed until the secretariat "
+        "brings them up to date on the Minutes page (a new draft from the record, keeping "
+        "every section as edited)."
+    ]
+
+
+def _cmd_minutes_status(args: argparse.Namespace, _paths: AppPaths) -> int:
+    from db.minutes import find_meeting, versions
+    from db.models import Meeting
+    from desktop.cli_base import open_cli_database
+
+    database = open_cli_database(args)
+    try:
+        with database.session() as session:
+            meeting_id = find_meeting(session, args.meeting)
+            meeting = session.get_one(Meeting, meeting_id)
+            day = meeting.meeting_date
+            chair = _chair(session, meeting.board_id)
+            found = versions(session, chair, meeting_id)
+            stale = _changes(session, chair, found[-1].version_id if found else None)
+    finally:
+        database.close()
+    print(f"Minutes of the meeting held on {day.day} {day:%B %Y}:")
+    if not found:
+        print("  not drafted yet (the secretariat generates the draft from the record)")
+    for v in found:
+        parts = [f"  version {v.version}: {v.status}"]
+        if v.approved_by:
+            parts.append(f"approved by {v.approved_by}")
+        if v.signed_by and v.signed_at:
+            parts.append(f"signed by {v.signed_by} on {v.signed_at:%d %B %Y}")
+        print(", ".join(parts))
+    for line in stale:
+        print(line)
     return 0
 
 

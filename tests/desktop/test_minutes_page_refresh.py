@@ -1,5 +1,6 @@
 """The Minutes page after a decision of the meeting was corrected: the warning in words, and
-"Bring the minutes up to date" (the demo's 5 November 2019 minutes, circulated)."""
+"Bring the minutes up to date" (the demo's 5 November 2019 minutes, circulated); and
+`boardpack minutes status|export` saying the same."""
 
 from __future__ import annotations
 
@@ -16,12 +17,13 @@ from sqlalchemy import select
 
 from db.demo import DEMO_AS_OF, create_demo
 from db.minutes import find_meeting
-from db.models import Decision, Membership, MinutesVersion, Role
+from db.models import Decision, Meeting, Membership, MinutesVersion, Role
 from db.services.decisions import correct_decision
 from db.store import Database, open_database
 from desktop.app import build_main_window
 from desktop.main_window import MainWindow
 from desktop.pages.minutes import MinutesPage
+from tests.desktop.conftest import call
 
 MEETING = "OPAB:2019-11-05"  # closed, minutes version 1 circulated
 CORRECTED = "The Board agreed that action 3.9 be rated Amber. (Correction of OPAB 19/27: typo.)"
@@ -203,3 +205,45 @@ def test_the_chair_sees_the_warning_without_the_button(
     _choose(page, meeting_id)
     assert page.stale_row.isVisible() and not page.refresh_button.isVisible()
     assert "(the secretariat does this)" in page.stale_warning.text()
+
+
+def test_the_cli_says_what_changed(
+    capsys: pytest.CaptureFixture[str], database: Database, tmp_path: Path
+) -> None:
+    db_file = tmp_path / "demo.db"  # the database fixture's copy of the demo
+    code, out, _ = call(capsys, "minutes", "status", "--db", db_file, "--meeting", MEETING)
+    assert code == 0
+    assert "Minutes of the meeting held on 5 November 2019:" in out
+    assert "  version 1: circulated" in out and "corrected" not in out
+
+    with database.session() as s:
+        meeting_id = find_meeting(s, MEETING)
+        board_id = s.get_one(Meeting, meeting_id).board_id
+        clerk = s.scalars(
+            select(Membership.person_id).where(
+                Membership.board_id == board_id, Membership.role == Role.SECRETARIAT
+            )
+        ).first()
+    with database.begin(clerk) as s:
+        old = s.scalars(
+            select(Decision).where(Decision.meeting_id == meeting_id, Decision.seq == 27)
+        ).one()
+        number = correct_decision(s, clerk, old.id, CORRECTED).number
+    code, out, _ = call(capsys, "minutes", "status", "--db", db_file, "--meeting", MEETING)
+    assert code == 0
+    assert "Decision OPAB 19/27 (item 5, Placement sufficiency" in out
+    assert f"by {number} — these minutes still state only the earlier wording." in out
+    assert "until the secretariat brings them up to date on the Minutes page" in out
+
+    code, _, err = call(
+        capsys,
+        "minutes",
+        "export",
+        "--db",
+        db_file,
+        "--meeting",
+        MEETING,
+        "--out",
+        tmp_path / "m.html",
+    )
+    assert code == 0 and "note: Decision OPAB 19/27" in err
