@@ -3,6 +3,8 @@ for the command-line tests a seeded board file and the in-process `boardpack` ca
 
 from __future__ import annotations
 
+import io
+import sys
 from pathlib import Path
 
 import pytest
@@ -32,15 +34,28 @@ def board_file(tmp_path: Path) -> Path:
     return path
 
 
-def call(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    """`boardpack ARGS` in this process: (exit code, what it printed, what it said on stderr)."""
+def call(
+    capsys: pytest.CaptureFixture[str], *args: str | Path, stdin: str | None = None
+) -> tuple[int, str, str]:
+    """`boardpack ARGS` in this process: (exit code, what this call printed, what it said
+    on stderr). Paths are passed as text. `stdin`, when given, is what the command reads
+    from standard input for this call (otherwise sys.stdin is left as it is). Output
+    from before the call is dropped, and a printed Traceback fails the test: bad input
+    is one clear line, never a traceback."""
     from desktop.cli import main
 
+    capsys.readouterr()
+    saved = sys.stdin
+    if stdin is not None:
+        sys.stdin = io.StringIO(stdin)
     try:
-        code = main(list(args))
-    except SystemExit as exc:
+        code = main([str(a) for a in args])
+    except SystemExit as exc:  # argparse's --help and usage errors
         code = int(exc.code or 0)
+    finally:
+        sys.stdin = saved
     out, err = capsys.readouterr()
+    assert "Traceback" not in out + err, out + err
     return code, out, err
 
 

@@ -21,6 +21,7 @@ from db.store import Database, open_database
 from db.sync.engine import sync
 from desktop.cli import main
 from tests.db.test_observer_sync import SECRET, _board, _raw
+from tests.desktop.conftest import call
 
 # ARCHITECTURE.md "Who may do what": may this role read exempt items and papers
 # (the officer: only items they present — not this one)? The vice-chair as a member.
@@ -32,15 +33,6 @@ READS_EXEMPT = {
     Role.OFFICER: False,
     Role.OBSERVER: False,
 }
-
-
-def call(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(args))
-    except SystemExit as exc:  # argparse
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture(scope="module")

@@ -11,19 +11,8 @@ from sqlalchemy import select
 from db.models import Decision
 from db.services.decisions import duplicate_numbers
 from db.store import Database, open_database
-from desktop.cli import main
 from tests.db.test_decision_numbers import T_EARLY, T_LATE, _at, _board, _twin
-
-
-def call(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, str, str]:
-    capsys.readouterr()
-    try:
-        code = main([str(a) for a in args])
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    assert "Traceback" not in out + err
-    return code, out, err
+from tests.desktop.conftest import call
 
 
 @pytest.fixture(scope="module")

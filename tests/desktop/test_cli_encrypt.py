@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 from pathlib import Path
 
 import pytest
@@ -12,26 +11,11 @@ from db.backup import create_backup
 from db.dump import dump_text
 from db.models import Person
 from db.store import open_database
-from desktop.cli import main
 from desktop.paths import app_paths
 from tests.db.conftest import seed_board
+from tests.desktop.conftest import call
 
 PASSPHRASE = "a kettle on the third floor"
-
-
-def call(
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
-    stdin: str,
-    *args: str,
-) -> tuple[int, str, str]:
-    monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
-    try:
-        code = main(list(args))
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture
@@ -49,7 +33,6 @@ def board(tmp_path: Path) -> tuple[Path, str]:
 
 def test_encrypt_then_sign_in_opens_the_same_board_and_decrypt_gives_it_back(
     capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
     board: tuple[Path, str],
     tmp_path: Path,
 ) -> None:
@@ -59,10 +42,10 @@ def test_encrypt_then_sign_in_opens_the_same_board_and_decrypt_gives_it_back(
     db = open_database(path)
     expected = dump_text(db.engine)
     db.close()
-    code, out, _ = call(capsys, monkeypatch, "", "backup", "create", "--db", str(path))
+    code, out, _ = call(capsys, "backup", "create", "--db", str(path), stdin="")
     assert code == 0
     args = ("encrypt", "--db", str(path), "--person", "Alex.Marsh@example.gov.uk")
-    code, out, err = call(capsys, monkeypatch, PASSPHRASE + "\n", *args, "--passphrase-stdin")
+    code, out, err = call(capsys, *args, "--passphrase-stdin", stdin=PASSPHRASE + "\n")
     assert (code, err) == (0, "")
     assert "encrypted" in out and "Alex Marsh" in out
     assert "NOT encrypted" in out and str(app_paths().backup_dir) in out  # the manual backup
@@ -73,17 +56,17 @@ def test_encrypt_then_sign_in_opens_the_same_board_and_decrypt_gives_it_back(
     db.close()
     # An encrypted backup is listed as such, not as damaged.
     create_backup(path, app_paths().backup_dir, "manual", key=signed.data_key)
-    code, out, _ = call(capsys, monkeypatch, "", "backup", "list", "--db", str(path))
+    code, out, _ = call(capsys, "backup", "list", "--db", str(path), stdin="")
     assert code == 0 and "encrypted" in out and "DAMAGED" not in out
     # Twice is refused in one line.
-    code, _out, err = call(capsys, monkeypatch, PASSPHRASE + "\n", *args, "--passphrase-stdin")
+    code, _out, err = call(capsys, *args, "--passphrase-stdin", stdin=PASSPHRASE + "\n")
     assert code == 1 and "already encrypted" in err and err.count("\n") == 1
 
     out_path = tmp_path / "support.db"
     dec = ("decrypt", "--db", str(path), "--person", "alex marsh", "--out", str(out_path))
-    code, _out, err = call(capsys, monkeypatch, "not the passphrase\n", *dec, "--passphrase-stdin")
+    code, _out, err = call(capsys, *dec, "--passphrase-stdin", stdin="not the passphrase\n")
     assert code == 1 and "not right" in err and err.count("\n") == 1 and not out_path.exists()
-    code, out, err = call(capsys, monkeypatch, PASSPHRASE + "\n", *dec, "--passphrase-stdin")
+    code, out, err = call(capsys, *dec, "--passphrase-stdin", stdin=PASSPHRASE + "\n")
     assert code == 0 and "UNENCRYPTED" in out
     db = open_database(out_path)
     assert dump_text(db.engine) == expected
@@ -92,7 +75,6 @@ def test_encrypt_then_sign_in_opens_the_same_board_and_decrypt_gives_it_back(
 
 def test_an_unknown_person_or_a_short_passphrase_leaves_the_file_plaintext(
     capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
     board: tuple[Path, str],
 ) -> None:
     from db.auth import Keyring
@@ -100,9 +82,9 @@ def test_an_unknown_person_or_a_short_passphrase_leaves_the_file_plaintext(
     path, _chair = board
     before = path.read_bytes()
     base = ("encrypt", "--db", str(path), "--passphrase-stdin", "--person")
-    code, _out, err = call(capsys, monkeypatch, PASSPHRASE + "\n", *base, "nobody@example.org")
+    code, _out, err = call(capsys, *base, "nobody@example.org", stdin=PASSPHRASE + "\n")
     assert code == 1 and "nobody with the email" in err
-    code, _out, err = call(capsys, monkeypatch, "short\n", *base, "alex.marsh@example.gov.uk")
+    code, _out, err = call(capsys, *base, "alex.marsh@example.gov.uk", stdin="short\n")
     assert code == 1 and "at least" in err and err.count("\n") == 1
     assert path.read_bytes() == before
     assert not Keyring.exists(path)

@@ -15,6 +15,7 @@ from db.demo import create_demo
 from db.models import ActionArising, Board
 from db.store import open_database
 from desktop.cli import main
+from tests.desktop.conftest import call
 
 
 class Env:
@@ -36,17 +37,6 @@ class Env:
     @property
     def p12(self) -> Path:
         return self.data / "signing" / "certificates" / "cllr-ann-smith.p12"
-
-
-def call(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, str, str]:
-    capsys.readouterr()
-    try:
-        code = main([str(a) for a in args])
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    assert "Traceback" not in out + err
-    return code, out, err
 
 
 @pytest.fixture(scope="module")

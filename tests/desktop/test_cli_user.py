@@ -16,7 +16,7 @@ from sqlalchemy import select
 from db.auth import Keyring, OfflinePolicy
 from db.models import Board, Membership, Person, Role
 from db.store import Database
-from desktop.cli import main
+from tests.desktop.conftest import call
 
 CLERK_PP = "the clerk keeps the minutes"
 CHAIR_PP = "the chair runs the meeting"
@@ -26,15 +26,6 @@ CHEAP = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 @pytest.fixture(autouse=True)
 def cheap_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("db.auth.passphrase.default_hasher", lambda: CHEAP)
-
-
-def call(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(args))
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

@@ -18,19 +18,11 @@ from db.encryption import create_encrypted, has_sqlite_header
 from db.store import open_database
 from desktop.cli import main
 from tests.db.conftest import seed_board
+from tests.desktop.conftest import call
 
 PASSPHRASE = "a kettle on the third floor"
 CHEAP = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 CHEAP_KDF = KdfParams(time_cost=1, memory_cost_kib=8, parallelism=1)
-
-
-def call(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(args))
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture
