@@ -564,6 +564,7 @@ class MinutesPage(QWidget):
                 + ("." if edit else " (the secretariat does this).")
             )
         if self.flagged:
+            self.circulate_button.setEnabled(False)  # refused until reviewed: the line says why
             lines.append(
                 "Marked for review: "
                 + "; ".join(self.flagged)
@@ -602,7 +603,7 @@ class MinutesPage(QWidget):
         # need not be re-read on every autosave.
         problem = self.controller.edit_section(version_id, key, text)
         if problem is None and self.flagged:
-            self._show_stale()  # an edited section is no longer marked for review
+            self._show_state()  # an edited section is no longer marked for review
         return problem
 
     def _act(self, fn: Any, done: str, title: str) -> str | None:

@@ -173,6 +173,7 @@ def test_an_edited_section_whose_decision_changed_is_marked_for_review(
     assert "Check the section marked for review" in page.notice.text()
     assert page.stale_row.isVisible() and page.reviewed_button.isVisible()
     assert not page.refresh_button.isVisible()
+    assert not page.circulate_button.isEnabled()
     assert f"Marked for review: {item}. " in page.stale_warning.text()
     assert page.editor.current_item() is not None
     assert page.editor.current_item().number == item  # type: ignore[union-attr]
@@ -186,7 +187,7 @@ def test_an_edited_section_whose_decision_changed_is_marked_for_review(
     refusal.close()
 
     page.reviewed_button.click()
-    assert not page.stale_row.isVisible()
+    assert not page.stale_row.isVisible() and page.circulate_button.isEnabled()
     page.circulate()
     _press(page, "Circulate")
     assert page.minutes.latest is not None and page.minutes.latest.status == "circulated"
@@ -247,3 +248,23 @@ def test_the_cli_says_what_changed(
         tmp_path / "m.html",
     )
     assert code == 0 and "note: Decision OPAB 19/27" in err
+
+
+def test_editing_the_flagged_section_clears_the_line(page: MinutesPage, database: Database) -> None:
+    _act_as(page, database, Role.SECRETARIAT)
+    with database.session() as s:
+        meeting_id = find_meeting(s, MEETING)
+    _choose(page, meeting_id)
+    assert page.controller is not None and page.minutes is not None
+    latest = page.minutes.latest
+    assert latest is not None
+    assert page.controller.edit_section(latest.version_id, "item:5", "Edited before.") is None
+    _correct(database, page)
+    page.reload()
+    page.refresh_button.click()
+    _press(page, "Bring up to date")
+    assert page.reviewed_button.isVisible()
+    new = page.minutes.latest
+    assert new is not None and new.version == 2
+    assert page._save_section(new.version_id, "item:5", "Edited after the correction.") is None
+    assert not page.stale_row.isVisible() and page.circulate_button.isEnabled()
