@@ -99,7 +99,6 @@ class QuestionsPanel(QWidget):
         buttons.addStretch(1)
         buttons.addWidget(self.add_button)
         form_layout.addLayout(buttons)
-        form.setVisible(can_add)
         self.form = form
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -108,6 +107,9 @@ class QuestionsPanel(QWidget):
         layout.addWidget(self.empty, 1)
         layout.addWidget(self.tree, 1)
         layout.addWidget(form)
+        # Shown or hidden once it has a parent: before, showing it opened it as a window
+        # of its own for a moment (the Papers page is built while the window is on screen).
+        form.setVisible(can_add)
 
         # Answering (meeting mode) ----------------------------------------------
         self.answer_text = QPlainTextEdit()
@@ -129,9 +131,9 @@ class QuestionsPanel(QWidget):
         answer_row.addWidget(self.answered_by, 1)
         answer_row.addWidget(self.answer_button)
         answer_layout.addLayout(answer_row)
-        answer.setVisible(answering)
         self.answer_form = answer
         layout.addWidget(answer)
+        answer.setVisible(answering)
 
     def set_meeting(self, database: Database, actor_id: str | None, meeting_id: str) -> None:
         """Show the questions of `meeting_id` as `actor_id` sees them."""

@@ -327,3 +327,43 @@ def test_starting_the_window_imports_no_other_page(board_database: Database) -> 
     )
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == ""
+
+
+def test_building_a_page_after_the_window_is_shown_flashes_no_window(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """A page is built while the window is on screen: a widget of it shown before it has a
+    parent would open as a window of its own for a moment (and take the focus from the
+    board's window)."""
+    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    class Windows(QObject):
+        def __init__(self) -> None:
+            super().__init__()
+            self.shown: list[str] = []
+
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if (
+                event.type() == QEvent.Type.Show
+                and isinstance(watched, QWidget)
+                and watched.isWindow()
+                and watched is not window
+            ):
+                self.shown.append(f"{type(watched).__name__} {watched.objectName()!r}")
+            return False
+
+    app = QApplication.instance()
+    assert app is not None
+    window.activateWindow()
+    qtbot.waitUntil(lambda: window.isActiveWindow())
+    windows = Windows()
+    app.installEventFilter(windows)
+    try:
+        for key in PAGE_KEYS[1:]:
+            window.show_page(key)
+            app.processEvents()
+            assert windows.shown == [], key
+            assert window.isActiveWindow(), key
+    finally:
+        app.removeEventFilter(windows)
