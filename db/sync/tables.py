@@ -104,7 +104,6 @@ row_clock = Table(
     # as text: db.sync.clocks
     Column("clocks", Text, nullable=False),
     PrimaryKeyConstraint("table_name", "row_id"),
-    sqlite_with_rowid=False,  # one B-tree: a pulled batch reads and writes it by key
 )
 
 sync_conflicts = Table(
