@@ -7,10 +7,7 @@ and the meeting limit (`meeting_timeout_ms`).
 
 from __future__ import annotations
 
-import shutil
 import time
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
@@ -20,9 +17,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from db.auth import Keyring
-from db.demo import DEMO_AS_OF, create_demo
-from db.store import Database, open_database
-from desktop.app import build_main_window
+from db.store import Database
 from desktop.idle_lock import (
     DEFAULT_MEETING_MINUTES,
     HELD_TEXT,
@@ -39,30 +34,10 @@ CHEAP = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 NORMAL_MS = 250
 
 
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    create_demo(path, render_paper=None).close()
-    return path
-
-
 @pytest.fixture
-def database(demo_file: Path, tmp_path: Path) -> Iterator[Database]:
-    path = tmp_path / "demo.db"
-    shutil.copy(demo_file, path)
-    db = open_database(path)
-    yield db
-    db.close()
-
-
-@pytest.fixture
-def window(qtbot: QtBot, database: Database) -> MainWindow:
-    window = build_main_window(database, today=DEMO_AS_OF, demo=True)
-    qtbot.addWidget(window)
-    window.resize(1366, 768)
-    window.show()
-    qtbot.waitExposed(window)
-    return window
+def database(demo_database: Database) -> Database:
+    """These tests run on a copy of the demo board (tests/desktop/conftest.py)."""
+    return demo_database
 
 
 def _chair(window: MainWindow) -> str:

@@ -25,7 +25,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from db.demo import create_demo
 from db.models import AgendaItem, Decision
 from db.store import open_database
 from desktop.meeting_mode.driver import notes_prefix
@@ -34,13 +33,6 @@ REPO = Path(__file__).resolve().parents[2]
 #: The promise: typed notes are at most this far behind when the process dies.
 MAX_LAG_S = 2.0
 SEEDS = (11, 23, 37, 41)
-
-
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    create_demo(path, render_paper=None).close()
-    return path
 
 
 def _wait_for(log: Path, word: str, proc: subprocess.Popen[bytes], timeout: float) -> None:

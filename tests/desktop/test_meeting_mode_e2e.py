@@ -10,17 +10,13 @@ close. Then the database is read back to check each was committed.
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from db.demo import DEMO_AS_OF, create_demo
+from db.demo import DEMO_AS_OF
 from db.models import (
     ActionArising,
     AgendaItem,
@@ -33,7 +29,7 @@ from db.models import (
     MeetingStatus,
     ProgressUpdate,
 )
-from db.store import Database, open_database
+from db.store import Database
 from desktop.app import build_main_window
 from desktop.main_window import MainWindow
 from desktop.pages.meetings import MeetingsPage
@@ -45,20 +41,10 @@ SHIFT = Qt.KeyboardModifier.ShiftModifier
 NONE = Qt.KeyboardModifier.NoModifier
 
 
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    create_demo(path, render_paper=None).close()
-    return path
-
-
 @pytest.fixture
-def database(demo_file: Path, tmp_path: Path) -> Iterator[Database]:
-    path = tmp_path / "demo.db"
-    shutil.copy(demo_file, path)
-    db = open_database(path)
-    yield db
-    db.close()
+def database(demo_database: Database) -> Database:
+    """These tests run on a copy of the demo board (tests/desktop/conftest.py)."""
+    return demo_database
 
 
 @pytest.fixture

@@ -9,8 +9,6 @@ screen.
 from __future__ import annotations
 
 import dataclasses
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,11 +17,9 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from db.demo import DEMO_AS_OF, create_demo
 from db.models import AgendaItem, Attendance, Meeting, Membership, Role
 from db.rules import exclusion_resolution
-from db.store import Database, open_database
-from desktop.app import build_main_window
+from db.store import Database
 from desktop.main_window import MainWindow
 from desktop.pages.meetings import MeetingsPage
 from desktop.pages.meetings_dialogs import ItemDialog, NewMeetingDialog
@@ -34,30 +30,10 @@ ALT = Qt.KeyboardModifier.AltModifier
 CTRL = Qt.KeyboardModifier.ControlModifier
 
 
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    create_demo(path, render_paper=None).close()
-    return path
-
-
 @pytest.fixture
-def database(demo_file: Path, tmp_path: Path) -> Iterator[Database]:
-    path = tmp_path / "demo.db"
-    shutil.copy(demo_file, path)
-    db = open_database(path)
-    yield db
-    db.close()
-
-
-@pytest.fixture
-def window(qtbot: QtBot, database: Database) -> MainWindow:
-    window = build_main_window(database, today=DEMO_AS_OF, demo=True)
-    qtbot.addWidget(window)
-    window.resize(1366, 768)
-    window.show()
-    qtbot.waitExposed(window)
-    return window
+def database(demo_database: Database) -> Database:
+    """These tests run on a copy of the demo board (tests/desktop/conftest.py)."""
+    return demo_database
 
 
 @pytest.fixture

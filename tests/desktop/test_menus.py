@@ -7,7 +7,6 @@ Starting another Boardpack window is replaced by a recorder (`Menus.launch`).
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,7 +18,7 @@ from pytestqt.qtbot import QtBot
 
 from db.auth import Keyring
 from db.crypto import new_data_key
-from db.demo import DEMO_AS_OF, create_demo
+from db.demo import DEMO_AS_OF
 from db.encryption import create_encrypted
 from db.store import Database, open_database
 from desktop.about import AboutDialog
@@ -45,20 +44,10 @@ CHEAP = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 PASSPHRASE = "a kettle on the third floor"
 
 
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    create_demo(path, render_paper=None).close()
-    return path
-
-
 @pytest.fixture
-def demo(demo_file: Path, tmp_path: Path) -> Iterator[Database]:
-    path = tmp_path / "demo.db"
-    shutil.copy(demo_file, path)
-    db = open_database(path)
-    yield db
-    db.close()
+def demo(demo_database: Database) -> Database:
+    """A copy of the demo board (tests/desktop/conftest.py)."""
+    return demo_database
 
 
 def _window(qtbot: QtBot, database: Database, role: str | None = None) -> MainWindow:

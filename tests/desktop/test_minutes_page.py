@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,11 +25,9 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from db.demo import DEMO_AS_OF, create_demo
 from db.minutes import approve, find_meeting, sections, versions
 from db.models import Membership, MinutesVersion, Role
-from db.store import Database, open_database
-from desktop.app import build_main_window
+from db.store import Database
 from desktop.main_window import MainWindow
 from desktop.minutes.dialogs import ApproveDialog, ExportOptions
 from desktop.pages.minutes import MinutesPage
@@ -51,30 +48,10 @@ def no_unanswered_prompts_fixture(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setattr(cls, name, staticmethod(unexpected))
 
 
-@pytest.fixture(scope="module", name="demo_file")
-def demo_file_fixture(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    create_demo(path, render_paper=None).close()
-    return path
-
-
 @pytest.fixture(name="database")
-def database_fixture(demo_file: Path, tmp_path: Path) -> Iterator[Database]:
-    path = tmp_path / "demo.db"
-    shutil.copy(demo_file, path)
-    db = open_database(path)
-    yield db
-    db.close()
-
-
-@pytest.fixture(name="window")
-def window_fixture(qtbot: QtBot, database: Database) -> MainWindow:
-    window = build_main_window(database, today=DEMO_AS_OF, demo=True)
-    qtbot.addWidget(window)
-    window.resize(1366, 768)
-    window.show()
-    qtbot.waitExposed(window)
-    return window
+def database_fixture(demo_database: Database) -> Database:
+    """These tests run on a copy of the demo board (tests/desktop/conftest.py)."""
+    return demo_database
 
 
 @pytest.fixture(name="page")

@@ -32,12 +32,10 @@ from tests.desktop.test_minutes_page import (  # noqa: F401  (the fixtures are u
     choose,
     click,
     database_fixture,
-    demo_file_fixture,
     meeting_id,
     no_unanswered_prompts_fixture,
     page_fixture,
     tick,
-    window_fixture,
 )
 
 CA_SECRET = "board-ca-secret"

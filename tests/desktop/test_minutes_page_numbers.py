@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,11 +13,11 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from db.demo import DEMO_AS_OF, create_demo
+from db.demo import DEMO_AS_OF
 from db.minutes import find_meeting
 from db.models import Decision, Membership, MinutesVersion, Role
 from db.services.decisions import duplicate_numbers
-from db.store import Database, open_database
+from db.store import Database
 from desktop.app import build_main_window
 from desktop.main_window import MainWindow
 from desktop.pages.minutes import MinutesPage
@@ -26,20 +25,10 @@ from desktop.pages.minutes import MinutesPage
 MEETING = "OPAB:2019-11-05"  # closed, minutes circulated
 
 
-@pytest.fixture(scope="module", name="demo_file")
-def demo_file_fixture(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    create_demo(path, render_paper=None).close()
-    return path
-
-
 @pytest.fixture(name="database")
-def database_fixture(demo_file: Path, tmp_path: Path) -> Iterator[Database]:
-    path = tmp_path / "demo.db"
-    shutil.copy(demo_file, path)
-    db = open_database(path)
-    yield db
-    db.close()
+def database_fixture(demo_database: Database) -> Database:
+    """These tests run on a copy of the demo board (tests/desktop/conftest.py)."""
+    return demo_database
 
 
 def _twin(database: Database) -> tuple[str, str, str]:

@@ -16,11 +16,11 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from db.demo import DEMO_AS_OF, create_demo
+from db.demo import DEMO_AS_OF
 from db.dump import dump_text
 from db.models import Kpi, KpiValue, Membership, Role
 from db.services.kpis import ImportReport, RowAction, RowError
-from db.store import Database, open_database
+from db.store import Database
 from desktop.app import build_main_window
 from desktop.main_window import MainWindow
 from desktop.pages.performance import PerformancePage
@@ -36,20 +36,10 @@ from desktop.pages.performance_models import (
 WAIT_MS = 15_000
 
 
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    create_demo(path, render_paper=None).close()
-    return path
-
-
 @pytest.fixture
-def database(demo_file: Path, tmp_path: Path) -> Iterator[Database]:
-    path = tmp_path / "demo.db"
-    shutil.copy(demo_file, path)
-    db = open_database(path)
-    yield db
-    db.close()
+def database(demo_database: Database) -> Database:
+    """These tests run on a copy of the demo board (tests/desktop/conftest.py)."""
+    return demo_database
 
 
 @pytest.fixture
