@@ -1,17 +1,16 @@
 """Shared set-up for the Papers page and reader tests: the demo board with its papers rendered.
 
 The demo is built once per test module (with `exports.papers.render_paper_pdf`,
-so its papers are real PDFs with real text) and copied for each test. Qt's
-settings are pointed at the test's own folder, so remembering the last page
-read never touches the real user's settings. Helpers find where a line of
-text sits on a page (from the PDF's own text runs) so tests can drag the
-mouse over it as a person would.
+so its papers are real PDFs with real text); each test gets its own copy through
+`demo_database` in tests/desktop/conftest.py. Qt's settings are pointed at the
+test's own folder, so remembering the last page read never touches the real
+user's settings. Helpers find where a line of text sits on a page (from the
+PDF's own text runs) so tests can drag the mouse over it as a person would.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,7 +20,7 @@ from sqlalchemy import select
 
 from db.demo import create_demo
 from db.models import Board, Membership, Role
-from db.store import Database, open_database
+from db.store import Database
 from desktop.reader.canvas import PageCanvas
 
 
@@ -30,14 +29,6 @@ def build_demo(path: Path) -> Path:
 
     create_demo(path, render_paper=render_paper_pdf).close()
     return path
-
-
-def copy_demo(source: Path, tmp_path: Path) -> Iterator[Database]:
-    path = tmp_path / "demo.db"
-    shutil.copy(source, path)
-    db = open_database(path)
-    yield db
-    db.close()
 
 
 @pytest.fixture(autouse=True)

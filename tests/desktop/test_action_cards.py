@@ -10,7 +10,6 @@ opened again — read-only for a member.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -28,7 +27,6 @@ from desktop.reader.view import ReaderView
 from tests.desktop.reader_fixture import (
     act_as,
     build_demo,
-    copy_demo,
     person,
     scratch_settings,
 )
@@ -42,8 +40,9 @@ def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def database(demo_file: Path, tmp_path: Path) -> Iterator[Database]:
-    yield from copy_demo(demo_file, tmp_path)
+def database(demo_database: Database) -> Database:
+    """These tests run on a copy of the demo board (tests/desktop/conftest.py)."""
+    return demo_database
 
 
 def cards_paper(database: Database) -> tuple[str, str, str]:

@@ -9,8 +9,6 @@ role. Every write is read back from the database, not only from the screen.
 from __future__ import annotations
 
 import dataclasses
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,11 +18,10 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
-from db.demo import DEMO_AS_OF, create_demo
+from db.demo import create_demo
 from db.models import Annotation, Decision, Membership, Paper, Role
 from db.services.papers import add_paper
-from db.store import Database, open_database
-from desktop.app import build_main_window
+from db.store import Database
 from desktop.main_window import MainWindow
 from desktop.pages.decision_correction import NOT_RUNNING, CorrectionDialog
 from desktop.pages.meetings import MeetingsPage
@@ -44,22 +41,9 @@ def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def database(demo_file: Path, tmp_path: Path) -> Iterator[Database]:
-    path = tmp_path / "demo.db"
-    shutil.copy(demo_file, path)
-    db = open_database(path)
-    yield db
-    db.close()
-
-
-@pytest.fixture
-def window(qtbot: QtBot, database: Database) -> MainWindow:
-    window = build_main_window(database, today=DEMO_AS_OF, demo=True)
-    qtbot.addWidget(window)
-    window.resize(1366, 768)
-    window.show()
-    qtbot.waitExposed(window)
-    return window
+def database(demo_database: Database) -> Database:
+    """These tests run on a copy of the demo board (tests/desktop/conftest.py)."""
+    return demo_database
 
 
 @pytest.fixture

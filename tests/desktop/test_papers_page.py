@@ -10,7 +10,6 @@ recorded response; the models pass Qt's model tester.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,19 +17,17 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from db.demo import DEMO_AS_OF
 from db.models import AgendaItem, Board, Meeting, Paper, PaperKind, Role
 from db.services import papers as papers_service
 from db.services import questions as questions_service
 from db.store import Database
-from desktop.app import build_main_window
 from desktop.main_window import MainWindow
 from desktop.pages.papers import NOTES, PackModel, PapersPage
 from desktop.reader.notes_model import NotesModel
 from desktop.reader.questions import QuestionsPanel
 from desktop.reader.search import HitsModel, PageText, find_hits
 from desktop.reader.view import ReaderView
-from tests.desktop.reader_fixture import act_as, build_demo, copy_demo, person, scratch_settings
+from tests.desktop.reader_fixture import act_as, build_demo, person, scratch_settings
 
 __all__ = ["scratch_settings"]
 
@@ -41,18 +38,9 @@ def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def database(demo_file: Path, tmp_path: Path) -> Iterator[Database]:
-    yield from copy_demo(demo_file, tmp_path)
-
-
-@pytest.fixture
-def window(qtbot: QtBot, database: Database) -> MainWindow:
-    window = build_main_window(database, today=DEMO_AS_OF, demo=True)
-    qtbot.addWidget(window)
-    window.resize(1366, 768)
-    window.show()
-    qtbot.waitExposed(window)
-    return window
+def database(demo_database: Database) -> Database:
+    """These tests run on a copy of the demo board (tests/desktop/conftest.py)."""
+    return demo_database
 
 
 @pytest.fixture

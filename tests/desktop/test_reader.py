@@ -11,7 +11,6 @@ flagged and still readable), printing chosen pages to a PDF, and exports.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,12 +20,10 @@ from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from db.demo import DEMO_AS_OF
 from db.models import Role
 from db.services import annotations as notes_service
 from db.services import papers as papers_service
 from db.store import Database
-from desktop.app import build_main_window
 from desktop.main_window import MainWindow
 from desktop.pages.papers import PapersPage
 from desktop.reader.canvas import PageCanvas
@@ -36,7 +33,6 @@ from desktop.reader.search import PageText, find_hits
 from desktop.reader.view import ReaderView
 from tests.desktop.reader_fixture import (
     build_demo,
-    copy_demo,
     line_on_page,
     person,
     point_at,
@@ -52,18 +48,9 @@ def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def database(demo_file: Path, tmp_path: Path) -> Iterator[Database]:
-    yield from copy_demo(demo_file, tmp_path)
-
-
-@pytest.fixture
-def window(qtbot: QtBot, database: Database) -> MainWindow:
-    window = build_main_window(database, today=DEMO_AS_OF, demo=True)
-    qtbot.addWidget(window)
-    window.resize(1366, 768)
-    window.show()
-    qtbot.waitExposed(window)
-    return window
+def database(demo_database: Database) -> Database:
+    """These tests run on a copy of the demo board (tests/desktop/conftest.py)."""
+    return demo_database
 
 
 @pytest.fixture
