@@ -178,3 +178,65 @@ def test_opening_at_head_makes_no_backup(database: Database, tmp_path: Path) -> 
     reopened.close()
     assert reopened.backup_path is None
     assert not (tmp_path / "backups").exists()
+
+
+def test_head_and_known_revisions_agree_with_alembic() -> None:
+    """The scripts' own lines give the same head and revisions as Alembic's reading."""
+    from alembic.script import ScriptDirectory
+
+    scripts = ScriptDirectory.from_config(db.store.alembic_config())
+    assert db.store.script_revisions() is not None  # read from the files, not Alembic
+    assert head_revision() == scripts.get_current_head()
+    assert db.store.known_revisions() == {rev.revision for rev in scripts.walk_revisions()}
+
+
+def test_a_newer_apps_scripts_give_its_head(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A script added after the head (tests' stand-in for a newer app) is the new head."""
+    old_head = head_revision()
+    scripts = tmp_path / "migrations"
+    shutil.copytree(db.store.MIGRATIONS, scripts)
+    (scripts / "versions" / "0002_test.py").write_text(MIGRATION_0002.format(head=old_head))
+
+    def newer_config() -> Config:
+        cfg = Config()
+        cfg.set_main_option("script_location", str(scripts))
+        return cfg
+
+    monkeypatch.setattr(db.store, "alembic_config", newer_config)
+    assert head_revision() == "0002_test"
+    assert db.store.known_revisions() == {"0002_test"} | set(
+        db.store.script_revisions(db.store.MIGRATIONS) or {}
+    )
+
+
+def test_scripts_not_read_from_their_text_are_left_to_alembic(tmp_path: Path) -> None:
+    """A merge (a tuple of down revisions) is not guessed at: the caller asks Alembic."""
+    versions = tmp_path / "versions"
+    versions.mkdir()
+    (versions / "0001_a.py").write_text('revision = "0001"\ndown_revision = None\n')
+    assert db.store.script_revisions(tmp_path) == {"0001": None}
+    (versions / "0002_b.py").write_text('revision = "0002"\ndown_revision = ("0001", "x")\n')
+    assert db.store.script_revisions(tmp_path) is None
+
+
+def test_opening_a_file_at_head_does_not_import_alembic(database: Database) -> None:
+    """Alembic (0.1-0.2 s to import) loads only when a file needs migrating."""
+    import subprocess
+    import sys
+
+    database.close()
+    code = (
+        "import sys\n"
+        "from db.store import open_database\n"
+        f"d = open_database({str(database.path)!r}, integrity='deferred')\n"
+        "with d.engine.connect() as c: c.exec_driver_sql('SELECT 1')\n"
+        "d.close()\n"
+        "print(sorted(m for m in sys.modules if m == 'alembic' or m.startswith('alembic.')))\n"
+    )
+    got = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert got.returncode == 0, got.stderr
+    assert got.stdout.strip() == "[]"
