@@ -101,7 +101,8 @@ def bench_browse_start(ctx: Context) -> Iterator[Row]:
         len(bare_runs),
         "whole process, wall time: python -m desktop --db LARGE --quit-when-loaded exits just "
         "after the dashboard's first paint with the board's figures (database opened, header "
-        f"and schema checked, dashboard read); slowest {max(times):.2f} s; the whole-file "
+        "and schema checked, dashboard read; the sync part a user's window attaches after that "
+        f"paint is not started); slowest {max(times):.2f} s; the whole-file "
         f"PRAGMA quick_check, now run on a worker after that paint, takes "
         f"{statistics.median(checks):.2f} s (raw sqlite3, same run); the project's modules "
         "byte-compiled first, as an installed app has them (this machine sets "

@@ -367,3 +367,128 @@ def test_building_a_page_after_the_window_is_shown_flashes_no_window(
             assert window.isActiveWindow(), key
     finally:
         app.removeEventFilter(windows)
+
+
+class _Painted:
+    """Records, in order, the dashboard's board-name paints and the sync part's attach."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, on_attach: object = None) -> None:
+        from PySide6.QtCore import QEvent, QObject
+        from PySide6.QtWidgets import QApplication
+
+        import desktop.app
+
+        self.events: list[str] = []
+        events = self.events
+
+        class Filter(QObject):
+            def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+                if (
+                    event.type() == QEvent.Type.Paint
+                    and watched.objectName() == "boardName"
+                    and isinstance(watched, QLabel)
+                    and watched.text() == EXPECTED["board_name"]
+                ):
+                    events.append("dashboard painted")
+                return False
+
+        real_attach = desktop.app.attach_sync
+
+        def attach(*args: object, **kwargs: object) -> object:
+            events.append("sync attached")
+            controller = real_attach(*args, **kwargs)  # type: ignore[arg-type]
+            if callable(on_attach):
+                on_attach()
+            return controller
+
+        monkeypatch.setattr(desktop.app, "attach_sync", attach)
+        self.filter = Filter()
+        QApplication.instance().installEventFilter(self.filter)  # type: ignore[union-attr]
+
+    def close(self) -> None:
+        from PySide6.QtCore import QEvent
+        from PySide6.QtWidgets import QApplication
+
+        QApplication.instance().removeEventFilter(self.filter)  # type: ignore[union-attr]
+        for top in QApplication.topLevelWidgets():
+            if isinstance(top, MainWindow):
+                top.deleteLater()
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def test_the_sync_part_attaches_after_the_dashboards_first_paint(
+    qtbot: QtBot, board_database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A user's start: the board's figures are painted before the sync part is made."""
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.app import run_gui
+
+    board_database.close()
+    app = QApplication.instance()
+    painted = _Painted(monkeypatch, on_attach=lambda: app.exit(0))  # type: ignore[union-attr]
+    try:
+        assert run_gui(board_database.path, demo=False) == 0
+    finally:
+        painted.close()
+    assert painted.events[:2] == ["dashboard painted", "sync attached"]
+
+
+def test_quit_when_loaded_exits_at_the_dashboards_paint(
+    qtbot: QtBot, board_database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`--quit-when-loaded` (the bench's start to dashboard) ends at the board's figures'
+    first paint: the sync part, which comes after it, is not run and timed with it."""
+    from desktop.app import run_gui
+
+    board_database.close()
+    painted = _Painted(monkeypatch)
+    try:
+        assert run_gui(board_database.path, demo=False, quit_when_loaded=True) == 0
+    finally:
+        painted.close()
+    assert painted.events and set(painted.events) == {"dashboard painted"}
+
+
+def test_starting_the_app_to_its_dashboard_imports_nothing_heavy(
+    board_database: Database, tmp_path: Path
+) -> None:
+    """`boardpack --db FILE` up to the dashboard's first paint with its figures loads neither
+    Alembic (the file is at head), the sync engine (attached after that paint) nor the
+    export, chart, signing or spreadsheet libraries (used by pages and commands only)."""
+    import os
+    import subprocess
+    import sys
+
+    board_database.close()
+    heavy = (
+        "alembic",
+        "mako",
+        "db.sync.engine",
+        "db.sync.central",
+        "psycopg",
+        "matplotlib",
+        "reportlab",
+        "pyhanko",
+        "openpyxl",
+        "pypdf",
+        "PIL",
+        "numpy",
+        "desktop.sync_control",
+    )
+    code = (
+        "import sys\n"
+        "from desktop.cli import main\n"
+        f"code = main(['--data-dir', {str(tmp_path / 'data')!r}, '--db', "
+        f"{str(board_database.path)!r}, '--quit-when-loaded'])\n"
+        f"heavy = {heavy!r}\n"
+        "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in heavy"
+        " or m in heavy)))\n"
+        "sys.exit(code)\n"
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    run = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == ""
