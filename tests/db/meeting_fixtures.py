@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
 from sqlalchemy import func, select
 
-from db.demo import DEMO_AS_OF, create_demo
+from db.demo import DEMO_AS_OF
 from db.models import Board, Meeting, MeetingStatus, Membership, Role
 from db.services import attendance, meetings
 from db.services.meeting_view import meeting_view
-from db.store import Database, open_database
+from db.store import Database
 
 T = TypeVar("T")
 
@@ -44,21 +42,10 @@ class Cast:
         return self.people[Role.SECRETARIAT]
 
 
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    create_demo(path).close()
-    return path
-
-
 @pytest.fixture
-def db(demo_file: Path, tmp_path: Path) -> Iterator[Database]:
-    """A fresh copy of the demo for each test."""
-    path = tmp_path / "demo.db"
-    shutil.copy(demo_file, path)
-    database = open_database(path)
-    yield database
-    database.close()
+def db(demo_database: Database) -> Database:
+    """A fresh copy of the demo for each test (`demo_database`, tests/conftest.py)."""
+    return demo_database
 
 
 @pytest.fixture
@@ -130,7 +117,6 @@ __all__ = [
     "cast",
     "count",
     "db",
-    "demo_file",
     "item_ids",
     "open_with_everyone",
     "run",

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -35,7 +33,7 @@ from db.models import (
 )
 from db.services import agenda
 from db.services import papers as svc
-from db.store import Database, open_database
+from db.store import Database
 from exports.papers import render_paper_pdf
 
 NEXT, CLOSED = dt.date(2020, 1, 14), dt.date(2019, 11, 5)
@@ -49,12 +47,9 @@ def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def db(demo_file: Path, tmp_path: Path) -> Iterator[Database]:
-    path = tmp_path / "demo.db"
-    shutil.copy(demo_file, path)
-    database = open_database(path)
-    yield database
-    database.close()
+def db(demo_database: Database) -> Database:
+    """A fresh copy of this module's demo, papers rendered (`demo_database`, tests/conftest.py)."""
+    return demo_database
 
 
 def person(s: Session, role: Role) -> str:

@@ -14,7 +14,6 @@ well as the service's: both must give the table's answer.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -40,7 +39,7 @@ from db.services import agenda, decisions, papers, plan, questions
 from db.services import annotations as notes
 from db.services.meeting_view import meeting_view
 from db.session import Viewer, viewer_session
-from db.store import Database, open_database
+from db.store import Database
 from tests.db.meeting_fixtures import Cast, cast, open_with_everyone
 
 Y, N, OWN = "yes", "no", "own records only"
@@ -86,12 +85,9 @@ def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def db(demo_file: Path, tmp_path: Path) -> Iterator[Database]:
-    path = tmp_path / "demo.db"
-    shutil.copy(demo_file, path)
-    database = open_database(path)
-    yield database
-    database.close()
+def db(demo_database: Database) -> Database:
+    """A fresh copy of this module's demo, papers rendered (`demo_database`, tests/conftest.py)."""
+    return demo_database
 
 
 def attempt(fn: Callable[[], object]) -> bool:

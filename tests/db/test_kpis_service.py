@@ -8,42 +8,28 @@ throwing arbitrary text and half-good files at it.
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from db.demo import create_demo
 from db.dump import dump_text
 from db.errors import BoardpackError, NotFoundError, PermissionDeniedError, ValidationError
 from db.models import Board, Kpi, KpiValue, Membership, Person, Plan, Polarity, Role
 from db.services import kpis
 from db.services.kpis import Direction, RowAction, RowError
-from db.store import Database, open_database
+from db.store import Database
 from db.views import BoardContext, default_board_context, kpis_in_sustained_decline
 from tests.desktop.board_fixture import populate
 
 HEADER = "kpi reference,period,value,national,regional,note"
 
 
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    create_demo(path).close()
-    return path
-
-
 @pytest.fixture
-def demo(demo_file: Path, tmp_path: Path) -> Iterator[Database]:
-    path = tmp_path / "demo.db"
-    shutil.copy(demo_file, path)
-    database = open_database(path)
-    yield database
-    database.close()
+def demo(demo_database: Database) -> Database:
+    """A fresh copy of the demo board for each test (tests/conftest.py)."""
+    return demo_database
 
 
 @pytest.fixture

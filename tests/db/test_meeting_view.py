@@ -16,7 +16,6 @@ from tests.db.meeting_fixtures import (  # noqa: F401  (fixtures)
     Cast,
     cast,
     db,
-    demo_file,
     open_with_everyone,
     run,
 )

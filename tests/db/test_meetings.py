@@ -36,7 +36,6 @@ from tests.db.meeting_fixtures import (  # noqa: F401  (fixtures)
     cast,
     count,
     db,
-    demo_file,
     item_ids,
     open_with_everyone,
     run,

@@ -24,7 +24,6 @@ from tests.db.meeting_fixtures import (  # noqa: F401  (fixtures)
     cast,
     count,
     db,
-    demo_file,
     open_with_everyone,
     run,
     status,

@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from db.demo import create_demo
 from db.errors import NotFoundError, PermissionDeniedError, ValidationError
 from db.models import Board, Decision, Membership, Risk, RiskBand, RiskReview, RiskStatus, Role
 from db.rules import DEFAULT_RISK_BANDS, BandSpec
 from db.services import risks
 from db.services.risks import RiskFilter, Trend
-from db.store import Database, open_database
+from db.store import Database
 from db.views import BoardContext, default_board_context, risk_counts
 
 CUSTOM_BANDS = (
@@ -26,21 +22,10 @@ CUSTOM_BANDS = (
 )
 
 
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    create_demo(path).close()
-    return path
-
-
 @pytest.fixture
-def demo(demo_file: Path, tmp_path: Path) -> Iterator[Database]:
-    """A fresh copy of the demo board for each test (writes stay in the test)."""
-    path = tmp_path / "demo.db"
-    shutil.copy(demo_file, path)
-    database = open_database(path)
-    yield database
-    database.close()
+def demo(demo_database: Database) -> Database:
+    """A fresh copy of the demo board for each test (writes stay in the test; tests/conftest.py)."""
+    return demo_database
 
 
 @pytest.fixture

@@ -1,19 +1,16 @@
-"""Fixtures for the desktop tests: a database holding one small, known board; the demo
-board (built once per test module, copied for each test) and the main window over a
-test's database; and for the command-line tests a seeded board file and the in-process
-`boardpack` call.
+"""Fixtures for the desktop tests: a database holding one small, known board; the main
+window over a test's database; and for the command-line tests a seeded board file and
+the in-process `boardpack` call.
 
 A page test module that runs on the demo board says so with its own `database`
-fixture returning `demo_database` (the empty `database` of tests/conftest.py stays the
+fixture returning `demo_database` (tests/conftest.py; its empty `database` stays the
 default); the shared `window` then opens on it. A module that needs the demo's papers
 rendered, or a window set up otherwise, keeps its own `demo_file` or `window`."""
 
 from __future__ import annotations
 
 import io
-import shutil
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -33,29 +30,6 @@ def board_database(database: Database) -> Database:
     """The shared empty database with the known board of `board_fixture` written into it."""
     populate(database)
     return database
-
-
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo board (`db.demo.create_demo`, papers not rendered), built once for the
-    test module, closed. Tests copy it (`demo_database`) rather than change it."""
-    from db.demo import create_demo
-
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    create_demo(path, render_paper=None).close()
-    return path
-
-
-@pytest.fixture
-def demo_database(demo_file: Path, tmp_path: Path) -> Iterator[Database]:
-    """This test's own copy of `demo_file`, open; closed after the test."""
-    from db.store import open_database
-
-    path = tmp_path / "demo.db"
-    shutil.copy(demo_file, path)
-    db = open_database(path)
-    yield db
-    db.close()
 
 
 @pytest.fixture
