@@ -492,3 +492,42 @@ def test_starting_the_app_to_its_dashboard_imports_nothing_heavy(
     )
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == ""
+
+
+def test_python_m_desktop_quit_when_loaded_skips_only_the_teardown(
+    board_database: Database, tmp_path: Path
+) -> None:
+    """`python -m desktop --quit-when-loaded` ends at once when the app returns (what was
+    printed and logged kept), without the interpreter's teardown; other runs tear down."""
+    import os
+    import subprocess
+    import sys
+
+    board_database.close()
+    data = tmp_path / "data"
+    code = (
+        "import atexit, runpy, sys\n"
+        "atexit.register(lambda: print('torn down'))\n"
+        "sys.argv = ['boardpack', *sys.argv[1:]]\n"
+        "runpy.run_module('desktop', run_name='__main__')\n"
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-c", code, "--data-dir", str(data), *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+            check=False,
+        )
+
+    loaded = run("--db", str(board_database.path), "--quit-when-loaded")
+    assert loaded.returncode == 0, loaded.stderr
+    assert "torn down" not in loaded.stdout
+    missing = run("--db", str(tmp_path / "missing.db"), "--quit-when-loaded")
+    assert missing.returncode == 1
+    assert missing.stderr.strip() == f"boardpack: no database at {tmp_path / 'missing.db'}"
+    version = run("--version")
+    assert version.returncode == 0 and version.stdout.splitlines()[-1] == "torn down"
