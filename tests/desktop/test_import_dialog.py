@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,7 +12,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
-from db.demo import DEMO_AS_OF, create_demo
+from db.demo import DEMO_AS_OF
 from db.dump import dump_text
 from db.importers import ImportReport, Kind
 from db.models import Action, Board, Membership, Person, Plan, Risk, Role
@@ -135,20 +134,10 @@ def test_an_unreadable_file_is_said_in_one_line(
 # -- From the pages ----------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    create_demo(path, render_paper=None).close()
-    return path
-
-
 @pytest.fixture
-def demo(demo_file: Path, tmp_path: Path) -> Iterator[Database]:
-    path = tmp_path / "demo.db"
-    shutil.copy(demo_file, path)
-    db = open_database(path)
-    yield db
-    db.close()
+def demo(demo_database: Database) -> Database:
+    """A copy of the demo board (tests/conftest.py)."""
+    return demo_database
 
 
 def test_risks_page_menu_imports_as_secretariat_and_exports(
