@@ -1,9 +1,11 @@
 """Start-up of the desktop app: window first, data second.
 
 `run_gui` creates the `QApplication`, shows an empty `MainWindow` frame, and
-only once that frame has been painted imports the data layer (SQLAlchemy,
-Alembic, the models), opens the database and fills the window — so the time
-to a first window stays close to a bare PySide6 window. Heavy modules
+only once that frame has been painted imports the data layer (SQLAlchemy and
+the models; Alembic only for a file that needs migrating), opens the database
+and fills the window — so the time to a first window stays close to a bare
+PySide6 window. The sync part (the sync engine, the status it reads) is
+attached just after the board's figures are painted. Heavy modules
 (matplotlib, reportlab) are never imported here. `build_main_window` does the
 same without an event loop, for tests and screenshots. `attach_sync` gives
 the window its sync controller (and the one background worker) once the
