@@ -1,4 +1,5 @@
-"""Fixtures for the sync tests: central stores of both kinds and a small board."""
+"""Fixtures for the sync tests: central stores of both kinds, laptops, a small board, and
+two laptops holding that board through the central store."""
 
 from __future__ import annotations
 
@@ -13,6 +14,9 @@ from sqlalchemy import create_engine, text
 from db.models import Action, Board, Membership, Person, Plan, Rag, Role, Theme
 from db.store import Database, open_database
 from db.sync.central import init_central
+from db.sync.engine import sync
+
+Laptop = Callable[[str], Database]
 
 
 def _pg_schema_url(base: str, schema: str) -> str:
@@ -44,7 +48,7 @@ def central_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]
 
 
 @pytest.fixture
-def laptop(tmp_path: Path) -> Iterator[Callable[[str], Database]]:
+def laptop(tmp_path: Path) -> Iterator[Laptop]:
     """A factory of laptop databases (new, empty files), closed at the end."""
     opened: list[Database] = []
 
@@ -89,3 +93,22 @@ def seed_board(db: Database, actions: int = 3) -> dict[str, str]:
             s.flush()
             ids[f"a{i}"] = action.id
     return ids
+
+
+def two_laptops(
+    central_url: str, laptop: Laptop, actions: int = 3
+) -> tuple[Database, Database, dict[str, str]]:
+    """Laptops a and b: a seeds the board (`seed_board` with `actions` actions) and both
+    sync, so b holds a copy. Returns (a, b, the board's ids)."""
+    a, b = laptop("a"), laptop("b")
+    ids = seed_board(a, actions=actions)
+    sync(a, central_url)
+    sync(b, central_url)
+    return a, b, ids
+
+
+def settle(central_url: str, *dbs: Database) -> None:
+    """Sync each laptop twice round, so every one holds what any of them wrote."""
+    for _ in range(2):
+        for db in dbs:
+            sync(db, central_url)

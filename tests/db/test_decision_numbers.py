@@ -47,7 +47,7 @@ from db.services.search import search
 from db.store import Database, alembic_config, head_revision, make_engine, open_database
 from db.sync.central import central_engine, init_central
 from db.sync.engine import sync
-from tests.db.conftest import _pg_schema_url
+from tests.db.conftest import _pg_schema_url, settle
 
 Laptop = Callable[[str], Database]
 MEETING_DAY = dt.date(2020, 1, 14)
@@ -90,12 +90,6 @@ def _board(db: Database) -> dict[str, str]:
 def _decide(db: Database, ids: dict[str, str], actor: str, item: str, wording: str) -> str:
     with db.begin(ids[actor]) as s:
         return record_decision(s, ids[actor], ids[item], "agreed", wording).decision_id
-
-
-def settle(central_url: str, *dbs: Database) -> None:
-    for _ in range(2):
-        for db in dbs:
-            sync(db, central_url)
 
 
 def _numbers(db: Database) -> list[tuple[str, str]]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Callable
 
 import pytest
 from sqlalchemy import select, text
@@ -17,23 +16,7 @@ from db.sync import capture
 from db.sync.central import CentralStore, UpdateRequiredError
 from db.sync.engine import status, sync
 from db.sync.tables import NOT_SYNCED
-from tests.db.conftest import seed_board
-
-Laptop = Callable[[str], Database]
-
-
-def two_laptops(central_url: str, laptop: Laptop) -> tuple[Database, Database, dict[str, str]]:
-    a, b = laptop("a"), laptop("b")
-    ids = seed_board(a)
-    sync(a, central_url)
-    sync(b, central_url)
-    return a, b, ids
-
-
-def settle(central_url: str, *dbs: Database) -> None:
-    for _ in range(2):
-        for db in dbs:
-            sync(db, central_url)
+from tests.db.conftest import Laptop, seed_board, settle, two_laptops
 
 
 def conflicts(db: Database) -> list[tuple[str, str, list[object]]]:

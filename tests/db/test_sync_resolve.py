@@ -4,7 +4,6 @@ changes made to minutes after signing; and the overridden values shown to their 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 
 from sqlalchemy import select
 
@@ -20,24 +19,8 @@ from db.models import (
 )
 from db.store import Database
 from db.sync import conflicts as svc
-from db.sync.engine import status, sync
-from tests.db.conftest import seed_board
-
-Laptop = Callable[[str], Database]
-
-
-def pair(central_url: str, laptop: Laptop) -> tuple[Database, Database, dict[str, str]]:
-    a, b = laptop("a"), laptop("b")
-    ids = seed_board(a, actions=1)
-    sync(a, central_url)
-    sync(b, central_url)
-    return a, b, ids
-
-
-def settle(url: str, *dbs: Database) -> None:
-    for _ in range(2):
-        for db in dbs:
-            sync(db, url)
+from db.sync.engine import status
+from tests.db.conftest import Laptop, settle, two_laptops
 
 
 def set_description(db: Database, action_id: str, value: str) -> None:
@@ -50,7 +33,7 @@ def set_description(db: Database, action_id: str, value: str) -> None:
 def test_choosing_the_version_already_shown_closes_the_conflict_everywhere(
     central_url: str, laptop: Laptop
 ) -> None:
-    a, b, ids = pair(central_url, laptop)
+    a, b, ids = two_laptops(central_url, laptop, actions=1)
     set_description(a, ids["a0"], "From the chair")
     set_description(b, ids["a0"], "From the officer")
     settle(central_url, a, b)
@@ -68,7 +51,7 @@ def test_choosing_the_version_already_shown_closes_the_conflict_everywhere(
 
 
 def test_a_merged_text_closes_the_conflict_everywhere(central_url: str, laptop: Laptop) -> None:
-    a, b, ids = pair(central_url, laptop)
+    a, b, ids = two_laptops(central_url, laptop, actions=1)
     set_description(a, ids["a0"], "Version A")
     set_description(b, ids["a0"], "Version B")
     settle(central_url, a, b)
@@ -82,7 +65,7 @@ def test_a_merged_text_closes_the_conflict_everywhere(central_url: str, laptop: 
 
 
 def _delete_vs_update(central_url: str, laptop: Laptop) -> tuple[Database, Database, str]:
-    a, b, _ = pair(central_url, laptop)
+    a, b, _ = two_laptops(central_url, laptop, actions=1)
     with a.begin() as s:
         person = Person(name="Co-opted Member", job_title="Interim")
         s.add(person)
@@ -125,7 +108,7 @@ def test_restore_brings_the_record_back_with_the_update(central_url: str, laptop
 
 
 def test_signed_minutes_win_over_an_unseen_edit(central_url: str, laptop: Laptop) -> None:
-    a, b, ids = pair(central_url, laptop)
+    a, b, ids = two_laptops(central_url, laptop, actions=1)
     with a.begin() as s:
         meeting = Meeting(board_id=ids["board"], meeting_date=dt.date(2019, 1, 22))
         s.add(meeting)
@@ -161,7 +144,7 @@ def test_signed_minutes_win_over_an_unseen_edit(central_url: str, laptop: Laptop
 
 
 def test_a_closed_meeting_wins_over_an_unseen_edit(central_url: str, laptop: Laptop) -> None:
-    a, b, ids = pair(central_url, laptop)
+    a, b, ids = two_laptops(central_url, laptop, actions=1)
     with a.begin() as s:
         meeting = Meeting(board_id=ids["board"], meeting_date=dt.date(2019, 1, 22), venue="Room C")
         s.add(meeting)
@@ -190,7 +173,7 @@ def test_a_closed_meeting_wins_over_an_unseen_edit(central_url: str, laptop: Lap
 
 
 def test_overridden_values_are_listed_for_their_author(central_url: str, laptop: Laptop) -> None:
-    a, b, ids = pair(central_url, laptop)
+    a, b, ids = two_laptops(central_url, laptop, actions=1)
     with a.begin() as s:
         s.get(Action, ids["a0"]).rag = Rag.AMBER  # type: ignore[union-attr]
     with b.begin(ids["chair"]) as s:
