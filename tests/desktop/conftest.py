@@ -1,6 +1,6 @@
 """Fixtures for the desktop tests: a database holding one small, known board; the main
-window over a test's database; and for the command-line tests a seeded board file and
-the in-process `boardpack` call.
+window over a test's database and `act_as` to work a page as someone in a role; and for
+the command-line tests a seeded board file and the in-process `boardpack` call.
 
 A page test module that runs on the demo board says so with its own `database`
 fixture returning `demo_database` (tests/conftest.py; its empty `database` stays the
@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import pytest
 
@@ -22,7 +22,9 @@ from tests.desktop.board_fixture import populate
 if TYPE_CHECKING:
     from pytestqt.qtbot import QtBot
 
+    from db.models import Role
     from desktop.main_window import MainWindow
+    from desktop.pages.base import PageEnv
 
 
 @pytest.fixture
@@ -45,6 +47,35 @@ def window(qtbot: QtBot, database: Database) -> MainWindow:
     window.show()
     qtbot.waitExposed(window)
     return window
+
+
+class ActingPage(Protocol):
+    """A board page as `act_as` uses it: its environment, and attach to take a new one."""
+
+    @property
+    def env(self) -> PageEnv | None: ...
+
+    def attach(self, env: PageEnv) -> None: ...
+
+
+def act_as(page: ActingPage, database: Database, role: Role) -> str:
+    """Re-attach the page acting as the board's first person in `role`; their id."""
+    import dataclasses
+
+    from sqlalchemy import select
+
+    from db.models import Membership
+
+    assert page.env is not None
+    with database.session() as s:
+        person = s.scalars(
+            select(Membership.person_id).where(
+                Membership.board_id == page.env.context.board_id, Membership.role == role
+            )
+        ).first()
+    assert person is not None
+    page.attach(dataclasses.replace(page.env, actor_id=person))
+    return person
 
 
 @pytest.fixture

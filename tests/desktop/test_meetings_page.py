@@ -8,7 +8,6 @@ screen.
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 import pytest
@@ -17,13 +16,14 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from db.models import AgendaItem, Attendance, Meeting, Membership, Role
+from db.models import AgendaItem, Attendance, Meeting, Role
 from db.rules import exclusion_resolution
 from db.store import Database
 from desktop.main_window import MainWindow
 from desktop.pages.meetings import MeetingsPage
 from desktop.pages.meetings_dialogs import ItemDialog, NewMeetingDialog
 from desktop.pages.meetings_models import AGENDA_MIME
+from tests.desktop.conftest import act_as
 
 Key = Qt.Key
 ALT = Qt.KeyboardModifier.AltModifier
@@ -42,20 +42,6 @@ def page(window: MainWindow) -> MeetingsPage:
     page = window.page("meetings")
     assert isinstance(page, MeetingsPage)
     return page
-
-
-def act_as(page: MeetingsPage, database: Database, role: Role) -> str:
-    """Re-attach the page acting as the board's first person in `role`."""
-    assert page.env is not None
-    with database.session() as s:
-        person = s.scalars(
-            select(Membership.person_id).where(
-                Membership.board_id == page.env.context.board_id, Membership.role == role
-            )
-        ).first()
-    assert person is not None
-    page.attach(dataclasses.replace(page.env, actor_id=person))
-    return person
 
 
 def positions(database: Database, meeting_id: str) -> list[str]:

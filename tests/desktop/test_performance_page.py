@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import os
 import shutil
@@ -18,7 +17,7 @@ from sqlalchemy import select
 
 from db.demo import DEMO_AS_OF
 from db.dump import dump_text
-from db.models import Kpi, KpiValue, Membership, Role
+from db.models import Kpi, KpiValue, Role
 from db.services.kpis import ImportReport, RowAction, RowError
 from db.store import Database
 from desktop.app import build_main_window
@@ -32,6 +31,7 @@ from desktop.pages.performance_models import (
     ImportPreviewModel,
     KpiTableModel,
 )
+from tests.desktop.conftest import act_as
 
 WAIT_MS = 15_000
 
@@ -63,19 +63,6 @@ def performance_page(window: MainWindow) -> PerformancePage:
 def page(window: MainWindow) -> PerformancePage:
     window.show_page("performance")
     return performance_page(window)
-
-
-def act_as(page: PerformancePage, database: Database, role: Role) -> str:
-    assert page.env is not None
-    with database.session() as s:
-        person = s.scalars(
-            select(Membership.person_id).where(
-                Membership.board_id == page.env.context.board_id, Membership.role == role
-            )
-        ).first()
-    assert person is not None
-    page.attach(dataclasses.replace(page.env, actor_id=person))
-    return person
 
 
 def kpi_id(database: Database, reference: str) -> str:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
@@ -11,12 +9,13 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from db.dump import dump_text
-from db.models import Membership, Risk, Role
+from db.models import Risk, Role
 from db.services.risks import RiskFilter
 from db.store import Database
 from desktop.main_window import MainWindow
 from desktop.pages.risks import RisksPage
 from desktop.pages.risks_models import ReviewHistoryModel, RiskRegisterModel
+from tests.desktop.conftest import act_as
 
 
 @pytest.fixture
@@ -35,20 +34,6 @@ def risks_page(window: MainWindow) -> RisksPage:
 def page(window: MainWindow) -> RisksPage:
     window.show_page("risks")
     return risks_page(window)
-
-
-def act_as(page: RisksPage, database: Database, role: Role) -> str:
-    """Re-attach the page acting as the board's first person in `role`."""
-    assert page.env is not None
-    with database.session() as s:
-        person = s.scalars(
-            select(Membership.person_id).where(
-                Membership.board_id == page.env.context.board_id, Membership.role == role
-            )
-        ).first()
-    assert person is not None
-    page.attach(dataclasses.replace(page.env, actor_id=person))
-    return person
 
 
 def select_risk(qtbot: QtBot, page: RisksPage, reference: str) -> None:
