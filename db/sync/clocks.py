@@ -29,12 +29,19 @@ _DECODE = json.JSONDecoder().decode
 def encode(clocks: dict[str, list[Any]]) -> str:
     """The stored text of a row's clocks (see the module docstring)."""
     groups: dict[tuple[Any, ...], list[str]] = {}
+    last: list[Any] | None = None
+    names: list[str] = []
     for name, clock in clocks.items():
+        if clock is last:  # fields of one change share one list: no key to make
+            names.append(name)
+            continue
+        last = clock
         key = tuple(clock)
-        names = groups.get(key)
-        if names is None:
-            groups[key] = [name]
+        found = groups.get(key)
+        if found is None:
+            names = groups[key] = [name]
         else:
+            names = found
             names.append(name)
     out = []
     for key, names in groups.items():

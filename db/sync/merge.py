@@ -550,10 +550,13 @@ class Replica:
         self._write(table, c.row_id, fields, new=True)
         text = TEXT_FIELDS.get(c.table_name, ())
         hlc, site = c.hlc, c.site_id
-        row.clocks = clocks = {name: [hlc, site] for name in fields}
+        # one list for every field of the change (never changed in place: see clock_text)
+        plain = [hlc, site]
+        row.clocks = clocks = dict.fromkeys(fields, plain)
+        authored = [hlc, site, c.user_id]
         for name in text:
             if name in clocks:
-                clocks[name] = [hlc, site, c.user_id]
+                clocks[name] = authored
         row.dirty = True
 
     def _merge_fields(self, table: Shape, c: Change, row: _Row, stats: ApplyStats) -> None:
@@ -563,6 +566,7 @@ class Replica:
         columns = table.columns
         text = TEXT_FIELDS.get(c.table_name, ()) if c.op == "U" else ()
         hlc, site, my_site = c.hlc, c.site_id, self.my_site
+        stamp = [hlc, site]  # shared by the fields this change wins (never changed in place)
         for name, value in (c.fields or {}).items():
             if name not in columns:
                 continue  # a newer schema's field: kept in the change log
@@ -574,7 +578,7 @@ class Replica:
             current = clocks.get(name)
             if current is None:
                 writes[name] = value
-                clocks[name] = [hlc, site]
+                clocks[name] = stamp
                 continue
             theirs = int(current[0])
             if hlc > theirs or (hlc == theirs and site > str(current[1])):
@@ -586,7 +590,7 @@ class Replica:
                 ):  # the writer never saw this laptop's value: show its owner it lost
                     lost.append((name, None, value))
                 writes[name] = value
-                clocks[name] = [hlc, site]
+                clocks[name] = stamp
         if writes:
             row.dirty = True
         if lost:

@@ -61,15 +61,11 @@ change_log = Table(
     Column("folded", Integer, nullable=False, server_default="0"),
     Index("ix_change_log_row", "table_name", "row_id"),
     Index("ix_change_log_site", "site_id", "site_seq", unique=True),
-    # what a sync folds: this site's changes not yet folded, in order. Partial, so the
-    # changes a pull brings in (folded already) add nothing to it (migration 0011).
-    Index(
-        "ix_change_log_fold",
-        "site_id",
-        "site_seq",
-        sqlite_where=text("folded = 0"),
-        postgresql_where=text("folded = 0"),
-    ),
+    # what a sync folds: this site's changes not yet folded, in order. Partial on a
+    # laptop, so the changes a pull brings in (folded already) add nothing to it
+    # (migration 0011); a central store never folds. (No `postgresql_where`: naming a
+    # PostgreSQL option loads that dialect on every start, ~38 ms.)
+    Index("ix_change_log_fold", "site_id", "site_seq", sqlite_where=text("folded = 0")),
 )
 
 sync_state = Table(

@@ -5,9 +5,10 @@
   1,049 -> 285 bytes a row on the bench board), into a new table so the file
   gives the space back. A central store's clocks keep the earlier form, which
   every app version reads (an older laptop's first sync copies them as they are).
-- `ix_change_log_fold` becomes partial (`WHERE folded = 0`): it serves only the
-  fold of this laptop's own unfolded changes, and every pulled change (folded
-  already) was an entry in it.
+- `ix_change_log_fold` becomes partial on SQLite (`WHERE folded = 0`): it serves
+  only the fold of a laptop's own unfolded changes, and every pulled change
+  (folded already) was an entry in it. On PostgreSQL (a central store, which
+  never folds) it loses the `folded` column, as the model has it.
 
 `row_clock` stays a rowid table: as WITHOUT ROWID (tried first), a first sync
 copying a central store's earlier-form clocks (825 bytes on average, many over
@@ -86,7 +87,6 @@ def upgrade() -> None:
         ["site_id", "site_seq"],
         unique=False,
         sqlite_where=sa.text("folded = 0"),
-        postgresql_where=sa.text("folded = 0"),
     )
     if bind.dialect.name == "sqlite" and not _is_central(bind):
         _rebuild_row_clock(bind, clock_text.encode)
