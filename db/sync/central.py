@@ -61,6 +61,9 @@ from db.sync.tables import (
 )
 
 PG_PUSH_LOCK = 72_010_001
+#: PostgreSQL: the sync tables are analysed again each time the log has doubled since
+#: the planner last counted it (and first at this many changes).
+ANALYZE_FLOOR = 10_000
 LOCK_STALE_SECONDS = 600
 SEEN_EVERY = dt.timedelta(minutes=1)  # how fresh sync_sites.last_seen_at is kept
 
@@ -110,6 +113,27 @@ def central_engine(url: str) -> Engine:
         connect_args: dict[str, Any] = {"connect_timeout": 10}
         return create_engine(parsed, connect_args=connect_args, pool_pre_ping=True)
     raise CentralError(f"unsupported central store {parsed.get_backend_name()!r}")
+
+
+def _keep_statistics(conn: Connection, changes: int) -> None:
+    """PostgreSQL: ANALYZE the log and the row clocks once the log holds twice the
+    changes the planner last counted (`pg_class.reltuples`; -1: never counted).
+
+    A first push of a whole board fills them far faster than autovacuum looks: with
+    no statistics, the merge's read of 500 row clocks by key scanned every clock of
+    the table instead (155 ms instead of 2.5 ms at 335,000 rows), and pushing the
+    bench board took 824 s instead of about 200 s. Doubling keeps it to a few
+    ANALYZEs (six for half a million changes). A role that does not own the tables
+    gets a warning from PostgreSQL, not an error, and autovacuum catches up."""
+    if conn.dialect.name != "postgresql":
+        return
+    counted = conn.execute(
+        text("SELECT reltuples FROM pg_class WHERE oid = to_regclass('change_log')")
+    ).scalar()
+    if counted is not None and changes <= 2 * max(float(counted), ANALYZE_FLOOR / 2):
+        return
+    conn.execute(text("ANALYZE change_log"))
+    conn.execute(text("ANALYZE row_clock"))
 
 
 def _drop_foreign_keys(conn: Connection) -> None:
@@ -520,6 +544,7 @@ class CentralStore:
                 .where(sync_sites.c.site_id == site_id)
                 .values(pushed_seq=contiguous[-1].site_seq)
             )
+            _keep_statistics(conn, top + len(numbered))
             return PushResult(len(contiguous), duplicates, contiguous[-1].site_seq + 1)
 
     def _lock_push(self, conn: Connection) -> None:
