@@ -4,54 +4,34 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QMessageBox
-from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from db.demo import DEMO_AS_OF, create_demo
 from db.minutes import find_meeting
 from db.models import Decision, Meeting, Membership, MinutesVersion, Role
 from db.services.decisions import correct_decision
-from db.store import Database, open_database
-from desktop.app import build_main_window
+from db.store import Database
 from desktop.main_window import MainWindow
 from desktop.pages.minutes import MinutesPage
-from tests.desktop.conftest import call
+from tests.desktop.conftest import act_as, call
 
 MEETING = "OPAB:2019-11-05"  # closed, minutes version 1 circulated
 CORRECTED = "The Board agreed that action 3.9 be rated Amber. (Correction of OPAB 19/27: typo.)"
 
 
-@pytest.fixture(scope="module", name="demo_file")
-def demo_file_fixture(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    create_demo(path, render_paper=None).close()
-    return path
-
-
 @pytest.fixture(name="database")
-def database_fixture(demo_file: Path, tmp_path: Path) -> Iterator[Database]:
-    path = tmp_path / "demo.db"
-    shutil.copy(demo_file, path)
-    db = open_database(path)
-    yield db
-    db.close()
+def database_fixture(demo_database: Database) -> Database:
+    """These tests run on a copy of the demo board (tests/conftest.py)."""
+    return demo_database
 
 
 @pytest.fixture(name="page")
-def page_fixture(qtbot: QtBot, database: Database) -> Iterator[MinutesPage]:
-    window: MainWindow = build_main_window(database, today=DEMO_AS_OF, demo=True)
-    qtbot.addWidget(window)
-    window.resize(1366, 768)
-    window.show()
-    qtbot.waitExposed(window)
+def page_fixture(window: MainWindow) -> Iterator[MinutesPage]:
     window.show_page("minutes")
     page = window.page("minutes")
     assert isinstance(page, MinutesPage)
@@ -69,11 +49,6 @@ def _person(database: Database, page: MinutesPage, role: Role) -> str:
         ).first()
     assert who is not None
     return who
-
-
-def _act_as(page: MinutesPage, database: Database, role: Role) -> None:
-    assert page.env is not None
-    page.attach(dataclasses.replace(page.env, actor_id=_person(database, page, role)))
 
 
 def _correct(database: Database, page: MinutesPage) -> tuple[str, str]:
@@ -103,7 +78,7 @@ def _press(page: MinutesPage, label: str) -> None:
 def test_no_warning_while_the_minutes_state_the_record(
     page: MinutesPage, database: Database
 ) -> None:
-    _act_as(page, database, Role.SECRETARIAT)
+    act_as(page, database, Role.SECRETARIAT)
     with database.session() as s:
         _choose(page, find_meeting(s, MEETING))
     assert not page.stale_row.isVisible()
@@ -113,7 +88,7 @@ def test_the_secretariat_is_told_what_changed_and_brings_the_minutes_up_to_date(
     page: MinutesPage, database: Database, tmp_path: Path
 ) -> None:
     meeting_id, number = _correct(database, page)
-    _act_as(page, database, Role.SECRETARIAT)
+    act_as(page, database, Role.SECRETARIAT)
     _choose(page, meeting_id)
     assert page.stale_row.isVisible() and page.refresh_button.isVisible()
     assert not page.reviewed_button.isVisible()
@@ -150,7 +125,7 @@ def test_the_secretariat_is_told_what_changed_and_brings_the_minutes_up_to_date(
 def test_an_edited_section_whose_decision_changed_is_marked_for_review(
     page: MinutesPage, database: Database
 ) -> None:
-    _act_as(page, database, Role.SECRETARIAT)
+    act_as(page, database, Role.SECRETARIAT)
     with database.session() as s:
         meeting_id = find_meeting(s, MEETING)
     _choose(page, meeting_id)
@@ -202,7 +177,7 @@ def test_the_chair_sees_the_warning_without_the_button(
     page: MinutesPage, database: Database
 ) -> None:
     meeting_id, _ = _correct(database, page)
-    _act_as(page, database, Role.CHAIR)
+    act_as(page, database, Role.CHAIR)
     _choose(page, meeting_id)
     assert page.stale_row.isVisible() and not page.refresh_button.isVisible()
     assert "(the secretariat does this)" in page.stale_warning.text()
@@ -251,7 +226,7 @@ def test_the_cli_says_what_changed(
 
 
 def test_editing_the_flagged_section_clears_the_line(page: MinutesPage, database: Database) -> None:
-    _act_as(page, database, Role.SECRETARIAT)
+    act_as(page, database, Role.SECRETARIAT)
     with database.session() as s:
         meeting_id = find_meeting(s, MEETING)
     _choose(page, meeting_id)
