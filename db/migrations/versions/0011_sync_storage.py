@@ -31,6 +31,7 @@ import sqlalchemy as sa
 from alembic import op
 
 from db.sync import clocks as clock_text
+from db.sync import fts
 
 revision = "0011"
 down_revision = "0010"
@@ -50,8 +51,10 @@ def _is_central(bind: sa.Connection) -> bool:
     ).first()
     if found is None:
         return False
+    # the central store's marker (a laptop sets the same key only inside a first sync's
+    # copy, with its own value: see db.sync.fts)
     marker = bind.exec_driver_sql(
-        "SELECT 1 FROM central_meta WHERE key = 'min_client_schema'"
+        "SELECT 1 FROM central_meta WHERE key = ? AND value != ?", (fts.MARKER, fts.LOCAL)
     ).first()
     return marker is not None
 
