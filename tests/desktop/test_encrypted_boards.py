@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 from argon2 import PasswordHasher
@@ -198,7 +199,18 @@ def test_rehearsal_on_an_encrypted_board_keeps_the_copy_encrypted(
     assert not has_sqlite_header(copy)
 
 
-def _fill_new_board(dialog: object, path: Path) -> None:
+def _new_board_dialog(qtbot: object, tmp_path: Path, name: str) -> tuple[Any, Path]:
+    """The welcome screen's New board dialog, shown and filled in for `name` in a fresh
+    data folder (encryption left as the dialog offers it); the dialog and the path."""
+    from desktop.paths import app_paths
+    from desktop.welcome import NewBoardDialog
+
+    paths = app_paths(tmp_path / "data")
+    paths.data_dir.mkdir(parents=True)
+    path = paths.data_dir / name
+    dialog = NewBoardDialog(paths)
+    qtbot.addWidget(dialog)  # type: ignore[attr-defined]
+    dialog.show()
     for edit, text in (
         ("council_edit", "Slough Borough Council"),
         ("board_edit", "Ofsted Priority Action Board"),
@@ -206,7 +218,8 @@ def _fill_new_board(dialog: object, path: Path) -> None:
         ("secretariat_edit", "Emma Clerk"),
     ):
         getattr(dialog, edit).setText(text)
-    dialog.file_edit.setText(str(path))  # type: ignore[attr-defined]
+    dialog.file_edit.setText(str(path))
+    return dialog, path
 
 
 def test_new_board_from_the_welcome_screen_is_encrypted_and_opens_signed_in(
@@ -216,16 +229,8 @@ def test_new_board_from_the_welcome_screen_is_encrypted_and_opens_signed_in(
 
     from desktop import signin
     from desktop.app import run_gui
-    from desktop.paths import app_paths
-    from desktop.welcome import NewBoardDialog
 
-    paths = app_paths(tmp_path / "data")
-    paths.data_dir.mkdir(parents=True)
-    path = paths.data_dir / "OPAB.db"
-    dialog = NewBoardDialog(paths)
-    qtbot.addWidget(dialog)  # type: ignore[attr-defined]
-    dialog.show()
-    _fill_new_board(dialog, path)
+    dialog, path = _new_board_dialog(qtbot, tmp_path, "OPAB.db")
     assert dialog.encryption.checkbox.isChecked()  # encrypted unless they opt out
     click = qtbot.mouseClick  # type: ignore[attr-defined]
     # A short passphrase, then two that differ, are refused before any file is made.
@@ -269,16 +274,7 @@ def test_new_board_from_the_welcome_screen_is_encrypted_and_opens_signed_in(
 def test_opting_out_makes_a_plaintext_board(qtbot: object, tmp_path: Path) -> None:
     from PySide6.QtCore import Qt
 
-    from desktop.paths import app_paths
-    from desktop.welcome import NewBoardDialog
-
-    paths = app_paths(tmp_path / "data")
-    paths.data_dir.mkdir(parents=True)
-    path = paths.data_dir / "plain.db"
-    dialog = NewBoardDialog(paths)
-    qtbot.addWidget(dialog)  # type: ignore[attr-defined]
-    dialog.show()
-    _fill_new_board(dialog, path)
+    dialog, path = _new_board_dialog(qtbot, tmp_path, "plain.db")
     dialog.encryption.checkbox.setChecked(False)
     assert not dialog.encryption.passphrase_edit.isEnabled()
     qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
